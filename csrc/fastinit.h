@@ -1,0 +1,67 @@
+/* fastinit.h: types and helpers shared by every kernel file.
+ *
+ * Conventions (all of csrc/):
+ *  - plain C11, no Python headers; every exported symbol starts with fi_.
+ *  - matrices are row-major with an explicit leading dimension (elements).
+ *  - sizes are fi_index (signed, pointer-sized) so negative strides/sizes
+ *    are representable and loops never overflow int on >2^31 elements.
+ *  - kernels never allocate on hot paths unless documented, never print,
+ *    never abort: argument checking is the Python layer's job.
+ */
+#ifndef FASTINIT_H
+#define FASTINIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef ptrdiff_t fi_index;
+
+#if defined(_MSC_VER)
+#define FI_RESTRICT __restrict
+#define FI_INLINE static __forceinline
+#define FI_ALIGNED(n) __declspec(align(n))
+#else
+#define FI_RESTRICT restrict
+#define FI_INLINE static inline __attribute__((always_inline))
+#define FI_ALIGNED(n) __attribute__((aligned(n)))
+#endif
+
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
+#define FI_X86 1
+#else
+#define FI_X86 0
+#endif
+
+#ifdef FI_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+/* ---- threads (threads.c) -------------------------------------------------
+ * One setting for every kernel.  fi_set_num_threads(n>0) fixes the count for
+ * all calling threads; 0 returns to the OpenMP default (OMP_NUM_THREADS /
+ * threadpoolctl, read per call with omp_get_max_threads()). */
+int fi_get_num_threads(void);
+void fi_set_num_threads(int n);
+int fi_have_openmp(void);
+/* Threads to use for `work` units when each thread should get at least
+ * `min_per_thread` of them: small work stays on one thread. */
+int fi_threads_for(double work, double min_per_thread);
+
+/* Cooperative interruption: long kernels poll fi_interrupted() between
+ * blocks and stop early; the Python layer sets it from a signal check. */
+void fi_request_interrupt(void);
+void fi_clear_interrupt(void);
+int fi_interrupted(void);
+
+/* ---- aligned scratch memory ---------------------------------------------- */
+void *fi_aligned_alloc(size_t bytes); /* 64-byte aligned, NULL on failure */
+void fi_aligned_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FASTINIT_H */

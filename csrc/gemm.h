@@ -1,0 +1,45 @@
+/* gemm.h: general matrix multiply on row-major matrices.
+ *
+ *   C = act(alpha * op(A) @ op(B) + beta * C + bias)
+ *
+ * op(A) is m x k: A is stored (m, k) with lda >= k, or (k, m) with lda >= m
+ * when trans_a.  op(B) is k x n likewise.  C is (m, n) with ldc >= n.
+ * beta == 0 makes C write-only (NaN/Inf already in C are ignored, as BLAS).
+ * The plain fi_gemm_* have no epilogue (bias NULL, identity activation).
+ * Threads follow fi_get_num_threads(); small products stay on one thread.
+ * C must not overlap A or B. */
+#ifndef FASTINIT_GEMM_H
+#define FASTINIT_GEMM_H
+
+#include "fastinit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Applied while each tile of C is still in cache (fused affine layers).
+ * bias has n entries (or NULL); act is an fi_act (elementwise.h). */
+typedef struct {
+    const void *bias; /* float* for f32, double* for f64 */
+    int act;
+    double slope; /* leaky_relu slope */
+} fi_epilogue;
+
+void fi_gemm_f32(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k, float alpha,
+                 const float *a, fi_index lda, const float *b, fi_index ldb, float beta,
+                 float *c, fi_index ldc);
+void fi_gemm_f64(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k, double alpha,
+                 const double *a, fi_index lda, const double *b, fi_index ldb, double beta,
+                 double *c, fi_index ldc);
+
+void fi_gemm_ex_f32(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k, float alpha,
+                    const float *a, fi_index lda, const float *b, fi_index ldb, float beta,
+                    float *c, fi_index ldc, const fi_epilogue *ep);
+void fi_gemm_ex_f64(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k, double alpha,
+                    const double *a, fi_index lda, const double *b, fi_index ldb, double beta,
+                    double *c, fi_index ldc, const fi_epilogue *ep);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,40 @@
+/* loss.h: row-wise softmax and softmax cross-entropy, f32 and f64.
+ *
+ * Targets come either as int64 labels (one per row, in [0, n): the caller
+ * checks the range) or as an (m, n) one-hot / probability matrix; pass
+ * exactly one of `labels`, `onehot`, the other NULL.
+ *
+ * The loss is the batch mean of  sum_j t_ij * (logsumexp(x_i) - x_ij),
+ * computed from the max-subtracted logits (exact log-softmax: no epsilon,
+ * no overflow), accumulated in double. */
+#ifndef FASTINIT_LOSS_H
+#define FASTINIT_LOSS_H
+
+#include "fastinit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+void fi_softmax_f32(fi_index m, fi_index n, const float *x, float *y); /* x may == y */
+void fi_softmax_f64(fi_index m, fi_index n, const double *x, double *y);
+
+/* Writes probs (m, n) (may alias logits) and returns the mean loss. */
+double fi_softmax_xent_f32(fi_index m, fi_index n, const float *logits, const int64_t *labels,
+                           const float *onehot, float *probs);
+double fi_softmax_xent_f64(fi_index m, fi_index n, const double *logits, const int64_t *labels,
+                           const double *onehot, double *probs);
+
+/* dx = (probs - t) * scale; the gradient of the mean loss is scale = 1/m
+ * (times the upstream dout).  dx may alias probs. */
+void fi_softmax_xent_backward_f32(fi_index m, fi_index n, const float *probs,
+                                  const int64_t *labels, const float *onehot, float scale,
+                                  float *dx);
+void fi_softmax_xent_backward_f64(fi_index m, fi_index n, const double *probs,
+                                  const int64_t *labels, const double *onehot, double scale,
+                                  double *dx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,95 @@
+/* Thread-count policy and cooperative interruption shared by all kernels. */
+#include "fastinit.h"
+
+#include <stdlib.h>
+
+#if defined(_MSC_VER) && !defined(__clang__)
+/* MSVC's C11 atomics are still experimental; a volatile int is enough for
+ * flags read by polling loops on x86/ARM64 Windows. */
+#include <malloc.h>
+typedef volatile int atomic_int;
+#define atomic_load(p) (*(p))
+#define atomic_store(p, v) (*(p) = (v))
+#define atomic_load_explicit(p, o) (*(p))
+#else
+#include <stdatomic.h>
+#endif
+
+/* Why a global and not only omp_set_num_threads: OpenMP's nthreads-var is
+ * per calling thread, so a count set from Python's main thread would not
+ * reach kernels called from other Python threads.  The setting is also
+ * passed to omp_set_num_threads so it can raise the calling thread's limit. */
+static atomic_int fi_num_threads_setting = 0;
+static atomic_int fi_interrupt_flag = 0;
+
+int fi_have_openmp(void) {
+#ifdef FI_HAVE_OPENMP
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+int fi_get_num_threads(void) {
+#ifdef FI_HAVE_OPENMP
+    /* The global setting, capped by this thread's OpenMP limit so that
+     * threadpoolctl (which calls omp_set_num_threads) can still lower it. */
+    int n = atomic_load(&fi_num_threads_setting);
+    int omp = omp_get_max_threads();
+    if (omp < 1)
+        omp = 1;
+    return (n > 0 && n < omp) ? n : omp;
+#else
+    return 1;
+#endif
+}
+
+void fi_set_num_threads(int n) {
+    if (n < 0)
+        n = 0;
+#ifdef FI_HAVE_OPENMP
+    /* remember the OpenMP default so that n == 0 can restore it */
+    static int omp_default = 0;
+    if (omp_default == 0)
+        omp_default = omp_get_max_threads();
+    omp_set_num_threads(n > 0 ? n : omp_default);
+#endif
+    atomic_store(&fi_num_threads_setting, n);
+}
+
+int fi_threads_for(double work, double min_per_thread) {
+    int n = fi_get_num_threads();
+    if (min_per_thread <= 0)
+        return n;
+    double fit = work / min_per_thread;
+    if (fit < 2.0)
+        return 1;
+    if (fit < (double)n)
+        n = (int)fit;
+    return n < 1 ? 1 : n;
+}
+
+void fi_request_interrupt(void) { atomic_store(&fi_interrupt_flag, 1); }
+void fi_clear_interrupt(void) { atomic_store(&fi_interrupt_flag, 0); }
+int fi_interrupted(void) { return atomic_load_explicit(&fi_interrupt_flag, memory_order_relaxed); }
+
+void *fi_aligned_alloc(size_t bytes) {
+    if (bytes == 0)
+        bytes = 64;
+#if defined(_MSC_VER)
+    return _aligned_malloc(bytes, 64);
+#else
+    void *p = NULL;
+    if (posix_memalign(&p, 64, bytes) != 0)
+        return NULL;
+    return p;
+#endif
+}
+
+void fi_aligned_free(void *p) {
+#if defined(_MSC_VER)
+    _aligned_free(p);
+#else
+    free(p);
+#endif
+}

@@ -1,0 +1,74 @@
+# cython: freethreading_compatible = True
+"""Runtime settings of the C engine: threads, SIMD kernel set, interrupts."""
+
+cdef extern from "fastinit.h" nogil:
+    int fi_get_num_threads()
+    void fi_set_num_threads(int n)
+    int fi_have_openmp()
+    void fi_request_interrupt()
+    void fi_clear_interrupt()
+    int fi_interrupted()
+
+cdef extern from "cpu.h" nogil:
+    ctypedef enum fi_isa:
+        FI_ISA_GENERIC
+        FI_ISA_AVX2
+        FI_ISA_AVX512
+    fi_isa fi_cpu_best_isa()
+    fi_isa fi_active_isa()
+    fi_isa fi_set_isa(fi_isa want)
+    const char *fi_isa_name(fi_isa isa)
+    int fi_isa_from_name(const char *name)
+
+
+cdef extern from *:
+    """
+    #ifndef FI_COMPILER
+    #define FI_COMPILER "unknown"
+    #endif
+    static const char *fi_compiler_name = FI_COMPILER;
+    """
+    const char *fi_compiler_name
+
+
+def get_num_threads():
+    return fi_get_num_threads()
+
+
+def set_num_threads(int n):
+    fi_set_num_threads(n)
+
+
+def have_openmp():
+    return bool(fi_have_openmp())
+
+
+def cpu_simd():
+    return fi_isa_name(fi_cpu_best_isa()).decode()
+
+
+def get_simd():
+    return fi_isa_name(fi_active_isa()).decode()
+
+
+def set_simd(name):
+    cdef int want = fi_isa_from_name(name.encode())
+    if want < 0:
+        raise ValueError(f"unknown SIMD kernel set {name!r}; expected 'generic', 'avx2' or 'avx512'")
+    return fi_isa_name(fi_set_isa(<fi_isa>want)).decode()
+
+
+def compiler():
+    return fi_compiler_name.decode()
+
+
+def request_interrupt():
+    fi_request_interrupt()
+
+
+def clear_interrupt():
+    fi_clear_interrupt()
+
+
+def interrupted():
+    return bool(fi_interrupted())

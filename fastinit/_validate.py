@@ -1,0 +1,97 @@
+"""Argument checking shared by every public function that reaches C.
+
+The rule: the compiled kernels see only C-contiguous float32/float64 arrays
+of checked shapes.  Anything else is converted (non-contiguous inputs are
+copied) or rejected here with a TypeError/ValueError that names the argument,
+the dtype or both shapes.
+"""
+import numbers
+import operator
+
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def float_array(x, name, ndim=None):
+    """Return `x` as a C-contiguous float32/float64 ndarray (copying only if
+    it is not already one).  Python scalars and lists become float64 arrays,
+    as in NumPy; int/bool/complex/object arrays raise TypeError."""
+    if isinstance(x, np.ndarray):
+        arr = x
+    else:
+        if x is None:
+            raise TypeError(f"{name} must be a float32 or float64 array, got None")
+        try:
+            arr = np.asarray(x)
+        except Exception as exc:  # noqa: BLE001 - ragged lists, odd objects
+            raise TypeError(f"{name} could not be converted to an array: {exc}") from None
+        if arr.dtype.kind in "iub" and arr.dtype.kind != "b" and not isinstance(x, np.generic):
+            # plain Python numbers/lists: promote ints like NumPy's float ops would
+            arr = arr.astype(np.float64)
+    if arr.dtype not in FLOAT_DTYPES:
+        raise TypeError(
+            f"{name} must have dtype float32 or float64, got {arr.dtype} "
+            f"(convert explicitly, e.g. {name}.astype(np.float32))")
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got {arr.ndim}-D array of shape {arr.shape}")
+    if not arr.flags.c_contiguous or not arr.flags.aligned:
+        arr = np.ascontiguousarray(arr)
+    return arr
+
+
+def same_dtype(**arrays):
+    """All given arrays share one float dtype; mixing raises TypeError."""
+    items = [(k, v) for k, v in arrays.items() if v is not None]
+    dtype = items[0][1].dtype
+    for k, v in items[1:]:
+        if v.dtype != dtype:
+            names = ", ".join(f"{kk}: {vv.dtype}" for kk, vv in items)
+            raise TypeError(f"arguments must share one dtype, got {names} "
+                            "(mixing float32 and float64 is not allowed; cast one of them)")
+    return dtype
+
+
+def output(out, shape, dtype, name="out"):
+    """Return a fresh array, or check a caller's `out=`: exact shape and
+    dtype, C-contiguous, writable."""
+    shape = tuple(shape)
+    if out is None:
+        return np.empty(shape, dtype=dtype)
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"{name} must be a numpy.ndarray, got {type(out).__name__}")
+    if out.shape != shape:
+        raise ValueError(f"{name} has shape {out.shape}, expected {shape}")
+    if out.dtype != dtype:
+        raise ValueError(f"{name} has dtype {out.dtype}, expected {np.dtype(dtype)}")
+    if not out.flags.c_contiguous:
+        raise ValueError(f"{name} must be C-contiguous")
+    if not out.flags.writeable:
+        raise ValueError(f"{name} is read-only")
+    if not out.flags.aligned:
+        raise ValueError(f"{name} must be aligned")
+    return out
+
+
+def real_number(value, name):
+    """A finite-or-not real Python/NumPy number (bools rejected) as float."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    return float(value)
+
+
+def index(value, name, minimum=0):
+    """A Python/NumPy integer >= minimum (bools rejected)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an integer, got bool")
+    try:
+        v = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}") from None
+    if v < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {v}")
+    return v
+
+
+def shares_memory(a, b):
+    return a is not None and b is not None and np.may_share_memory(a, b)

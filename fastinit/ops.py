@@ -1,0 +1,278 @@
+"""Compiled kernels with NumPy semantics: ``fastinit.ops``.
+
+Every function accepts float32 or float64 arrays of any layout (inputs that
+are not C-contiguous are copied first; a transposed matrix passed to
+``matmul``/``affine`` is used in place through the transpose flags), keeps
+the input dtype, and writes into ``out=`` when given (``out`` must be
+C-contiguous, writable and of the exact shape and dtype).  The GIL is
+released inside every kernel.  Each function's NumPy twin is in
+``fastinit.reference.functional``.
+"""
+import numpy as np
+
+from . import _activations, _linalg
+from ._validate import float_array, output, real_number, same_dtype
+
+__all__ = [
+    "ACTIVATIONS", "matmul", "affine", "sum_rows",
+    "sigmoid", "tanh", "relu", "leaky_relu", "identity",
+    "sigmoid_backward", "tanh_backward", "relu_backward", "leaky_relu_backward",
+    "activation", "activation_backward",
+    "softmax", "softmax_cross_entropy", "softmax_cross_entropy_backward",
+]
+
+# Codes shared with csrc/elementwise.h (enum fi_act).
+ACTIVATIONS = {"identity": 0, "sigmoid": 1, "tanh": 2, "relu": 3, "leaky_relu": 4}
+
+
+def activation_code(name):
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown activation {name!r}; expected one of "
+                         f"{sorted(ACTIVATIONS)}") from None
+
+
+# --------------------------------------------------------------------------
+# Linear algebra: matmul, affine, sum_rows
+# --------------------------------------------------------------------------
+
+def _matrix_operand(x, name, trans):
+    """2-D float operand for the GEMM: a transposed C-contiguous matrix is
+    used as is with the transpose flag flipped instead of being copied."""
+    x = x if isinstance(x, np.ndarray) else float_array(x, name)
+    if isinstance(x, np.ndarray) and x.ndim == 2 and not x.flags.c_contiguous \
+            and x.T.flags.c_contiguous and x.dtype in (np.float32, np.float64):
+        return x.T, not trans
+    return float_array(x, name, ndim=2), trans
+
+
+def _gemm(a, b, out, trans_a, trans_b, alpha, beta, bias, act, slope):
+    m = a.shape[1] if trans_a else a.shape[0]
+    n = b.shape[0] if trans_b else b.shape[1]
+    c = output(out, (m, n), a.dtype)
+    if (out is not None) and (np.may_share_memory(c, a) or np.may_share_memory(c, b)):
+        # The kernel reads A and B while writing C: work on a private copy.
+        tmp = c.copy() if beta != 0 else np.empty_like(c)
+        _linalg.gemm(trans_a, trans_b, a, b, tmp, alpha, beta, bias, act, slope)
+        c[...] = tmp
+        return c
+    _linalg.gemm(trans_a, trans_b, a, b, c, alpha, beta, bias, act, slope)
+    return c
+
+
+def matmul(a, b, out=None, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0):
+    """``alpha * op(a) @ op(b) + beta * out`` for 2-D float arrays, where
+    ``op(x)`` is ``x.T`` when the matching ``trans_*`` flag is set.
+
+    With ``beta != 0`` the product accumulates into ``out`` (which is then
+    required); with ``beta == 0`` ``out`` is write-only, as in BLAS."""
+    alpha = real_number(alpha, "alpha")
+    beta = real_number(beta, "beta")
+    a, trans_a = _matrix_operand(a, "a", bool(trans_a))
+    b, trans_b = _matrix_operand(b, "b", bool(trans_b))
+    same_dtype(a=a, b=b)
+    ka = a.shape[0] if trans_a else a.shape[1]
+    kb = b.shape[1] if trans_b else b.shape[0]
+    if ka != kb:
+        sa = a.shape[::-1] if trans_a else a.shape
+        sb = b.shape[::-1] if trans_b else b.shape
+        raise ValueError(f"matmul: shapes {sa} and {sb} are not aligned "
+                         f"(inner dimensions {ka} != {kb})")
+    if beta != 0 and out is None:
+        raise ValueError("matmul: beta != 0 needs out= holding the matrix to accumulate into")
+    return _gemm(a, b, out, trans_a, trans_b, alpha, beta, None, 0, 0.0)
+
+
+def affine(x, W, b, activation="identity", out=None, *, slope=0.01):
+    """``act(x @ W + b)`` in one pass over the output (bias and activation
+    are applied to each tile of the product while it is in cache).
+
+    x: (N, D), W: (D, M), b: (M,) or None.  ``activation`` is one of
+    identity, sigmoid, tanh, relu, leaky_relu (with ``slope``)."""
+    act = activation_code(activation)
+    slope = real_number(slope, "slope")
+    x, trans_x = _matrix_operand(x, "x", False)
+    W, trans_w = _matrix_operand(W, "W", False)
+    same_dtype(x=x, W=W)
+    d_x = x.shape[0] if trans_x else x.shape[1]
+    d_w = W.shape[1] if trans_w else W.shape[0]
+    if d_x != d_w:
+        raise ValueError(f"affine: x of shape {x.shape[::-1] if trans_x else x.shape} and W of "
+                         f"shape {W.shape[::-1] if trans_w else W.shape} are not aligned")
+    m_out = W.shape[0] if trans_w else W.shape[1]
+    if b is not None:
+        b = float_array(b, "b", ndim=1)
+        same_dtype(x=x, b=b)
+        if b.shape[0] != m_out:
+            raise ValueError(f"affine: b has shape {b.shape}, expected ({m_out},) to match W")
+    return _gemm(x, W, out, trans_x, trans_w, 1.0, 0.0, b, act, slope)
+
+
+def sum_rows(x, out=None):
+    """Column sums over the batch axis, ``x.sum(axis=0)`` for 2-D x: the
+    bias gradient.  Summed in a fixed order (thread-count independent)."""
+    x = float_array(x, "x", ndim=2)
+    res = output(out, (x.shape[1],), x.dtype)
+    if np.may_share_memory(res, x):
+        tmp = np.empty_like(res)
+        _linalg.sum_rows(x, tmp)
+        res[...] = tmp
+        return res
+    _linalg.sum_rows(x, res)
+    return res
+
+
+# --------------------------------------------------------------------------
+# Activations: forward and backward
+# --------------------------------------------------------------------------
+
+def _unary(code, x, out, slope=0.0):
+    x = float_array(x, "x")
+    res = output(out, x.shape, x.dtype)
+    if res is not x and np.may_share_memory(res, x) and \
+            res.__array_interface__["data"][0] != x.__array_interface__["data"][0]:
+        x = x.copy()  # partial overlap: only exact aliasing is safe in place
+    _activations.act_forward(code, slope, x.reshape(-1), res.reshape(-1))
+    return res
+
+
+def _binary(code, dout, saved, saved_name, out, slope=0.0):
+    dout = float_array(dout, "dout")
+    saved = float_array(saved, saved_name)
+    same_dtype(dout=dout, **{saved_name: saved})
+    if dout.shape != saved.shape:
+        raise ValueError(f"dout has shape {dout.shape} but {saved_name} has shape {saved.shape}")
+    res = output(out, dout.shape, dout.dtype)
+    base = res.__array_interface__["data"][0]
+    if np.may_share_memory(res, saved) and base != saved.__array_interface__["data"][0]:
+        saved = saved.copy()
+    if np.may_share_memory(res, dout) and base != dout.__array_interface__["data"][0]:
+        dout = dout.copy()
+    _activations.act_backward(code, slope, dout.reshape(-1), saved.reshape(-1), res.reshape(-1))
+    return res
+
+
+def identity(x, out=None):
+    return _unary(0, x, out)
+
+
+def sigmoid(x, out=None):
+    """``1 / (1 + exp(-x))`` without overflow for any x."""
+    return _unary(1, x, out)
+
+
+def tanh(x, out=None):
+    return _unary(2, x, out)
+
+
+def relu(x, out=None):
+    """``max(x, 0)``; NaN propagates as in ``np.maximum``."""
+    return _unary(3, x, out)
+
+
+def leaky_relu(x, slope=0.01, out=None):
+    return _unary(4, x, out, real_number(slope, "slope"))
+
+
+def sigmoid_backward(dout, y, out=None):
+    """``dout * y * (1 - y)`` from the forward output y."""
+    return _binary(1, dout, y, "y", out)
+
+
+def tanh_backward(dout, y, out=None):
+    """``dout * (1 - y**2)`` from the forward output y."""
+    return _binary(2, dout, y, "y", out)
+
+
+def relu_backward(dout, x, out=None):
+    """``dout * (x > 0)`` from the forward input x."""
+    return _binary(3, dout, x, "x", out)
+
+
+def leaky_relu_backward(dout, x, slope=0.01, out=None):
+    """``dout`` where x > 0, else ``slope * dout``."""
+    return _binary(4, dout, x, "x", out, real_number(slope, "slope"))
+
+
+def activation(name, x, out=None, *, slope=0.01):
+    """Forward activation by name (identity, sigmoid, tanh, relu, leaky_relu)."""
+    return _unary(activation_code(name), x, out, real_number(slope, "slope"))
+
+
+def activation_backward(name, dout, saved, out=None, *, slope=0.01):
+    """Backward by name; ``saved`` is the forward output for sigmoid/tanh and
+    the forward input for relu/leaky_relu (see the named functions)."""
+    code = activation_code(name)
+    saved_name = "y" if code in (1, 2) else "x"
+    return _binary(code, dout, saved, saved_name, out, real_number(slope, "slope"))
+
+
+# --------------------------------------------------------------------------
+# Softmax and cross-entropy
+# --------------------------------------------------------------------------
+
+def _rows(x, name):
+    x = float_array(x, name)
+    if x.ndim == 1:
+        return x.reshape(1, -1), True
+    if x.ndim != 2:
+        raise ValueError(f"{name} must be 1-D or 2-D, got shape {x.shape}")
+    return x, False
+
+
+def _targets(t, shape, dtype):
+    """Split t into (labels int64 (N,), None) or (None, onehot (N, K))."""
+    n, k = shape
+    t_arr = np.asarray(t)
+    if t_arr.dtype.kind in "iu" and t_arr.ndim == 1:
+        if t_arr.shape[0] != n:
+            raise ValueError(f"t has {t_arr.shape[0]} labels but logits has {n} rows "
+                             f"(shapes {t_arr.shape} and {shape})")
+        if n and (t_arr.min() < 0 or t_arr.max() >= k):
+            raise ValueError(f"labels must lie in [0, {k}), got values in "
+                             f"[{t_arr.min()}, {t_arr.max()}]")
+        return np.ascontiguousarray(t_arr, dtype=np.int64), None
+    if t_arr.ndim == 2:
+        if t_arr.shape != (n, k):
+            raise ValueError(f"one-hot t has shape {t_arr.shape}, expected {(n, k)} "
+                             "to match logits")
+        if t_arr.dtype.kind in "iub":
+            return None, np.ascontiguousarray(t_arr, dtype=dtype)
+        onehot = float_array(t_arr, "t")
+        same_dtype(logits=np.empty(0, dtype), t=onehot)
+        return None, onehot
+    if t_arr.ndim == 1 and t_arr.dtype.kind == "f":
+        raise TypeError(f"labels t must be integers, got dtype {t_arr.dtype}")
+    raise ValueError(f"t must be int labels of shape ({n},) or one-hot of shape {(n, k)}, "
+                     f"got shape {t_arr.shape} and dtype {t_arr.dtype}")
+
+
+def softmax(x, out=None):
+    """Row-wise softmax (max-subtracted), for 1-D or 2-D x."""
+    x2, flat = _rows(x, "x")
+    res = output(out, x2.shape[1:] if flat else x2.shape, x2.dtype)
+    _activations.softmax(x2, res.reshape(x2.shape))
+    return res
+
+
+def softmax_cross_entropy(logits, t):
+    """``(loss, probs)``: the batch-mean cross-entropy of softmax(logits)
+    against int labels (N,) or one-hot targets (N, K), and the softmax
+    probabilities.  The loss is the exact log-softmax (no epsilon)."""
+    x = float_array(logits, "logits", ndim=2)
+    labels, onehot = _targets(t, x.shape, x.dtype)
+    probs = np.empty_like(x)
+    loss = _activations.softmax_xent(x, labels, onehot, probs)
+    return float(loss), probs
+
+
+def softmax_cross_entropy_backward(probs, t, dout=1.0, out=None):
+    """``(probs - onehot(t)) * dout / N``: the gradient of the mean loss."""
+    p = float_array(probs, "probs", ndim=2)
+    labels, onehot = _targets(t, p.shape, p.dtype)
+    dout = real_number(dout, "dout")
+    res = output(out, p.shape, p.dtype)
+    scale = dout / p.shape[0] if p.shape[0] else 0.0
+    _activations.softmax_xent_backward(p, labels, onehot, scale, res)
+    return res

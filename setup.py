@@ -1,0 +1,165 @@
+"""Build fastinit: plain C11 kernels in csrc/ + thin Cython modules in fastinit/.
+
+Every csrc/*.c file is compiled once and linked into every fastinit/*.pyx
+extension.  Files named *_avx2.c / *_avx512.c are compiled with their own ISA
+flags (and guard their contents with FI_X86), so a wheel never requires more
+than the baseline ISA; cpu.c picks the kernel set at import time.
+
+Environment knobs (build time):
+  FASTINIT_NATIVE=1                 add -march=native (local builds only)
+  FASTINIT_SANITIZE=address,undefined   build with sanitizers, -O1 -g
+  FASTINIT_NO_OPENMP=1              build without OpenMP (serial kernels)
+"""
+import glob
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import textwrap
+import warnings
+
+import numpy
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CSRC = "csrc"
+IS_X86 = platform.machine().lower() in ("x86_64", "amd64", "i686", "x86")
+
+# Per-ISA flags for the kernel files; keys are the file-name suffixes.
+ISA_FLAGS = {
+    "unix": {
+        "avx2": ["-mavx2", "-mfma", "-mf16c"],
+        "avx512": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl",
+                   "-mavx2", "-mfma", "-mf16c"],
+    },
+    "msvc": {"avx2": ["/arch:AVX2"], "avx512": ["/arch:AVX512"]},
+}
+
+OPENMP_TEST = textwrap.dedent(
+    """
+    #include <omp.h>
+    #include <stdio.h>
+    int main(void) {
+        int n = 0;
+        #pragma omp parallel reduction(+:n)
+        n += 1;
+        printf("%d %d\\n", n, omp_get_max_threads());
+        return n > 0 ? 0 : 1;
+    }
+    """
+)
+
+
+def _openmp_flags(compiler):
+    """Return (compile_flags, link_flags) for OpenMP, the scikit-learn way:
+    try to compile and link a tiny program with the compiler's flags."""
+    if os.environ.get("FASTINIT_NO_OPENMP"):
+        return None
+    ctype = compiler.compiler_type
+    if ctype == "msvc":
+        candidates = [(["/openmp"], [])]
+    elif sys.platform == "darwin":
+        prefixes = [p for p in (os.environ.get("OpenMP_ROOT"), "/opt/homebrew/opt/libomp",
+                                "/usr/local/opt/libomp") if p]
+        candidates = [(["-Xpreprocessor", "-fopenmp", f"-I{p}/include"],
+                       ["-lomp", f"-L{p}/lib", f"-Wl,-rpath,{p}/lib"]) for p in prefixes]
+        candidates.append((["-fopenmp"], ["-fopenmp"]))
+    else:
+        candidates = [(["-fopenmp"], ["-fopenmp"])]
+    for cflags, lflags in candidates:
+        tmp = tempfile.mkdtemp(prefix="fi_omp_")
+        try:
+            src = os.path.join(tmp, "omp_test.c")
+            with open(src, "w") as f:
+                f.write(OPENMP_TEST)
+            objs = compiler.compile([src], output_dir=tmp, extra_postargs=cflags)
+            compiler.link_executable(objs, "omp_test", output_dir=tmp, extra_postargs=lflags)
+            return cflags, lflags
+        except Exception:  # noqa: BLE001 - any failure means "no OpenMP with these flags"
+            continue
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return None
+
+
+class BuildExt(build_ext):
+    def build_extensions(self):
+        compiler = self.compiler
+        msvc = compiler.compiler_type == "msvc"
+        sanitize = os.environ.get("FASTINIT_SANITIZE", "").strip()
+        if msvc:
+            base = ["/O2", "/std:c11"]
+        else:
+            base = ["-std=c11", "-O1" if sanitize else "-O3", "-fno-math-errno",
+                    "-fvisibility=hidden", "-Wall", "-Wno-unused-function"]
+            if sanitize:
+                base += [f"-fsanitize={sanitize}", "-fno-omit-frame-pointer", "-g"]
+            if os.environ.get("FASTINIT_NATIVE") == "1":
+                base.append("-march=native")
+        omp = _openmp_flags(compiler)
+        macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]
+        link = []
+        if omp is None:
+            warnings.warn("fastinit: OpenMP not found; building serial kernels "
+                          "(set CC to an OpenMP-capable compiler for multicore speed)")
+        else:
+            base = base + omp[0]
+            link = list(omp[1])
+            macros.append(("FI_HAVE_OPENMP", "1"))
+        if sanitize and not msvc:
+            link.append(f"-fsanitize={sanitize}")
+        macros.append(("FI_COMPILER", '"%s"' % _compiler_name(compiler)))
+
+        # Compile the C kernels once; every extension links the same objects.
+        isa_flags = ISA_FLAGS["msvc" if msvc else "unix"]
+        objects = []
+        for src in sorted(glob.glob(os.path.join(CSRC, "*.c"))):
+            stem = os.path.splitext(os.path.basename(src))[0]
+            extra = list(base)
+            for suffix, flags in isa_flags.items():
+                if stem.endswith("_" + suffix) and IS_X86:
+                    extra += flags
+            objects += compiler.compile([src], output_dir=self.build_temp, macros=macros,
+                                        include_dirs=[CSRC], extra_postargs=extra,
+                                        depends=glob.glob(os.path.join(CSRC, "*.h")))
+        for ext in self.extensions:
+            ext.extra_objects = objects
+            ext.define_macros = list(ext.define_macros or []) + macros
+            cy_flags = [f for f in base if not f.startswith("-std=") and f != "-Wall"]
+            if not msvc:
+                cy_flags += ["-Wno-unused-function", "-Wno-unreachable-code"]
+            ext.extra_compile_args = cy_flags
+            ext.extra_link_args = link
+        super().build_extensions()
+
+
+def _compiler_name(compiler):
+    try:
+        cc = compiler.compiler[0] if compiler.compiler_type != "msvc" else "msvc"
+    except Exception:  # noqa: BLE001
+        cc = compiler.compiler_type
+    return os.path.basename(str(cc)).replace('"', "")
+
+
+def extensions():
+    exts = []
+    for pyx in sorted(glob.glob(os.path.join("fastinit", "*.pyx"))):
+        name = "fastinit." + os.path.splitext(os.path.basename(pyx))[0]
+        exts.append(Extension(name, [pyx], include_dirs=[numpy.get_include(), CSRC]))
+    return cythonize(
+        exts,
+        compiler_directives={
+            "language_level": 3,
+            "boundscheck": False,
+            "wraparound": False,
+            "cdivision": True,
+            "initializedcheck": False,
+            "embedsignature": True,
+        },
+    )
+
+
+setup(ext_modules=extensions(), cmdclass={"build_ext": BuildExt})

@@ -1,0 +1,35 @@
+import os
+import pathlib
+
+import numpy as np
+import pytest
+
+import fastinit
+
+ODD_SIZES = (1, 3, 17, 129, 1000)
+DTYPES = (np.float32, np.float64)
+
+
+def tol(dtype):
+    """Relative tolerance for comparing a kernel with its NumPy twin."""
+    return 2e-5 if np.dtype(dtype) == np.float32 else 1e-12
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)
+
+
+@pytest.fixture
+def threads():
+    """Restore the thread setting after a test changes it."""
+    yield
+    fastinit.set_num_threads(0)
+
+
+def mnist_dir():
+    """The MNIST folder from $FASTINIT_DATA, or None."""
+    d = os.environ.get("FASTINIT_DATA")
+    if d and pathlib.Path(d).is_dir():
+        return pathlib.Path(d)
+    return None
