@@ -44,7 +44,6 @@ def test_threadpoolctl_sees_and_limits_openmp():
     threadpoolctl = pytest.importorskip("threadpoolctl")
     if not fastinit.build_info()["openmp"]:
         pytest.skip("built without OpenMP")
-    import fastinit._runtime  # noqa: F401 - loads the OpenMP runtime
     apis = {i["user_api"] for i in threadpoolctl.threadpool_info()}
     assert "openmp" in apis
     with threadpoolctl.threadpool_limits(limits=1, user_api="openmp"):
