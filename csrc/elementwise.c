@@ -74,7 +74,7 @@ static double fi_act_cost(int act) {
         T r = (T)1 / ((T)1 + e);                                                              \
         return x >= 0 ? r : e * r;                                                            \
     }                                                                                         \
-    static inline T fi_relu1_##SFX(T x) { return (x > 0 || x != x) ? x : (T)0; }             \
+    static inline T fi_relu1_##SFX(T x) { return (T)0 > x ? (T)0 : x; }             \
                                                                                               \
     /* one loop per activation so the compiler can vectorize the cheap ones */                \
     static void fi_ew_row_##SFX##_generic(int act, T slope, fi_index n, const T *x,           \

@@ -57,7 +57,7 @@ FI_INLINE double fi_hsum_pd(__m256d v) {
 #define V_MUL _mm256_mul_ps
 #define V_MAX _mm256_max_ps
 #define V_GT0_SEL(x, t, f) _mm256_blendv_ps(f, t, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ))
-#define V_RELU(x) _mm256_and_ps(_mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_NLE_UQ), x)
+#define V_RELU(x) _mm256_max_ps(_mm256_setzero_ps(), x)
 #define V_EXP fi_exp_ps_avx2
 #define V_SIGMOID fi_sigmoid_ps_avx2
 #define V_TANH fi_tanh_ps_avx2
@@ -89,7 +89,7 @@ FI_INLINE double fi_hsum_pd(__m256d v) {
 #define V_MUL _mm256_mul_pd
 #define V_MAX _mm256_max_pd
 #define V_GT0_SEL(x, t, f) _mm256_blendv_pd(f, t, _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ))
-#define V_RELU(x) _mm256_and_pd(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_NLE_UQ), x)
+#define V_RELU(x) _mm256_max_pd(_mm256_setzero_pd(), x)
 #define V_EXP fi_exp_pd_avx2
 #define V_SIGMOID fi_sigmoid_pd_avx2
 #define V_TANH fi_tanh_pd_avx2

@@ -30,7 +30,7 @@
 #define V_MAX _mm512_max_ps
 #define V_GT0_SEL(x, t, f) \
     _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GT_OQ), f, t)
-#define V_RELU(x) _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_NLE_UQ), x)
+#define V_RELU(x) _mm512_max_ps(_mm512_setzero_ps(), x)
 #define V_EXP fi_exp_ps_avx512
 #define V_SIGMOID fi_sigmoid_ps_avx512
 #define V_TANH fi_tanh_ps_avx512
@@ -63,7 +63,7 @@
 #define V_MAX _mm512_max_pd
 #define V_GT0_SEL(x, t, f) \
     _mm512_mask_blend_pd(_mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_GT_OQ), f, t)
-#define V_RELU(x) _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_NLE_UQ), x)
+#define V_RELU(x) _mm512_max_pd(_mm512_setzero_pd(), x)
 #define V_EXP fi_exp_pd_avx512
 #define V_SIGMOID fi_sigmoid_pd_avx512
 #define V_TANH fi_tanh_pd_avx512

@@ -9,7 +9,8 @@
  *   V_LOADT(p, k, fill) V_STORET(p, k, v)   first k lanes, others = fill
  *   V_SET1 V_ADD V_SUB V_MUL V_MAX
  *   V_GT0_SEL(x, t, f)  x > 0 ? t : f  (NaN -> f)
- *   V_RELU(x)           x > 0 or NaN ? x : +0   (np.maximum(0, x))
+ *   V_RELU(x)           0 > x ? 0 : x, NaN -> x: np.maximum(0, x) exactly,
+ *                       and the x86 max instruction with 0 first
  *   V_EXP V_SIGMOID V_TANH
  *   FI_BAD_DECL FI_BAD_ADD(v) FI_BAD_ANY    "some lane was NaN" tracking
  *   FI_ACC_DECL FI_ACC_ADD(v) FI_ACC_SUM    double accumulation of a row
