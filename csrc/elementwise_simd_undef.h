@@ -7,6 +7,7 @@
 #undef FI_ISA
 #undef V_LOAD
 #undef V_STORE
+#undef V_STREAM
 #undef V_LOADT
 #undef V_STORET
 #undef V_SET1
