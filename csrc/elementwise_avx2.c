@@ -77,7 +77,6 @@ FI_INLINE double fi_hsum_pd(__m256d v) {
 #define FI_ACC_SUM fi_hsum_pd(_mm256_add_pd(acc0, acc1))
 #define V_HMAX fi_hmax_ps
 #include "elementwise_simd.h"
-#include "elementwise_simd_undef.h"
 
 /* ---- double --------------------------------------------------------------- */
 #define T double
@@ -108,6 +107,5 @@ FI_INLINE double fi_hsum_pd(__m256d v) {
 #define FI_ACC_SUM fi_hsum_pd(acc0)
 #define V_HMAX fi_hmax_pd
 #include "elementwise_simd.h"
-#include "elementwise_simd_undef.h"
 
 #endif /* FI_X86 */

@@ -50,7 +50,6 @@
 #define FI_ACC_SUM _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1))
 #define V_HMAX _mm512_reduce_max_ps
 #include "elementwise_simd.h"
-#include "elementwise_simd_undef.h"
 
 /* ---- double --------------------------------------------------------------- */
 #define T double
@@ -82,6 +81,5 @@
 #define FI_ACC_SUM _mm512_reduce_add_pd(acc0)
 #define V_HMAX _mm512_reduce_max_pd
 #include "elementwise_simd.h"
-#include "elementwise_simd_undef.h"
 
 #endif /* FI_X86 */

@@ -16,7 +16,7 @@
  *   FI_BAD_DECL FI_BAD_ADD(v) FI_BAD_ANY    "some lane was NaN" tracking
  *   FI_ACC_DECL FI_ACC_ADD(v) FI_ACC_SUM    double accumulation of a row
  *   V_HMAX(v)           horizontal max (no NaN lanes) as T
- * and undefines them afterwards (FI_SIMD_UNDEF in the includer). */
+ * All of them are undefined at the end, ready for the next instantiation. */
 
 #define FI_CAT3_(a, b, c) a##_##b##_##c
 #define FI_CAT3(a, b, c) FI_CAT3_(a, b, c)
@@ -176,3 +176,31 @@ double FN(fi_softmax_row)(fi_index n, const T *x, T *y) {
 #undef FI_B_RELU
 #undef FI_B_LEAKY
 #undef FI_B_IDENT
+/* the includer's macros */
+#undef T
+#undef VT
+#undef VW
+#undef FI_SFX
+#undef FI_ISA
+#undef V_LOAD
+#undef V_STORE
+#undef V_STREAM
+#undef V_LOADT
+#undef V_STORET
+#undef V_SET1
+#undef V_ADD
+#undef V_SUB
+#undef V_MUL
+#undef V_MAX
+#undef V_GT0_SEL
+#undef V_RELU
+#undef V_EXP
+#undef V_SIGMOID
+#undef V_TANH
+#undef FI_BAD_DECL
+#undef FI_BAD_ADD
+#undef FI_BAD_ANY
+#undef FI_ACC_DECL
+#undef FI_ACC_ADD
+#undef FI_ACC_SUM
+#undef V_HMAX
