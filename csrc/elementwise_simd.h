@@ -61,7 +61,7 @@
 /* backward: the reference's literal products, left to right, no FMA */
 #define FI_B_SIGMOID(d, y) V_MUL(V_MUL(d, y), V_SUB(one, y))
 #define FI_B_TANH(d, y) V_MUL(d, V_SUB(one, V_MUL(y, y)))
-#define FI_B_RELU(d, x) V_MUL(d, V_GT0_SEL(x, one, zero))
+#define FI_B_RELU(d, x) V_GT0_SEL(x, d, zero)
 #define FI_B_LEAKY(d, x) V_MUL(d, V_GT0_SEL(x, one, vslope))
 #define FI_B_IDENT(d, x) (d)
 

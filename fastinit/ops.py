@@ -192,7 +192,8 @@ def tanh_backward(dout, y, out=None):
 
 
 def relu_backward(dout, x, out=None):
-    """``dout * (x > 0)`` from the forward input x."""
+    """``dout`` where the forward input x > 0, else exactly 0 (an inactive
+    unit passes no gradient, not even inf or NaN)."""
     return _binary(3, dout, x, "x", out)
 
 

@@ -256,6 +256,16 @@ def test_backward_out_aliasing_noncontiguous(name, dtype, rng):
     assert_same(res, want.ravel())
 
 
+def test_relu_backward_blocks_inactive_units():
+    """An inactive unit (x <= 0 or NaN) passes exactly 0, even for inf/NaN
+    gradients; active units pass dout unchanged."""
+    inf, nan = np.inf, np.nan
+    d = np.array([inf, nan, -inf, inf, nan, 2.0, 3.0], np.float32)
+    x = np.array([-1.0, -1.0, 0.0, 1.0, 1.0, nan, -0.0], np.float32)
+    np.testing.assert_array_equal(ops.relu_backward(d, x), [0, 0, 0, inf, nan, 0, 0])
+    np.testing.assert_array_equal(F.relu_backward(d, x), [0, 0, 0, inf, nan, 0, 0])
+
+
 def test_backward_by_name_and_errors(rng):
     d = wide_values(rng, 50, np.float64)
     x = wide_values(rng, 50, np.float64)
