@@ -190,6 +190,25 @@ def test_forward_errors(name):
         call_forward(name, x, out=ro)
 
 
+def test_bridge_rejects_what_would_crash():
+    """The private bridge re-checks what the public layer guarantees."""
+    x = np.ones(8, np.float32)
+    with pytest.raises(ValueError):
+        _activations.act_forward(3, 0.0, x, np.empty(7, np.float32))
+    with pytest.raises(ValueError):
+        _activations.act_forward(3, 0.0, x, np.empty(16, np.float32)[::2])
+    with pytest.raises(TypeError):
+        _activations.act_forward(3, 0.0, x, np.empty(8, np.float64))
+    with pytest.raises(TypeError):
+        _activations.act_backward(3, 0.0, x, np.ones(8, np.int32), np.empty(8, np.float32))
+    ro = np.empty(8, np.float32)
+    ro.flags.writeable = False
+    with pytest.raises(ValueError):
+        _activations.act_forward(3, 0.0, x, ro)
+    with pytest.raises(TypeError):
+        _activations.act_forward(3, 0.0, x, None)
+
+
 def test_leaky_relu_slope_and_by_name(rng):
     x = wide_values(rng, 1000, np.float32)
     for slope in (0.0, 0.01, 0.2, -1.5, 3.0):
