@@ -43,7 +43,8 @@ cdef extern from "loss.h" nogil:
                                       double scale, double *dx)
 
 # Elements per uninterruptible call: ~5-50 ms of work.
-DEF CHUNK = 1 << 24
+cdef enum:
+    CHUNK = 1 << 24
 
 
 cdef inline Py_ssize_t _row_chunk(Py_ssize_t n, Py_ssize_t multiple) noexcept nogil:
