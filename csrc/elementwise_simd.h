@@ -65,7 +65,7 @@
 #define FI_B_LEAKY(d, x) V_MUL(d, V_GT0_SEL(x, one, vslope))
 #define FI_B_IDENT(d, x) (d)
 
-/* stream != 0: y (+ whole vectors) is VW-aligned and stored non-temporally */
+/* stream != 0: y is vector-aligned; full vectors are stored non-temporally */
 static void FN(fi_ew_row)(int act, T slope, fi_index n, const T *x, const T *b, T *y,
                           int stream) {
     const VT vslope = V_SET1(slope), zero = V_SET1(0);
@@ -80,10 +80,10 @@ static void FN(fi_ew_row)(int act, T slope, fi_index n, const T *x, const T *b, 
     }
 }
 
-/* Elements before `p` is vector-aligned (0 when p is not even T-aligned:
- * then nothing streams), or -1 when the output is too small to stream:
- * a large output does not stay in cache anyway, and non-temporal stores
- * skip the read-for-ownership, a third of the memory traffic. */
+/* How many elements precede the first vector-aligned one at p, or -1 to
+ * not stream at all (output too small, or p not even T-aligned).  A large
+ * output does not stay in cache anyway, and non-temporal stores skip the
+ * read-for-ownership: a third of the memory traffic. */
 static fi_index FN(fi_stream_head)(fi_index n, const T *p) {
     if (n * (fi_index)sizeof(T) < FI_STREAM_MIN_BYTES || (uintptr_t)p % sizeof(T)) return -1;
     return (fi_index)((sizeof(VT) - (uintptr_t)p % sizeof(VT)) % sizeof(VT) / sizeof(T));
