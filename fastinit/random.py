@@ -54,7 +54,11 @@ def _shape(size):
 
 def _float_dtype(dtype, out):
     if dtype is None:
-        return out.dtype if isinstance(out, np.ndarray) else np.dtype(np.float32)
+        if not isinstance(out, np.ndarray):
+            return np.dtype(np.float32)
+        if out.dtype not in FLOAT_DTYPES:
+            raise TypeError(f"out must have dtype float32 or float64, got {out.dtype}")
+        return out.dtype
     try:
         dt = np.dtype(dtype)
     except TypeError:
@@ -217,8 +221,9 @@ class Generator:
             raise ValueError(f"std must be >= 0, got {std}")
         if math.isnan(a) or math.isnan(b) or not a < b:
             raise ValueError(f"truncated_normal needs a < b, got a={a}, b={b}")
-        if a == math.inf or b == -math.inf:
-            raise ValueError(f"the interval [a, b] = [{a}, {b}] is empty")
+        if a >= 37.0 or b <= -37.0:
+            raise ValueError(f"[a, b] = [{a}, {b}] lies beyond 37 standard deviations, "
+                             "where the normal's mass is below double precision")
         return self._fill(_TRUNCATED, size, dtype, out, offset, mean, std, a, b)
 
     def integers(self, low, high=None, size=None, *, dtype=np.int64, offset=None):
