@@ -300,17 +300,25 @@ def _elementwise(array, name, seed, layout, *params, **kwparams):
     return _fill_in_place(array, lambda a: apply_plan(a, plan, gen))
 
 
-def _new_array(shape, dtype):
+def shape_and_dtype(shape, dtype):
+    """Checked ``(shape tuple, float dtype)`` of a weight to create."""
     if isinstance(shape, (numbers.Integral, np.integer)):
         shape = (shape,)
     try:
         shape = tuple(index(s, "shape") for s in shape)
     except TypeError:
         raise TypeError(f"shape must be a tuple of ints, got {shape!r}") from None
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
     if dt not in FLOAT_DTYPES:
         raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    return np.empty(shape, dt)
+    return shape, dt
+
+
+def _new_array(shape, dtype):
+    return np.empty(*shape_and_dtype(shape, dtype))
 
 
 def _initializer(inplace):
@@ -541,6 +549,10 @@ glorot_normal, glorot_normal_ = xavier_normal, xavier_normal_
 glorot_uniform, glorot_uniform_ = xavier_uniform, xavier_uniform_
 kaiming_normal, kaiming_normal_ = he_normal, he_normal_
 kaiming_uniform, kaiming_uniform_ = he_uniform, he_uniform_
+for _alias, _name in (("glorot_normal", "xavier_normal"), ("glorot_uniform", "xavier_uniform"),
+                      ("kaiming_normal", "he_normal"), ("kaiming_uniform", "he_uniform")):
+    PLANS[_alias] = PLANS[_name]
+del _alias, _name
 
 #: Every initializer by name (functional form), aliases included.
 INITIALIZERS = {name: globals()[name] for name in __all__

@@ -133,6 +133,18 @@ class Generator:
         g.__dict__.update(self.__dict__)
         return g
 
+    def reserve(self, n, *, dtype=np.float32):
+        """Set aside the next ``n`` elements of a float fill: return a snapshot
+        positioned at them and advance this generator past them, exactly as
+        a fill of ``n`` elements of ``dtype`` would.  Any part of them can
+        then be drawn later, in any process, with
+        ``snapshot.<method>(..., offset=k)`` (fastinit.dask does this)."""
+        n = index(n, "n")
+        dt = _float_dtype(dtype, None)
+        snap = self.snapshot()
+        self._take(n, _elements_per_block(dt), None)
+        return snap
+
     def spawn(self, n):
         """``n`` new generators with independent streams (SeedSequence.spawn),
         e.g. one per worker or per layer."""
