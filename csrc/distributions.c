@@ -13,9 +13,6 @@
 #define FI_MIN_UNIFORM 65536.0
 #define FI_MIN_NORMAL 32768.0
 #define FI_MIN_TRUNC 8192.0
-/* Thread chunks start at multiples of this many elements (absolute index),
- * so every thread but the last covers whole SIMD groups. */
-#define FI_THREAD_ALIGN 1024u
 
 /* ---- element transforms (shared with the SIMD kernels' tails) --------------- */
 
@@ -242,7 +239,12 @@ static void fi_fill_range(const fi_dist *D, const fi_job *J, uint64_t e0, fi_ind
     D->generic(J, e + done, (fi_index)(rest - done), out + (size_t)(head + done) * D->elsize);
 }
 
-/* Split [offset, offset + n) over threads at aligned absolute indices. */
+/* Split [offset, offset + n) into pieces of FI_PIECE elements starting at
+ * multiples of FI_PIECE (absolute index) and hand them out dynamically: the
+ * bits cannot depend on who computes a piece (every element is pure), and a
+ * thread that loses its core to another process no longer holds up the fill
+ * as it would with one static range per thread. */
+#define FI_PIECE 32768u
 static void fi_fill(const fi_dist *D, const fi_job *J, uint64_t offset, fi_index n, void *out,
                     double min_per_thread) {
     if (n <= 0)
@@ -252,29 +254,18 @@ static void fi_fill(const fi_dist *D, const fi_job *J, uint64_t offset, fi_index
         fi_fill_range(D, J, offset, n, (char *)out);
         return;
     }
+    uint64_t end = offset + (uint64_t)n;
+    uint64_t first = offset / FI_PIECE, last = (end - 1) / FI_PIECE;
+    fi_index npieces = (fi_index)(last - first + 1);
 #ifdef FI_HAVE_OPENMP
-#pragma omp parallel num_threads(nt)
-    {
-        int t = omp_get_thread_num(), T = omp_get_num_threads();
-        uint64_t end = offset + (uint64_t)n;
-        uint64_t lo = offset, hi = end;
-        if (t > 0) {
-            lo = offset + (uint64_t)((double)n * t / T);
-            lo = (lo + FI_THREAD_ALIGN - 1) / FI_THREAD_ALIGN * FI_THREAD_ALIGN;
-            if (lo > end) lo = end;
-        }
-        if (t < T - 1) {
-            hi = offset + (uint64_t)((double)n * (t + 1) / T);
-            hi = (hi + FI_THREAD_ALIGN - 1) / FI_THREAD_ALIGN * FI_THREAD_ALIGN;
-            if (hi > end) hi = end;
-        }
-        if (hi > lo)
-            fi_fill_range(D, J, lo, (fi_index)(hi - lo),
-                          (char *)out + (size_t)(lo - offset) * D->elsize);
-    }
-#else
-    fi_fill_range(D, J, offset, n, (char *)out);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
 #endif
+    for (fi_index p = 0; p < npieces; p++) {
+        uint64_t lo = (first + (uint64_t)p) * FI_PIECE, hi = lo + FI_PIECE;
+        if (lo < offset) lo = offset;
+        if (hi > end) hi = end;
+        fi_fill_range(D, J, lo, (fi_index)(hi - lo), (char *)out + (size_t)(lo - offset) * D->elsize);
+    }
 }
 
 static fi_job fi_make_job(const fi_rng *g) {
