@@ -29,7 +29,7 @@ import warnings
 import numpy as np
 
 from ._validate import FLOAT_DTYPES, index, real_number
-from .random import as_generator
+from .random import _float_dtype, _shape, as_generator
 
 __all__ = [
     "calculate_gain", "fan_in_fan_out", "resolve", "INITIALIZERS",
@@ -302,19 +302,7 @@ def _elementwise(array, name, seed, layout, *params, **kwparams):
 
 def shape_and_dtype(shape, dtype):
     """Checked ``(shape tuple, float dtype)`` of a weight to create."""
-    if isinstance(shape, (numbers.Integral, np.integer)):
-        shape = (shape,)
-    try:
-        shape = tuple(index(s, "shape") for s in shape)
-    except TypeError:
-        raise TypeError(f"shape must be a tuple of ints, got {shape!r}") from None
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
-    if dt not in FLOAT_DTYPES:
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    return shape, dt
+    return _shape(shape), _float_dtype(dtype, None)
 
 
 def _new_array(shape, dtype):

@@ -42,6 +42,7 @@ def _elements_per_block(dtype):
 
 
 def _shape(size):
+    """None, or the shape tuple of an int or a sequence of ints >= 0."""
     if size is None:
         return None
     if isinstance(size, (numbers.Integral, np.integer)) and not isinstance(size, (bool, np.bool_)):
@@ -49,7 +50,7 @@ def _shape(size):
     try:
         return tuple(index(s, "size") for s in size)
     except TypeError:
-        raise TypeError(f"size must be None, an int or a tuple of ints, got {size!r}") from None
+        raise TypeError(f"size/shape must be an int or a tuple of ints, got {size!r}") from None
 
 
 def _float_dtype(dtype, out):
