@@ -75,7 +75,7 @@ double fi_ndtri(double p);
  * Each fills `ngroups` groups of FI_GROUP_* whole blocks starting at absolute
  * block `block`: uniform/normal f32 write 4 floats per block, f64 2 doubles.
  * Arithmetic identical to the generic path (see above). */
-#define FI_GROUP_AVX2 8
+#define FI_GROUP_AVX2 16
 #define FI_GROUP_AVX512 16
 void fi_philox_words_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, uint32_t *out);
 void fi_uniform_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, float low,

@@ -1,4 +1,4 @@
-/* AVX2 random fills: Philox4x32-10 on 8 blocks at a time and the uniform /
+/* AVX2 random fills: Philox4x32-10 on 16 blocks at a time and the uniform /
  * Box-Muller transforms, bit-identical to the generic path (see
  * distributions.h for the element -> word map, vmath_log.h for why no FMA).
  *
@@ -48,22 +48,32 @@ static inline void fi_pkeys_init_avx2(const fi_rng *g, fi_pkeys_avx2 *K) {
         (X).c3 = p0_;                                                                         \
     } while (0)
 
-/* Blocks block..block+3 into A and block+4..block+7 into B. */
-static inline void fi_philox8_avx2(const fi_pkeys_avx2 *K, uint64_t block, fi_px4_avx2 *A,
-                                   fi_px4_avx2 *B) {
+/* Blocks block + 4s .. block + 4s + 3 into X[s], s < nsets (a constant once
+ * inlined): several independent sets hide the multiply latencies. */
+#define FI_SETS_AVX2 (FI_GROUP_AVX2 / 4)
+static inline void fi_philox_avx2(const fi_pkeys_avx2 *K, uint64_t block, fi_px4_avx2 *X,
+                                  int nsets) {
     const __m256i m0 = _mm256_set1_epi64x(FI_PHILOX_M0);
     const __m256i m1 = _mm256_set1_epi64x(FI_PHILOX_M1);
-    __m256i base = _mm256_set1_epi64x((long long)block);
-    __m256i ba = _mm256_add_epi64(base, _mm256_setr_epi64x(0, 1, 2, 3));
-    __m256i bb = _mm256_add_epi64(base, _mm256_setr_epi64x(4, 5, 6, 7));
-    fi_px4_avx2 a = {ba, _mm256_srli_epi64(ba, 32), K->s0, K->s1};
-    fi_px4_avx2 b = {bb, _mm256_srli_epi64(bb, 32), K->s0, K->s1};
-    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
-        FI_PHILOX_ROUND_AVX2(a, r);
-        FI_PHILOX_ROUND_AVX2(b, r);
+    __m256i base = _mm256_add_epi64(_mm256_set1_epi64x((long long)block),
+                                    _mm256_setr_epi64x(0, 1, 2, 3));
+    for (int j = 0; j < nsets; j++) {
+        __m256i b = _mm256_add_epi64(base, _mm256_set1_epi64x(4 * j));
+        X[j].c0 = b;
+        X[j].c1 = _mm256_srli_epi64(b, 32);
+        X[j].c2 = K->s0;
+        X[j].c3 = K->s1;
     }
-    *A = a;
-    *B = b;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 10
+#endif
+    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
+        for (int j = 0; j < nsets; j++)
+            FI_PHILOX_ROUND_AVX2(X[j], r);
+    }
 }
 
 /* Pack the low halves of x (even 32-bit slots) and y (into odd slots). */
@@ -84,16 +94,15 @@ static inline void fi_words16_avx2(const fi_px4_avx2 *X, __m256i *out0, __m256i 
 void fi_philox_words_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, uint32_t *out) {
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
-    for (fi_index i = 0; i < ngroups; i++, block += 8, out += 32) {
-        fi_px4_avx2 A, B;
-        __m256i w0, w1, w2, w3;
-        fi_philox8_avx2(&K, block, &A, &B);
-        fi_words16_avx2(&A, &w0, &w1);
-        fi_words16_avx2(&B, &w2, &w3);
-        _mm256_storeu_si256((__m256i *)out, w0);
-        _mm256_storeu_si256((__m256i *)(out + 8), w1);
-        _mm256_storeu_si256((__m256i *)(out + 16), w2);
-        _mm256_storeu_si256((__m256i *)(out + 24), w3);
+    for (fi_index i = 0; i < ngroups; i++, block += FI_GROUP_AVX2) {
+        fi_px4_avx2 X[FI_SETS_AVX2];
+        fi_philox_avx2(&K, block, X, FI_SETS_AVX2);
+        for (int j = 0; j < FI_SETS_AVX2; j++, out += 16) {
+            __m256i w0, w1;
+            fi_words16_avx2(&X[j], &w0, &w1);
+            _mm256_storeu_si256((__m256i *)out, w0);
+            _mm256_storeu_si256((__m256i *)(out + 8), w1);
+        }
     }
 }
 
@@ -110,16 +119,15 @@ void fi_uniform_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, floa
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256 vlow = _mm256_set1_ps(low), vspan = _mm256_set1_ps(span);
-    for (fi_index i = 0; i < ngroups; i++, block += 8, out += 32) {
-        fi_px4_avx2 A, B;
-        __m256i w0, w1, w2, w3;
-        fi_philox8_avx2(&K, block, &A, &B);
-        fi_words16_avx2(&A, &w0, &w1);
-        fi_words16_avx2(&B, &w2, &w3);
-        _mm256_storeu_ps(out, fi_uniform8_ps_avx2(w0, vlow, vspan));
-        _mm256_storeu_ps(out + 8, fi_uniform8_ps_avx2(w1, vlow, vspan));
-        _mm256_storeu_ps(out + 16, fi_uniform8_ps_avx2(w2, vlow, vspan));
-        _mm256_storeu_ps(out + 24, fi_uniform8_ps_avx2(w3, vlow, vspan));
+    for (fi_index i = 0; i < ngroups; i++, block += FI_GROUP_AVX2) {
+        fi_px4_avx2 X[FI_SETS_AVX2];
+        fi_philox_avx2(&K, block, X, FI_SETS_AVX2);
+        for (int j = 0; j < FI_SETS_AVX2; j++, out += 16) {
+            __m256i w0, w1;
+            fi_words16_avx2(&X[j], &w0, &w1);
+            _mm256_storeu_ps(out, fi_uniform8_ps_avx2(w0, vlow, vspan));
+            _mm256_storeu_ps(out + 8, fi_uniform8_ps_avx2(w1, vlow, vspan));
+        }
     }
 }
 
@@ -158,11 +166,11 @@ void fi_uniform_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, doub
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256d vlow = _mm256_set1_pd(low), vspan = _mm256_set1_pd(span);
-    for (fi_index i = 0; i < ngroups; i++, block += 8, out += 16) {
-        fi_px4_avx2 A, B;
-        fi_philox8_avx2(&K, block, &A, &B);
-        fi_uniform_pd4_avx2(&A, vlow, vspan, out);
-        fi_uniform_pd4_avx2(&B, vlow, vspan, out + 8);
+    for (fi_index i = 0; i < ngroups; i++, block += FI_GROUP_AVX2) {
+        fi_px4_avx2 X[FI_SETS_AVX2];
+        fi_philox_avx2(&K, block, X, FI_SETS_AVX2);
+        for (int j = 0; j < FI_SETS_AVX2; j++, out += 8)
+            fi_uniform_pd4_avx2(&X[j], vlow, vspan, out);
     }
 }
 
@@ -206,18 +214,18 @@ void fi_normal_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, float
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256 vmean = _mm256_set1_ps(mean), vstd = _mm256_set1_ps(std);
-    /* Software-pipelined: the next group's Philox rounds are independent of
-     * this group's Box-Muller, so the core overlaps the two long chains. */
-    fi_px4_avx2 A, B;
-    fi_philox8_avx2(&K, block, &A, &B);
-    for (fi_index i = 0; i < ngroups; i++, out += 32) {
-        fi_px4_avx2 A2, B2;
+    /* Software-pipelined in half groups: the next 8 blocks' Philox rounds
+     * are independent of these 8 blocks' Box-Muller, so the two long chains
+     * overlap (a whole group at a time runs out of registers). */
+    fi_px4_avx2 X[2], Y[2];
+    fi_philox_avx2(&K, block, X, 2);
+    for (fi_index i = 0; i < 2 * ngroups; i++, out += 32) {
         block += 8;
-        fi_philox8_avx2(&K, block, &A2, &B2); /* one spare group at the end */
-        fi_normal16_ps_avx2(&A, vmean, vstd, out);
-        fi_normal16_ps_avx2(&B, vmean, vstd, out + 16);
-        A = A2;
-        B = B2;
+        fi_philox_avx2(&K, block, Y, 2); /* one spare half group at the end */
+        fi_normal16_ps_avx2(&X[0], vmean, vstd, out);
+        fi_normal16_ps_avx2(&X[1], vmean, vstd, out + 16);
+        X[0] = Y[0];
+        X[1] = Y[1];
     }
 }
 
@@ -258,11 +266,11 @@ void fi_normal_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, doubl
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256d vmean = _mm256_set1_pd(mean), vstd = _mm256_set1_pd(std);
-    for (fi_index i = 0; i < ngroups; i++, block += 8, out += 16) {
-        fi_px4_avx2 A, B;
-        fi_philox8_avx2(&K, block, &A, &B);
-        fi_normal8_pd_avx2(&A, vmean, vstd, out);
-        fi_normal8_pd_avx2(&B, vmean, vstd, out + 8);
+    for (fi_index i = 0; i < ngroups; i++, block += FI_GROUP_AVX2) {
+        fi_px4_avx2 X[FI_SETS_AVX2];
+        fi_philox_avx2(&K, block, X, FI_SETS_AVX2);
+        for (int j = 0; j < FI_SETS_AVX2; j++, out += 8)
+            fi_normal8_pd_avx2(&X[j], vmean, vstd, out);
     }
 }
 
