@@ -198,6 +198,28 @@ def test_spawn_gives_independent_reproducible_streams():
     assert Generator(5).spawn(0) == []
 
 
+def test_reserve_and_threads_sharing_a_generator():
+    import threading
+    g = Generator(6)
+    snap = g.reserve(10)
+    np.testing.assert_array_equal(snap.normal(10, offset=0), Generator(6).normal(10))
+    assert g.position == 3
+    results = []
+
+    def draw():
+        results.append([g.uniform(1000) for _ in range(200)])
+
+    workers = [threading.Thread(target=draw) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert g.position == 3 + 2 * 200 * 250
+    allv = np.concatenate([np.concatenate(r) for r in results])
+    expected = Generator(6).uniform(12 + 400_000)[12:]
+    np.testing.assert_array_equal(np.sort(allv), np.sort(expected))
+
+
 def test_snapshot_is_independent():
     g = Generator(8)
     g.normal(5)
