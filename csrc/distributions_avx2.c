@@ -77,6 +77,19 @@ static inline void fi_philox_avx2(const fi_pkeys_avx2 *K, uint64_t block, fi_px4
     }
 }
 
+/* Runs the body for each set S (const fi_px4_avx2 *, 4 blocks) of the
+ * ngroups groups from `block` on, in block order, advancing out by STEP
+ * after each set.  Variadic so that the body may contain commas. */
+#define FI_FOR_EACH_SET_AVX2(K, block, ngroups, S, out, STEP, ...)                             \
+    for (fi_index i_ = 0; i_ < (ngroups); i_++, (block) += FI_GROUP_AVX2) {                   \
+        fi_px4_avx2 X_[FI_SETS_AVX2];                                                         \
+        fi_philox_avx2((K), (block), X_, FI_SETS_AVX2);                                       \
+        for (int j_ = 0; j_ < FI_SETS_AVX2; j_++, (out) += (STEP)) {                           \
+            const fi_px4_avx2 *S = &X_[j_];                                                   \
+            __VA_ARGS__;                                                                      \
+        }                                                                                     \
+    }
+
 /* Pack the low halves of x (even 32-bit slots) and y (into odd slots). */
 static inline __m256i fi_pack_lo_avx2(__m256i x, __m256i y) {
     return _mm256_blend_epi32(x, _mm256_slli_epi64(y, 32), 0xAA);
@@ -95,16 +108,12 @@ static inline void fi_words16_avx2(const fi_px4_avx2 *X, __m256i *out0, __m256i 
 void fi_philox_words_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, uint32_t *out) {
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
-    for (fi_index i = 0; i < ngroups; i++, block += FI_GROUP_AVX2) {
-        fi_px4_avx2 X[FI_SETS_AVX2];
-        fi_philox_avx2(&K, block, X, FI_SETS_AVX2);
-        for (int j = 0; j < FI_SETS_AVX2; j++, out += 16) {
-            __m256i w0, w1;
-            fi_words16_avx2(&X[j], &w0, &w1);
-            _mm256_storeu_si256((__m256i *)out, w0);
-            _mm256_storeu_si256((__m256i *)(out + 8), w1);
-        }
-    }
+    FI_FOR_EACH_SET_AVX2(&K, block, ngroups, S, out, 16, {
+        __m256i w0, w1;
+        fi_words16_avx2(S, &w0, &w1);
+        _mm256_storeu_si256((__m256i *)out, w0);
+        _mm256_storeu_si256((__m256i *)(out + 8), w1);
+    });
 }
 
 /* ---- uniform ------------------------------------------------------------------------ */
@@ -120,16 +129,12 @@ void fi_uniform_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, floa
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256 vlow = _mm256_set1_ps(low), vspan = _mm256_set1_ps(span);
-    for (fi_index i = 0; i < ngroups; i++, block += FI_GROUP_AVX2) {
-        fi_px4_avx2 X[FI_SETS_AVX2];
-        fi_philox_avx2(&K, block, X, FI_SETS_AVX2);
-        for (int j = 0; j < FI_SETS_AVX2; j++, out += 16) {
-            __m256i w0, w1;
-            fi_words16_avx2(&X[j], &w0, &w1);
-            _mm256_storeu_ps(out, fi_uniform8_ps_avx2(w0, vlow, vspan));
-            _mm256_storeu_ps(out + 8, fi_uniform8_ps_avx2(w1, vlow, vspan));
-        }
-    }
+    FI_FOR_EACH_SET_AVX2(&K, block, ngroups, S, out, 16, {
+        __m256i w0, w1;
+        fi_words16_avx2(S, &w0, &w1);
+        _mm256_storeu_ps(out, fi_uniform8_ps_avx2(w0, vlow, vspan));
+        _mm256_storeu_ps(out + 8, fi_uniform8_ps_avx2(w1, vlow, vspan));
+    });
 }
 
 /* The exact integer (x >> 6) * 2^27 + (y >> 5) from the low halves of the
@@ -167,12 +172,9 @@ void fi_uniform_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, doub
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256d vlow = _mm256_set1_pd(low), vspan = _mm256_set1_pd(span);
-    for (fi_index i = 0; i < ngroups; i++, block += FI_GROUP_AVX2) {
-        fi_px4_avx2 X[FI_SETS_AVX2];
-        fi_philox_avx2(&K, block, X, FI_SETS_AVX2);
-        for (int j = 0; j < FI_SETS_AVX2; j++, out += 8)
-            fi_uniform_pd4_avx2(&X[j], vlow, vspan, out);
-    }
+    FI_FOR_EACH_SET_AVX2(&K, block, ngroups, S, out, 8, {
+        fi_uniform_pd4_avx2(S, vlow, vspan, out);
+    });
 }
 
 /* ---- normal (Box-Muller) ----------------------------------------------------------- */
@@ -267,12 +269,9 @@ void fi_normal_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, doubl
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256d vmean = _mm256_set1_pd(mean), vstd = _mm256_set1_pd(std);
-    for (fi_index i = 0; i < ngroups; i++, block += FI_GROUP_AVX2) {
-        fi_px4_avx2 X[FI_SETS_AVX2];
-        fi_philox_avx2(&K, block, X, FI_SETS_AVX2);
-        for (int j = 0; j < FI_SETS_AVX2; j++, out += 8)
-            fi_normal8_pd_avx2(&X[j], vmean, vstd, out);
-    }
+    FI_FOR_EACH_SET_AVX2(&K, block, ngroups, S, out, 8, {
+        fi_normal8_pd_avx2(S, vmean, vstd, out);
+    });
 }
 
 /* ---- truncated normal (inverse CDF) ------------------------------------------------- */
@@ -330,29 +329,25 @@ void fi_truncated_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups,
     fi_pkeys_init_avx2(g, &K);
     const __m256d vflip = flip ? _mm256_set1_pd(-0.0) : _mm256_setzero_pd();
     const __m256i lo32 = _mm256_set1_epi64x(0xffffffffll);
-    for (fi_index i = 0; i < ngroups; i++, block += FI_GROUP_AVX2) {
-        fi_px4_avx2 X[FI_SETS_AVX2];
-        fi_philox_avx2(&K, block, X, FI_SETS_AVX2);
-        for (int j = 0; j < FI_SETS_AVX2; j++, out += 16) {
-            /* r[w]: word w of the set's 4 blocks -> elements 4b + w */
-            __m256i c[4] = {X[j].c0, X[j].c1, X[j].c2, X[j].c3};
-            __m256d r[4];
-            for (int w = 0; w < 4; w++) {
-                __m256d u = _mm256_mul_pd(
-                    _mm256_add_pd(fi_u52_to_pd_avx2(_mm256_and_si256(c[w], lo32)),
-                                  _mm256_set1_pd(0.5)),
-                    _mm256_set1_pd(0x1p-32));
-                r[w] = fi_truncated_pd_avx2(u, prm, vflip);
-            }
-            /* 4x4 transpose: block b's four elements together */
-            __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
-            __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
-            _mm_storeu_ps(out, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20)));
-            _mm_storeu_ps(out + 4, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20)));
-            _mm_storeu_ps(out + 8, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31)));
-            _mm_storeu_ps(out + 12, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31)));
+    FI_FOR_EACH_SET_AVX2(&K, block, ngroups, S, out, 16, {
+        /* r[w]: word w of the set's 4 blocks -> elements 4b + w */
+        __m256i c[4] = {S->c0, S->c1, S->c2, S->c3};
+        __m256d r[4];
+        for (int w = 0; w < 4; w++) {
+            __m256d u = _mm256_mul_pd(
+                _mm256_add_pd(fi_u52_to_pd_avx2(_mm256_and_si256(c[w], lo32)),
+                              _mm256_set1_pd(0.5)),
+                _mm256_set1_pd(0x1p-32));
+            r[w] = fi_truncated_pd_avx2(u, prm, vflip);
         }
-    }
+        /* 4x4 transpose: block b's four elements together */
+        __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
+        __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
+        _mm_storeu_ps(out, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20)));
+        _mm_storeu_ps(out + 4, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20)));
+        _mm_storeu_ps(out + 8, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31)));
+        _mm_storeu_ps(out + 12, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31)));
+    });
 }
 
 void fi_truncated_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups,
@@ -361,19 +356,15 @@ void fi_truncated_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups,
     fi_pkeys_init_avx2(g, &K);
     const __m256d vflip = flip ? _mm256_set1_pd(-0.0) : _mm256_setzero_pd();
     const __m256d half = _mm256_set1_pd(0.5), scale = _mm256_set1_pd(0x1p-53);
-    for (fi_index i = 0; i < ngroups; i++, block += FI_GROUP_AVX2) {
-        fi_px4_avx2 X[FI_SETS_AVX2];
-        fi_philox_avx2(&K, block, X, FI_SETS_AVX2);
-        for (int j = 0; j < FI_SETS_AVX2; j++, out += 8) {
-            __m256d e = _mm256_mul_pd(_mm256_add_pd(fi_u53_pd_avx2(X[j].c0, X[j].c1), half), scale);
-            __m256d o = _mm256_mul_pd(_mm256_add_pd(fi_u53_pd_avx2(X[j].c2, X[j].c3), half), scale);
-            __m256d r0, r1;
-            fi_zip_pd_avx2(fi_truncated_pd_avx2(e, prm, vflip), fi_truncated_pd_avx2(o, prm, vflip),
-                           &r0, &r1);
-            _mm256_storeu_pd(out, r0);
-            _mm256_storeu_pd(out + 4, r1);
-        }
-    }
+    FI_FOR_EACH_SET_AVX2(&K, block, ngroups, S, out, 8, {
+        __m256d e = _mm256_mul_pd(_mm256_add_pd(fi_u53_pd_avx2(S->c0, S->c1), half), scale);
+        __m256d o = _mm256_mul_pd(_mm256_add_pd(fi_u53_pd_avx2(S->c2, S->c3), half), scale);
+        __m256d r0, r1;
+        fi_zip_pd_avx2(fi_truncated_pd_avx2(e, prm, vflip), fi_truncated_pd_avx2(o, prm, vflip),
+                       &r0, &r1);
+        _mm256_storeu_pd(out, r0);
+        _mm256_storeu_pd(out + 4, r1);
+    });
 }
 
 #endif /* FI_X86 */
