@@ -146,10 +146,14 @@ static void truncated_f64_generic(const fi_job *J, uint64_t e0, fi_index n, void
 }
 
 static inline uint64_t fi_mulhi64(uint64_t a, uint64_t b) {
+#if defined(__SIZEOF_INT128__)
+    return (uint64_t)(((unsigned __int128)a * b) >> 64);
+#else
     uint64_t a_lo = (uint32_t)a, a_hi = a >> 32, b_lo = (uint32_t)b, b_hi = b >> 32;
     uint64_t p0 = a_lo * b_lo, p1 = a_lo * b_hi, p2 = a_hi * b_lo, p3 = a_hi * b_hi;
     uint64_t mid = (p0 >> 32) + (uint32_t)p1 + (uint32_t)p2;
     return p3 + (p1 >> 32) + (p2 >> 32) + (mid >> 32);
+#endif
 }
 
 /* Integer bounds do not fit the job's doubles exactly: extend the job. */
@@ -159,14 +163,26 @@ typedef struct {
     uint64_t range;
 } fi_int_job;
 
-static void integers_generic(const fi_job *J, uint64_t e0, fi_index n, void *vout) {
+/* The words come from fi_philox_words (SIMD when available, same bits) in
+ * batches; the 64-bit scaling stays scalar. */
+static void integers_range(const fi_job *J, uint64_t e0, fi_index n, void *vout) {
+    enum { BATCH = 256 }; /* blocks per batch: 4 KiB of words on the stack */
     const fi_int_job *I = (const fi_int_job *)J;
     int64_t *out = (int64_t *)vout;
-    FI_FOR_BLOCKS(J->g, e0, n, 2u, w, {
-        uint64_t x = (uint64_t)w[2 * j] | ((uint64_t)w[2 * j + 1] << 32);
-        uint64_t v = I->range ? fi_mulhi64(x, I->range) : x;
-        out[k] = (int64_t)((uint64_t)I->low + v);
-    });
+    uint32_t w[4 * BATCH];
+    uint64_t e = e0, end = e0 + (uint64_t)n;
+    while (e < end) {
+        uint64_t b0 = e / 2, b1 = (end - 1) / 2 + 1;
+        if (b1 - b0 > BATCH)
+            b1 = b0 + BATCH;
+        fi_philox_words(J->g, J->g->start + b0, (fi_index)(b1 - b0), w);
+        for (; e < end && e / 2 < b1; e++) {
+            const uint32_t *x2 = w + 4 * (e / 2 - b0) + 2 * (e % 2);
+            uint64_t x = (uint64_t)x2[0] | ((uint64_t)x2[1] << 32);
+            uint64_t v = I->range ? fi_mulhi64(x, I->range) : x;
+            out[e - e0] = (int64_t)((uint64_t)I->low + v);
+        }
+    }
 }
 
 /* ---- SIMD body + generic edges -------------------------------------------------- */
@@ -216,7 +232,7 @@ static const fi_dist FI_NORMAL_F32 = {normal_f32_generic, 4, 4, FI_SIMD_PAIR(nor
 static const fi_dist FI_NORMAL_F64 = {normal_f64_generic, 2, 8, FI_SIMD_PAIR(normal_f64)};
 static const fi_dist FI_TRUNC_F32 = {truncated_f32_generic, 4, 4, FI_AVX2_ONLY(truncated_f32)};
 static const fi_dist FI_TRUNC_F64 = {truncated_f64_generic, 2, 8, FI_AVX2_ONLY(truncated_f64)};
-static const fi_dist FI_INTEGERS = {integers_generic, 2, 8, NULL, NULL};
+static const fi_dist FI_INTEGERS = {integers_range, 2, 8, NULL, NULL};
 
 /* Elements [e0, e0 + n): generic head up to a block boundary, SIMD groups,
  * generic tail. */
