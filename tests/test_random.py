@@ -165,11 +165,11 @@ def test_offset_does_not_advance_and_calls_without_it_do():
 
 
 def test_large_fill_matches_piecewise_across_chunk_boundary():
-    # the Cython bridge cuts fills into 2**22-element pieces
-    n = (1 << 22) + 4099
+    # the Cython bridge cuts fills into 2**23-element pieces
+    n = (1 << 23) + 4099
     whole = Generator(2).uniform(n)
-    tail = Generator(2).uniform(5000, offset=(1 << 22) - 901)
-    np.testing.assert_array_equal(whole[(1 << 22) - 901:(1 << 22) + 4099], tail)
+    tail = Generator(2).uniform(5000, offset=(1 << 23) - 901)
+    np.testing.assert_array_equal(whole[(1 << 23) - 901:(1 << 23) + 4099], tail)
 
 
 # --------------------------------------------------------------------------
