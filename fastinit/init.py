@@ -29,7 +29,7 @@ import warnings
 import numpy as np
 
 from ._validate import FLOAT_DTYPES, index, real_number
-from .random import _float_dtype, _shape, as_generator
+from .random import _finite, _float_dtype, _shape, as_generator
 
 __all__ = [
     "calculate_gain", "fan_in_fan_out", "resolve", "INITIALIZERS",
@@ -260,13 +260,6 @@ def _plan_lecun_uniform(shape, layout="io"):
 # ---------------------------------------------------------------------------
 # Functional / in-place plumbing
 # ---------------------------------------------------------------------------
-
-def _finite(value, name):
-    v = real_number(value, name)
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {v}")
-    return v
-
 
 def _target(array, name="array"):
     if not isinstance(array, np.ndarray):
