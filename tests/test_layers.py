@@ -118,3 +118,10 @@ def test_layer_errors(rng):
     relu.forward(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="shape"):
         relu.backward(np.zeros((3, 2)))
+
+
+def test_compiled_layers_are_reference_layers():
+    for name in ("Affine", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "SoftmaxWithLoss"):
+        assert issubclass(getattr(C, name), getattr(R, name))
+    assert C.LeakyRelu().slope == R.LeakyRelu().slope == 0.01
+    assert C.Relu().mask is None
