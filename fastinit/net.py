@@ -59,6 +59,10 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
     output_size).  Bad shapes or labels raise ValueError.  A loss that is
     not finite (diverged training, NaN in x) is returned as NaN/inf, not
     raised; ``fastinit.train`` raises on it.
+
+    The native backend keeps a workspace for the last batch size and the
+    gradient buffers in the net: one net runs one step at a time (use one
+    net per thread).
     """
 
     def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
