@@ -151,6 +151,8 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
         if t_arr.ndim == 0 or t_arr.shape[0] != n:
             raise ValueError(f"t has shape {t_arr.shape} but x has {n} samples "
                              "(mismatched batch sizes)")
+        if t_arr.ndim == 2 and t_arr.dtype.kind == "f":  # one-hot rows follow x's cast
+            t_arr = t_arr.astype(self.dtype, copy=False)
         return ops._targets(t_arr, (n, self.output_size), self.dtype)
 
     def _data(self, x, t):

@@ -178,6 +178,9 @@ def test_inputs_are_cast_and_flattened(rng):
     np.testing.assert_allclose(logits, net.predict(x.reshape(4, 12).astype(np.float64)))
     x64 = rng.standard_normal((4, 12))[:, ::1].T.copy().T  # F-ordered float64
     assert np.isfinite(net.train_step(x64, np.array([0, 1, 2, 0]), C.SGD()))
+    onehot64 = np.eye(3)[[0, 1, 2, 0]]  # float64 one-hot rows on a float32 net
+    assert net.loss(x64, onehot64) == pytest.approx(net.loss(x64, np.array([0, 1, 2, 0])),
+                                                    rel=1e-6)
 
 
 def test_replaced_params_are_used(rng):
