@@ -5,6 +5,10 @@ Arguments arrive validated by fastinit.ops (dtype, shape, C-contiguity);
 this layer only takes pointers and releases the GIL.  It takes plain
 ndarrays rather than typed memoryviews: acquiring four buffers costs more
 than a 32 x 32 product, and small products are the training step's bulk."""
+
+from fastinit._runtime cimport fi_runtime_attach, shared_runtime
+
+fi_runtime_attach(shared_runtime())  # share set_num_threads / set_simd
 from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
 from libc.math cimport sqrt
