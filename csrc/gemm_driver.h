@@ -150,6 +150,10 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                     fi_index j = jc + s * NR;
                     fi_index nr = n - j < NR ? n - j : NR;
                     const T *bs = x->bufb + s * NR * kcb;
+                    /* a last sliver at most half full runs the half-width kernel */
+                    const int narrow = 2 * nr <= NR;
+                    const fi_index width = narrow ? NR / 2 : NR;
+                    FI_CAT(fi_ukernel_, SFX) const *kern = narrow ? kt->half : kt->full;
                     for (fi_index ir = 0; ir < mc; ir += MR) {
                         fi_index i = ic + ir;
                         fi_index mr = mc - ir < MR ? mc - ir : MR;
@@ -171,13 +175,11 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                                                               bufa);
                             }
                         }
-                        if (mr == MR && nr == NR) {
-                            (strided ? kt->strided : kt->packed)(kcb, at, rsa, csa, bs,
-                                                                 x->c + i * x->ldc + j, x->ldc,
-                                                                 x->alpha, beta);
+                        if (mr == MR && nr == width) {
+                            kern[strided](kcb, at, rsa, csa, bs, x->c + i * x->ldc + j, x->ldc,
+                                          x->alpha, beta);
                         } else {
-                            (strided ? kt->strided : kt->packed)(kcb, at, rsa, csa, bs, tile, NR,
-                                                                 x->alpha, (T)0);
+                            kern[strided](kcb, at, rsa, csa, bs, tile, NR, x->alpha, (T)0);
                             FI_F(fi_gemm_merge_tile_)(mr, nr, tile, NR, x->c + i * x->ldc + j,
                                                       x->ldc, beta);
                         }
