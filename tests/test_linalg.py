@@ -390,3 +390,27 @@ def test_sum_rows_errors():
         ops.sum_rows(np.ones((2, 2), bool))
     with pytest.raises(ValueError):
         ops.sum_rows(np.ones((2, 3)), out=np.empty(2))
+
+
+def test_huge_product_is_interruptible(monkeypatch):
+    """Ctrl-C (SIGINT) stops a long product between blocks of C."""
+    import os
+    import signal
+    import threading
+
+    monkeypatch.setattr(_linalg, "chunk_work", 1 << 26)
+    monkeypatch.setattr(_linalg, "chunk_min_side", 256)
+    a = np.ones((4096, 1024), np.float32)
+    b = np.ones((1024, 4096), np.float32)
+    timer = threading.Timer(0.01, os.kill, (os.getpid(), signal.SIGINT))
+    finished = False
+    timer.start()
+    try:
+        ops.matmul(a, b)  # ~17 GFMA: well over a second on two cores
+        finished = True
+        timer.join()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        timer.cancel()
+    assert not finished
