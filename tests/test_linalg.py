@@ -10,7 +10,7 @@ import fastinit
 from fastinit import _linalg, ops
 from fastinit.reference import functional as ref
 
-from conftest import DTYPES, ODD_SIZES, tol
+from conftest import DTYPES, ODD_SIZES, simd_sets, tol
 
 TRANS = list(itertools.product((False, True), repeat=2))
 # (m, k, n): every odd size on each axis, mixed with the others
@@ -21,18 +21,7 @@ SHAPES = sorted({(s, 17, 129) for s in ODD_SIZES} | {(129, s, 17) for s in ODD_S
 ACTIVATIONS = sorted(ops.ACTIVATIONS)
 
 
-def simd_sets():
-    """Every kernel set this CPU can run (set_simd clamps to the best one)."""
-    order = ["generic", "avx2", "avx512"]
-    return order[:order.index(fastinit.build_info()["cpu_simd"]) + 1]
-
-
-def use_simd(name):
-    """fastinit.set_simd, also reaching the GEMM's copy of the runtime state
-    (each extension links its own csrc objects for now)."""
-    got = fastinit.set_simd(name)
-    assert _linalg.set_simd(name) == got
-    return got
+use_simd = fastinit.set_simd
 
 
 @pytest.fixture
