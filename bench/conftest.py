@@ -82,6 +82,11 @@ def run_benchmark(benchmark, bench_case, impl, torch_module, request):
                 benchmark.pedantic(fn, rounds=bench_case.repeats, warmup_rounds=1)
             else:
                 benchmark(fn)
+        except ImportError as exc:
+            reason = fb.missing_api(exc)
+            if reason is None:
+                raise
+            pytest.skip(f"unavailable: {reason}")
         finally:
             threads.close()
     return run

@@ -29,8 +29,8 @@ from typing import Callable, Optional
 import numpy as np
 
 __all__ = ["Case", "Impls", "Target", "Unavailable", "CASES", "select", "setup_case",
-           "case_threads", "ThreadSettings", "run_case", "run", "machine_info",
-           "format_table", "main"]
+           "missing_api", "case_threads", "ThreadSettings", "run_case", "run",
+           "machine_info", "format_table", "main"]
 
 IMPLS = ("fastinit", "numpy", "torch")
 TEN_M = 10_000_000
@@ -562,13 +562,16 @@ def _rss_growth(fn, steps):
     return (rss_bytes() - before) / 2**20
 
 
-def _missing_module(exc):
-    """The fastinit module whose absence raised ImportError ``exc``, or None."""
+def missing_api(exc):
+    """Why a case is unavailable when ImportError ``exc`` says that a
+    fastinit module is missing, else None (a real error)."""
     name = exc.name or ""
-    if name.startswith("fastinit."):
-        return name
-    found = re.search(r"cannot import name '(\w+)' from 'fastinit'", str(exc))
-    return f"fastinit.{found.group(1)}" if found else None
+    if not name.startswith("fastinit."):
+        found = re.search(r"cannot import name '(\w+)' from 'fastinit'", str(exc))
+        if not found:
+            return None
+        name = f"fastinit.{found.group(1)}"
+    return f"{name} is not available ({exc})"
 
 
 def _judge(case, row, quick):
@@ -618,8 +621,8 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
     except ImportError as exc:
         # A fastinit module the case reaches only while running (the
         # experiments import fastinit.init lazily) counts as a missing API.
-        missing = _missing_module(exc)
-        row["status"] = (f"unavailable: {missing} is not available ({exc})" if missing
+        reason = missing_api(exc)
+        row["status"] = (f"unavailable: {reason}" if reason
                          else f"error: {type(exc).__name__}: {exc}")
     except KeyboardInterrupt:
         raise
