@@ -3,7 +3,8 @@
 Each test file runs the cases of one group; every case becomes one test per
 implementation (fastinit, numpy, torch) in a benchmark group named after the
 case, so ``pytest bench/ --benchmark-group-by=group`` prints them side by
-side.  ``--bench-quick`` (or FASTINIT_BENCH_QUICK=1) uses the reduced sizes.
+side.  ``--bench-quick`` (or FASTINIT_BENCH_QUICK=1) uses the reduced sizes and,
+as ``fastinit bench --quick``, one thread (except the thread-scaling cases).
 """
 import os
 
@@ -72,7 +73,7 @@ def run_benchmark(benchmark, bench_case, impl, torch_module, request):
             pytest.skip("torch is not installed" if torch_module is None
                         else f"no torch counterpart for {bench_case.name}")
         benchmark.group = bench_case.id(quick)
-        n = fb.case_threads(bench_case)
+        n = fb.case_threads(bench_case, 1 if quick else None)
         benchmark.extra_info.update(threads=impls.threads.get(impl, n), dtype=bench_case.dtype,
                                     target=str(bench_case.target or "-"))
         threads = fb.ThreadSettings(n, torch)

@@ -306,7 +306,7 @@ def _torch_seed_step(torch, dtype, x, t):
 
 def _setup_train_step(size, dtype, torch):
     (native, nopt), (ref, ropt) = _seed_nets(dtype)
-    x, t = _seed_batch(dtype, size[0])
+    x, t = _seed_batch(dtype, size[-1]["batch"])
     impls = Impls(lambda: native.train_step(x, t, nopt), lambda: ref.train_step(x, t, ropt))
     if torch is not None:
         impls.torch = _torch_seed_step(torch, dtype, x, t)
@@ -314,7 +314,7 @@ def _setup_train_step(size, dtype, torch):
 
 
 def _setup_train_memory(size, dtype, torch):
-    return _setup_train_step((SEED_BATCH,), dtype, None)
+    return _setup_train_step(({"batch": SEED_BATCH},), dtype, None)
 
 
 def _call_quietly(fn, **kwargs):
@@ -361,7 +361,8 @@ def _cases():
         def t(**kw):
             return Target(**kw) if f32 else None
         cases += [
-            Case("mlp_train_step", (SEED_BATCH,), (SEED_BATCH,), _setup_train_step, dtype,
+            Case("mlp_train_step", ({"batch": SEED_BATCH},), ({"batch": 16},),
+                 _setup_train_step, dtype,
                  t(numpy=3, torch=1.5), group="nets",
                  describe="seed MLP 784-100x4-10, ReLU, SGD: MultiLayerNet.train_step, "
                           "native vs backend='numpy' vs torch nn.Sequential + SGD"),
@@ -403,7 +404,7 @@ def _cases():
                  describe="ops.relu(x, out=) vs np.maximum(0, x, out=)"),
         ]
     cases += [
-        Case("init_comparison", ({"iterations": 2000},), ({"iterations": 10},),
+        Case("init_comparison", ({"iterations": 2000},), ({"iterations": 5},),
              _setup_init_comparison, target=Target(numpy=3), group="nets", repeats=3,
              describe="experiments.init_comparison on 8,000 synthetic MNIST-shaped images, "
                       "native vs backend='numpy'"),
@@ -416,7 +417,7 @@ def _cases():
         Case("normal_fill_threads", (TEN_M,), (100_000,), _setup_normal_scaling,
              target=Target(numpy=1.7), group="threads", threads=2, baseline="1 thread",
              describe="Generator.normal(out=) on 2 threads vs 1 thread"),
-        Case("train_memory", (10_000,), (200,), _setup_train_memory,
+        Case("train_memory", (10_000,), (20,), _setup_train_memory,
              target=Target(max_rss_mib=1.0), group="memory", kind="memory",
              describe="RSS growth over N native train_step calls after warm-up "
                       "(the NumPy column: the same on backend='numpy')"),
@@ -589,7 +590,10 @@ def _judge(case, row, quick):
 def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_time=None):
     """Run one case; returns its table row as a dict.  Never raises for a
     missing API (status 'unavailable') or a failing case (status 'error')."""
-    n_threads = case_threads(case, threads)
+    # Quick mode only checks that everything runs: one thread keeps it fast
+    # on a busy machine, where threads waiting at barriers stall for whole
+    # scheduler slices.
+    n_threads = case_threads(case, 1 if quick and threads is None else threads)
     row = {"case": case.name, "id": case.id(quick), "shape": case.shape(quick),
            "dtype": case.dtype, "threads": n_threads, "baseline": case.baseline,
            "kind": case.kind, "target": str(case.target or "-"),
@@ -711,7 +715,8 @@ def format_header(info, quick):
         f"torch: {info['torch'] or 'not installed'}",
     ]
     if quick:
-        lines.append("quick mode: reduced sizes, targets not judged")
+        lines.append("quick mode: reduced sizes, one thread unless --threads, "
+                     "targets not judged")
     lines += [f"WARNING: {w}" for w in info["warnings"]]
     return "\n".join(lines)
 
