@@ -14,23 +14,14 @@ LIMITS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 SATURATION_MARGIN = 0.1
 
 
-def _forward_native(activation):
-    from .. import ops
-
-    def layer(x, W):
-        return ops.affine(x, W, None, activation)  # bias-free, fused in one pass
-    return layer
-
-
-def _forward_numpy(activation):
-    from .. import reference
-    classes = {"sigmoid": reference.Sigmoid, "tanh": reference.Tanh, "relu": reference.Relu,
-               "leaky_relu": reference.LeakyRelu}
-    act = classes[activation]()
-
-    def layer(x, W):
-        return act.forward(reference.Affine(W, np.zeros(W.shape[1], W.dtype)).forward(x))
-    return layer
+def _affine(backend):
+    """``act(x @ W)`` on the chosen backend: the compiled, fused
+    ``fastinit.ops.affine`` or its pure-NumPy twin."""
+    if backend == "native":
+        from ..ops import affine
+    else:
+        from ..reference.functional import affine
+    return affine
 
 
 def layer_statistics(z, activation, hist_range, bins):
@@ -97,7 +88,7 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
         if a not in HIST_RANGE:
             raise ValueError(f"unknown activation {a!r}; expected one of {sorted(HIST_RANGE)}")
     initializers = [(init_label(spec), fi_init.resolve(spec)) for spec in inits]
-    forward = _forward_native if backend == "native" else _forward_numpy
+    affine = _affine(backend)
 
     x0 = Generator(seed).normal((samples, nodes), dtype=dtype)
     layer_seeds = [int(s) for s in np.random.SeedSequence(seed).generate_state(layers)]
@@ -105,11 +96,10 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
     for label, make in initializers:
         weights = [make((nodes, nodes), dtype=dtype, seed=s) for s in layer_seeds]
         for activation in activations:
-            layer = forward(activation)
             hist_range = HIST_RANGE[activation]
             z, per_layer = x0, []
             for i, W in enumerate(weights):
-                z = layer(z, W)
+                z = affine(z, W, None, activation)
                 per_layer.append({"layer": i + 1,
                                   **layer_statistics(z, activation, hist_range, bins)})
             runs.append({"activation": activation, "init": label,
