@@ -1,4 +1,6 @@
 """Training loss per initializer on real data (the seeds' Figure 6-15)."""
+import contextlib
+
 import numpy as np
 
 from ._common import check_backend, check_dtype, init_label, make_optimizer, positive
@@ -27,6 +29,32 @@ def _losses(history):
         if hasattr(history, key):
             return np.asarray(getattr(history, key), dtype=np.float64)
     return np.asarray(history, dtype=np.float64)
+
+
+@contextlib.contextmanager
+def _progress_bar(total, desc, enabled):
+    """A labelled tqdm bar driven by ``train``'s per-step callback (a no-op
+    callback when disabled or without tqdm)."""
+    bar = None
+    if enabled:
+        try:
+            from tqdm.auto import tqdm
+            bar = tqdm(total=total, desc=desc, unit="it", leave=False)
+        except ImportError:
+            pass
+
+    def step(iteration, loss, net):
+        if bar is not None:
+            bar.update(1)
+            if iteration % 100 == 0:
+                bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
+        return False
+
+    try:
+        yield step
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
@@ -75,9 +103,12 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
         for s in seeds:
             net = MultiLayerNet(x.shape[1], hidden, n_classes, activation=activation,
                                 weight_init_std=spec, dtype=dtype, seed=s, backend=backend)
-            history = train(net, x, t, iterations=iterations, batch_size=batch_size,
-                            optimizer=make_optimizer(optimizer, lr), seed=s,
-                            progress=progress)
+            with _progress_bar(iterations, f"{label} (seed {s})", progress) as step:
+                history = train(net, x, t, iterations=iterations, batch_size=batch_size,
+                                optimizer=make_optimizer(optimizer, lr), seed=s,
+                                progress=False, callback=step)
+            if getattr(history, "interrupted", False):
+                raise KeyboardInterrupt
             loss = _losses(history)
             losses.append(np.pad(loss, (0, iterations - len(loss)), constant_values=np.nan))
             train_acc.append(float(net.accuracy(x, t)))
