@@ -47,3 +47,18 @@ def run_python(code, env=None, timeout=120, check=True, **kwargs):
         return subprocess.run([sys.executable, "-c", code], env=full_env, cwd=cwd,
                               capture_output=True, text=True, timeout=timeout, check=check,
                               **kwargs)
+
+
+def simd_sets():
+    """Every kernel set this CPU runs (generic .. best)."""
+    order = ["generic", "avx2", "avx512"]
+    return order[:order.index(fastinit.build_info()["cpu_simd"]) + 1]
+
+
+@pytest.fixture(params=simd_sets())
+def simd(request):
+    """Run the test once per SIMD kernel set, restoring the best one after."""
+    best = fastinit.build_info()["cpu_simd"]
+    fastinit.set_simd(request.param)
+    yield request.param
+    fastinit.set_simd(best)
