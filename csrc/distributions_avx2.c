@@ -206,11 +206,18 @@ void fi_normal_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, float
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256 vmean = _mm256_set1_ps(mean), vstd = _mm256_set1_ps(std);
-    for (fi_index i = 0; i < ngroups; i++, block += 8, out += 32) {
-        fi_px4_avx2 A, B;
-        fi_philox8_avx2(&K, block, &A, &B);
+    /* Software-pipelined: the next group's Philox rounds are independent of
+     * this group's Box-Muller, so the core overlaps the two long chains. */
+    fi_px4_avx2 A, B;
+    fi_philox8_avx2(&K, block, &A, &B);
+    for (fi_index i = 0; i < ngroups; i++, out += 32) {
+        fi_px4_avx2 A2, B2;
+        block += 8;
+        fi_philox8_avx2(&K, block, &A2, &B2); /* one spare group at the end */
         fi_normal16_ps_avx2(&A, vmean, vstd, out);
         fi_normal16_ps_avx2(&B, vmean, vstd, out + 16);
+        A = A2;
+        B = B2;
     }
 }
 

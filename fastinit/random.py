@@ -54,7 +54,11 @@ def _shape(size):
 
 def _float_dtype(dtype, out):
     if dtype is None:
-        return out.dtype if isinstance(out, np.ndarray) else np.dtype(np.float32)
+        if not isinstance(out, np.ndarray):
+            return np.dtype(np.float32)
+        if out.dtype not in FLOAT_DTYPES:
+            raise TypeError(f"out must have dtype float32 or float64, got {out.dtype}")
+        return out.dtype
     try:
         dt = np.dtype(dtype)
     except TypeError:
@@ -128,6 +132,18 @@ class Generator:
         g = object.__new__(Generator)
         g.__dict__.update(self.__dict__)
         return g
+
+    def reserve(self, n, *, dtype=np.float32):
+        """Set aside the next ``n`` elements of a float fill: return a snapshot
+        positioned at them and advance this generator past them, exactly as
+        a fill of ``n`` elements of ``dtype`` would.  Any part of them can
+        then be drawn later, in any process, with
+        ``snapshot.<method>(..., offset=k)`` (fastinit.dask does this)."""
+        n = index(n, "n")
+        dt = _float_dtype(dtype, None)
+        snap = self.snapshot()
+        self._take(n, _elements_per_block(dt), None)
+        return snap
 
     def spawn(self, n):
         """``n`` new generators with independent streams (SeedSequence.spawn),
@@ -217,8 +233,9 @@ class Generator:
             raise ValueError(f"std must be >= 0, got {std}")
         if math.isnan(a) or math.isnan(b) or not a < b:
             raise ValueError(f"truncated_normal needs a < b, got a={a}, b={b}")
-        if a == math.inf or b == -math.inf:
-            raise ValueError(f"the interval [a, b] = [{a}, {b}] is empty")
+        if a >= 37.0 or b <= -37.0:
+            raise ValueError(f"[a, b] = [{a}, {b}] lies beyond 37 standard deviations, "
+                             "where the normal's mass is below double precision")
         return self._fill(_TRUNCATED, size, dtype, out, offset, mean, std, a, b)
 
     def integers(self, low, high=None, size=None, *, dtype=np.int64, offset=None):
