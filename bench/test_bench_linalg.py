@@ -1,4 +1,5 @@
-"""Benchmarks: GEMM (square and the seed net's shapes) and the fused affine+ReLU (cases from fastinit.bench.CASES)."""
+"""Benchmarks: GEMM (square and the seed net's shapes) and the fused affine+ReLU
+(cases from fastinit.bench.CASES)."""
 GROUP = "linalg"
 
 

@@ -1,4 +1,5 @@
-"""Benchmarks: the seed MLP training step and the study's experiments (cases from fastinit.bench.CASES)."""
+"""Benchmarks: the seed MLP training step and the study's experiments
+(cases from fastinit.bench.CASES)."""
 GROUP = "nets"
 
 

@@ -1,4 +1,5 @@
-"""Benchmarks: fastinit on 2 threads against itself on 1 thread (cases from fastinit.bench.CASES)."""
+"""Benchmarks: fastinit on 2 threads against itself on 1 thread
+(cases from fastinit.bench.CASES)."""
 GROUP = "threads"
 
 
