@@ -498,14 +498,20 @@ def _cores():
         return os.cpu_count() or 1
 
 
-def _seconds(fn, number):
-    start = time.perf_counter()
+# "cpu" counts only the time this process ran: steadier than wall-clock time
+# on a busy machine, and comparable across implementations on one thread
+# (threads spinning at a barrier count as busy).
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def _seconds(fn, number, clock=time.perf_counter):
+    start = clock()
     for _ in range(number):
         fn()
-    return time.perf_counter() - start
+    return clock() - start
 
 
-def _time_impls(impls, threads, repeats, min_time):
+def _time_impls(impls, threads, repeats, min_time, clock=time.perf_counter):
     """Median seconds per call of each implementation.  Each is warmed up
     and given a loop count so one sample lasts about ``min_time``; then the
     repeats alternate the implementations, rotating who goes first."""
@@ -513,9 +519,9 @@ def _time_impls(impls, threads, repeats, min_time):
     number = {}
     for name, fn in items:
         threads.use(impls.threads.get(name, threads.n))
-        once = _seconds(fn, 1)  # warm-up, and the calibration of long cases
+        once = _seconds(fn, 1, clock)  # warm-up, and the calibration of long cases
         if once < min_time:
-            once = max(_seconds(fn, 1), 1e-7)
+            once = max(_seconds(fn, 1, clock), 1e-7)
         number[name] = max(1, int(min_time / once)) if once < min_time else 1
     samples = {name: [] for name, _ in items}
     gc_was_enabled = gc.isenabled()
@@ -525,7 +531,7 @@ def _time_impls(impls, threads, repeats, min_time):
             k = r % len(items)
             for name, fn in items[k:] + items[:k]:
                 threads.use(impls.threads.get(name, threads.n))
-                samples[name].append(_seconds(fn, number[name]) / number[name])
+                samples[name].append(_seconds(fn, number[name], clock) / number[name])
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -579,9 +585,11 @@ def _judge(case, row, quick):
     return met
 
 
-def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_time=None):
+def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_time=None,
+             clock="wall"):
     """Run one case; returns its table row as a dict.  Never raises for a
-    missing API (status 'unavailable') or a failing case (status 'error')."""
+    missing API (status 'unavailable') or a failing case (status 'error').
+    ``clock``: "wall" (elapsed time) or "cpu" (this process's CPU time)."""
     # Quick mode only checks that everything runs: one thread keeps it fast
     # on a busy machine, where threads waiting at barriers stall for whole
     # scheduler slices.
@@ -596,6 +604,8 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
     size = case.quick_size if quick else case.size
     pool = None
     try:
+        if clock == "cpu" and case.group == "threads":
+            raise Unavailable("thread scaling is measured on the wall clock")
         impls = setup_case(case, quick, torch)
         pool = ThreadSettings(n_threads, torch)
         if case.kind == "memory":
@@ -604,7 +614,7 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
         else:
             reps = repeats or (3 if quick else case.repeats or 9)
             min_t = min_time if min_time is not None else (0.0 if quick else 0.1)
-            samples = _time_impls(impls, pool, reps, min_t)
+            samples = _time_impls(impls, pool, reps, min_t, CLOCKS[clock])
             med = {k: statistics.median(v) for k, v in samples.items()}
             row["samples"] = samples
             row["fastinit"], row["numpy"] = med["fastinit"], med["numpy"]
@@ -632,12 +642,12 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
 
 
 def run(cases, *, quick=False, torch=None, threads=None, repeats=None, min_time=None,
-        progress=None):
+        clock="wall", progress=None):
     """Run ``cases`` in order; ``progress(row)`` is called after each."""
     rows = []
     for case in cases:
         row = run_case(case, quick=quick, torch=torch, threads=threads,
-                       repeats=repeats, min_time=min_time)
+                       repeats=repeats, min_time=min_time, clock=clock)
         rows.append(row)
         if progress is not None:
             progress(row)
@@ -696,7 +706,7 @@ def machine_info(torch=None):
     return info
 
 
-def format_header(info, quick):
+def format_header(info, quick, clock="wall"):
     b = info["fastinit"]
     lines = [
         f"fastinit {b.get('version')}: simd {b.get('simd')} (cpu {b.get('cpu_simd')}), "
@@ -706,6 +716,8 @@ def format_header(info, quick):
         f"numpy {info['numpy']}, BLAS: {info['numpy_blas']}",
         f"torch: {info['torch'] or 'not installed'}",
     ]
+    if clock != "wall":
+        lines.append(f"times: {clock} clock (process CPU time, not elapsed time)")
     if quick:
         lines.append("quick mode: reduced sizes, one thread unless --threads, "
                      "targets not judged")
@@ -786,6 +798,9 @@ def _parser():
                    help="timed samples per implementation (default 9, 3 when --quick)")
     p.add_argument("--min-time", type=float, default=None,
                    help="seconds one sample lasts at least (default 0.1, 0 when --quick)")
+    p.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                   help="wall: elapsed time (default); cpu: this process's CPU time, "
+                        "steadier on a busy machine, fair with --threads 1")
     p.add_argument("--no-torch", action="store_true", help="do not time PyTorch")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")
@@ -815,7 +830,7 @@ def main(argv=None):
         return 2
     torch = None if args.no_torch else import_torch()
     info = machine_info(torch)
-    print(format_header(info, args.quick), flush=True)
+    print(format_header(info, args.quick, args.clock), flush=True)
 
     def progress(row):
         print(f"  {row['id']}: {row['status'] if row['status'] != 'ok' else 'done'}",
@@ -825,7 +840,8 @@ def main(argv=None):
     try:
         for case in cases:
             rows += run([case], quick=args.quick, torch=torch, threads=args.threads,
-                        repeats=args.repeats, min_time=args.min_time, progress=progress)
+                        repeats=args.repeats, min_time=args.min_time, clock=args.clock,
+                        progress=progress)
     except KeyboardInterrupt:
         interrupted = True
         print("interrupted: the table holds the cases finished so far", file=sys.stderr)
@@ -833,7 +849,8 @@ def main(argv=None):
     print(format_table(rows, markdown=args.markdown))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"machine": info, "quick": args.quick, "results": rows}, f, indent=1)
+            json.dump({"machine": info, "quick": args.quick, "clock": args.clock,
+                       "results": rows}, f, indent=1)
     if interrupted:
         return 130
     if args.strict and any(r["met"] is False for r in rows):

@@ -210,3 +210,17 @@ def test_pytest_benchmark_suite_runs_in_quick_mode():
     skipped = int(counts.split(" skipped")[0].split()[-1]) if "skipped" in counts else 0
     assert passed + skipped == timed * len(fb.IMPLS)
     assert passed >= 2 * sum(c.name == "sgemm" for c in fb.CASES)
+
+
+def test_cpu_clock_counts_only_this_process():
+    def busy():
+        end = time.perf_counter() + 0.002
+        while time.perf_counter() < end:
+            pass
+    idle = lambda: time.sleep(0.002)  # noqa: E731
+    row = fb.run_case(_case(_impls(busy, idle)), repeats=3, min_time=0, clock="cpu")
+    assert row["status"] == "ok"
+    assert row["numpy"] < 0.5 * row["fastinit"]  # sleeping costs no CPU time
+    scaling = [c for c in fb.CASES if c.group == "threads"][0]
+    assert fb.run_case(scaling, quick=True, clock="cpu")["status"].startswith("unavailable")
+    assert "cpu clock" in fb.format_header(fb.machine_info(), quick=False, clock="cpu")
