@@ -706,16 +706,20 @@ def machine_info(torch=None):
     return info
 
 
-def format_header(info, quick, clock="wall"):
+def format_header(info, quick, clock="wall", threads=None):
     b = info["fastinit"]
     lines = [
         f"fastinit {b.get('version')}: simd {b.get('simd')} (cpu {b.get('cpu_simd')}), "
-        f"openmp {b.get('openmp')}, {b.get('compiler')}, {b.get('num_threads')} threads",
+        f"openmp {b.get('openmp')}, {b.get('compiler')}, {b.get('num_threads')} threads "
+        "by default",
         f"cpu: {info['cpu']}, {info['cores']} cores; python {info['python']}, "
         f"{info['platform']}",
         f"numpy {info['numpy']}, BLAS: {info['numpy_blas']}",
         f"torch: {info['torch'] or 'not installed'}",
     ]
+    if threads is not None:
+        lines.append(f"run with --threads {threads}: fastinit, NumPy's BLAS and torch "
+                     f"on {threads} thread(s) (the thread-scaling cases use 2 vs 1)")
     if clock != "wall":
         lines.append(f"times: {clock} clock (process CPU time, not elapsed time)")
     if quick:
@@ -830,7 +834,9 @@ def main(argv=None):
         return 2
     torch = None if args.no_torch else import_torch()
     info = machine_info(torch)
-    print(format_header(info, args.quick, args.clock), flush=True)
+    if args.no_torch:
+        info["torch"] = "not timed (--no-torch)"
+    print(format_header(info, args.quick, args.clock, args.threads), flush=True)
 
     def progress(row):
         print(f"  {row['id']}: {row['status'] if row['status'] != 'ok' else 'done'}",
