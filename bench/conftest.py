@@ -5,6 +5,7 @@ implementation (fastinit, numpy, torch) in a benchmark group named after the
 case, so ``pytest bench/ --benchmark-group-by=group`` prints them side by
 side.  ``--bench-quick`` (or FASTINIT_BENCH_QUICK=1) uses the reduced sizes and,
 as ``fastinit bench --quick``, one thread (except the thread-scaling cases).
+The memory case is not a timing: ``fastinit bench --filter train_memory``.
 """
 import os
 
