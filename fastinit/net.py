@@ -59,6 +59,10 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
     output_size).  Bad shapes or labels raise ValueError.  A loss that is
     not finite (diverged training, NaN in x) is returned as NaN/inf, not
     raised; ``fastinit.train`` raises on it.
+
+    The native backend keeps a workspace for the last batch size and the
+    gradient buffers in the net: one net runs one step at a time (use one
+    net per thread).
     """
 
     def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
@@ -147,6 +151,8 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
         if t_arr.ndim == 0 or t_arr.shape[0] != n:
             raise ValueError(f"t has shape {t_arr.shape} but x has {n} samples "
                              "(mismatched batch sizes)")
+        if t_arr.ndim == 2 and t_arr.dtype.kind == "f":  # one-hot rows follow x's cast
+            t_arr = t_arr.astype(self.dtype, copy=False)
         return ops._targets(t_arr, (n, self.output_size), self.dtype)
 
     def _data(self, x, t):

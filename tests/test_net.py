@@ -178,6 +178,9 @@ def test_inputs_are_cast_and_flattened(rng):
     np.testing.assert_allclose(logits, net.predict(x.reshape(4, 12).astype(np.float64)))
     x64 = rng.standard_normal((4, 12))[:, ::1].T.copy().T  # F-ordered float64
     assert np.isfinite(net.train_step(x64, np.array([0, 1, 2, 0]), C.SGD()))
+    onehot64 = np.eye(3)[[0, 1, 2, 0]]  # float64 one-hot rows on a float32 net
+    assert net.loss(x64, onehot64) == pytest.approx(net.loss(x64, np.array([0, 1, 2, 0])),
+                                                    rel=1e-6)
 
 
 def test_replaced_params_are_used(rng):
@@ -272,3 +275,16 @@ def test_simd_sets_and_threads_agree(dtype, rng, simd, threads):
         results.append([net.train_step(x, t, opt) for _ in range(20)])
     np.testing.assert_allclose(results[0], results[1], rtol=1e-4 if dtype == np.float32
                                else 1e-12)
+
+
+@pytest.mark.parametrize("opt", OPTS)
+def test_either_optimizer_family_works_on_either_backend(opt, rng):
+    x, t = data(rng, n=40)
+    runs = []
+    for backend in ("native", "numpy"):
+        for family in (C, R):
+            net = MultiLayerNet(13, [8], 5, dtype=np.float64, seed=2, backend=backend)
+            o = getattr(family, opt)(lr=LR[opt])
+            runs.append([net.train_step(x, t, o) for _ in range(10)])
+    for r in runs[1:]:
+        np.testing.assert_allclose(r, runs[0], rtol=1e-12)

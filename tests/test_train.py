@@ -108,3 +108,22 @@ def test_argument_errors(rng):
     with pytest.raises(ValueError, match="features"):
         train(net, x, t, x_val=x[:, :2], t_val=t, **kw)
     assert train(net, x, t, **{**kw, "iterations": 0}).loss == []
+
+
+def test_real_sigint_stops_cleanly(rng):
+    import os
+    import signal
+    import threading
+
+    x, t = problem(rng)
+    net = MultiLayerNet(10, [64, 64], 3, seed=0)
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        h = train(net, x, t, iterations=10 ** 7, batch_size=32, optimizer=C.SGD(0.01),
+                  progress=False)
+    finally:
+        timer.cancel()
+    assert h.interrupted and 0 < h.iterations < 10 ** 7
+    assert len(h.loss) == h.iterations and all(np.isfinite(h.loss))
+    assert np.isfinite(net.loss(x, t))  # the net is usable afterwards
