@@ -195,14 +195,14 @@ def test_interrupt_prints_the_rows_so_far(monkeypatch, capsys):
 
 
 @pytest.mark.skipif(not BENCH_DIR.exists(), reason="bench/ is not next to tests/ (sdist)")
-def test_pytest_benchmark_suite_runs_in_quick_mode():
+def test_pytest_benchmark_suite_runs_in_quick_mode(tmp_path):
     """bench/ collects every timed case once per implementation and runs
-    each once (--benchmark-disable)."""
+    each once (--benchmark-disable).  Run from a temporary directory so that
+    `import fastinit` finds the installed package, not the source tree."""
     pytest.importorskip("pytest_benchmark")
     cmd = [sys.executable, "-m", "pytest", str(BENCH_DIR), "-q", "-p", "no:cacheprovider",
            "--bench-quick", "--benchmark-disable", "-rs"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
-                          cwd=BENCH_DIR.parent)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     timed = sum(c.kind == "time" for c in fb.CASES)
     counts = proc.stdout.strip().splitlines()[-1]
