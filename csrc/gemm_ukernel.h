@@ -1,9 +1,10 @@
 /* gemm_ukernel.h: one micro-kernel template, instantiated per ISA and dtype
  * by the gemm_kernels_*.c files (each compiled with its own target flags).
  *
- * FI_GEMM_UKERNEL(NAME, T, V, MR, NV, W, ...) defines NAME_packed and
+ * FI_GEMM_UKERNEL(NAME, T, V, MR, NV, W, BS, ...) defines NAME_packed and
  * NAME_strided, computing an MR x (NV * W) tile with MR * NV vector
- * accumulators of W lanes.  The accumulator arrays are fully unrolled, so
+ * accumulators of W lanes from packed B rows BS values apart (BS > NV * W
+ * gives a narrow kernel for the last, partly empty sliver of B).  The accumulator arrays are fully unrolled, so
  * the compiler keeps them in registers.  Rounding follows gemm_internal.h:
  * FMA per p, then alpha * acc, then (beta != 0) + beta * C unfused. */
 #ifndef FASTINIT_GEMM_UKERNEL_H
@@ -18,7 +19,7 @@
 #endif
 #define FI_STR(x) #x
 
-#define FI_GEMM_UKERNEL(NAME, T, V, MR, NV, W, ZERO, SET1, BCAST, LOAD, STORE, FMADD, MUL,    \
+#define FI_GEMM_UKERNEL(NAME, T, V, MR, NV, W, BS, ZERO, SET1, BCAST, LOAD, STORE, FMADD, MUL,    \
                         ADD)                                                                \
     FI_INLINE void NAME##_body(fi_index k, const T *a, fi_index rsa, fi_index csa,           \
                                const T *b, T *c, fi_index ldc, T alpha, T beta) {            \
@@ -36,7 +37,7 @@
                 FI_UNROLL(4) for (int v = 0; v < NV; v++) acc[i][v] =                      \
                     FMADD(av, bv[v], acc[i][v]);                                            \
             }                                                                               \
-            b += NV * W;                                                                    \
+            b += BS;                                                                        \
         }                                                                                   \
         V va = SET1(alpha);                                                                 \
         if (beta == (T)0) {                                                                 \

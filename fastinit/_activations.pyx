@@ -5,6 +5,10 @@ Large calls are cut into chunks, each run without the GIL, with a signal
 check in between so Ctrl-C interrupts them; the chunking never changes a
 result (elementwise ops are per element, softmax per row, and the loss is
 accumulated in the kernel's own fixed order)."""
+
+from fastinit._runtime cimport fi_runtime_attach, shared_runtime
+
+fi_runtime_attach(shared_runtime())  # share set_num_threads / set_simd
 from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
 from libc.stdint cimport int64_t

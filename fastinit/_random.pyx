@@ -6,6 +6,10 @@ fastinit.random.Generator.  Large fills are split into pieces of CHUNK
 elements with a signal check between them (Ctrl-C stays responsive); each
 element is a pure function of its index, so the pieces give the same bits
 as one call."""
+
+from fastinit._runtime cimport fi_runtime_attach, shared_runtime
+
+fi_runtime_attach(shared_runtime())  # share set_num_threads / set_simd
 from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
 from libc.stdint cimport int64_t, uint32_t, uint64_t

@@ -409,9 +409,6 @@ def test_large_misaligned_output(dtype, rng, threads):
     assert_same(sb, F.sigmoid_backward(x, x))
 
 
-@pytest.mark.xfail(strict=True, reason="skeleton bug: every extension module links its own "
-                   "copy of csrc/cpu.c, so fastinit.set_simd() switches only _runtime's copy; "
-                   "FASTINIT_SIMD (read by every copy) works")
 def test_set_simd_reaches_the_activation_kernels():
     best = fastinit.build_info()["cpu_simd"]
     if best == "generic":

@@ -418,7 +418,7 @@ def test_avx512_kernels_match_generic_under_emulation(tmp_path):
                      "-D__AVX512DQ__"),
             compile_(csrc / "distributions_avx2.c", "-mavx2", "-mfma"),
             compile_(csrc / "distributions.c"), compile_(csrc / "cpu.c"),
-            compile_(csrc / "threads.c")]
+            compile_(csrc / "runtime.c")]
     exe = tmp_path / "check"
     subprocess.run([cc, f"-I{csrc}", str(emu / "check.c"), *objs, "-lm", "-o", str(exe)],
                    check=True, capture_output=True)
