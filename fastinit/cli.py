@@ -1,0 +1,302 @@
+"""The ``fastinit`` command (also ``python -m fastinit``).
+
+``fastinit study`` runs the three experiments of the seeds' study of weight
+initialization and writes figures, numbers and ``report.md`` into
+``fastinit-report/``; ``histogram``, ``compare`` and ``symmetry`` run one
+experiment each (same outputs, for that experiment); ``bench`` runs the
+benchmarks, ``info`` shows how fastinit was built.
+
+Exit status: 0 when every claim tested held, 1 when one did not, 2 for bad
+arguments or missing data.
+"""
+import argparse
+import contextlib
+import pathlib
+import sys
+import time
+
+EXIT_OK, EXIT_CLAIM_FAILED, EXIT_USAGE = 0, 1, 2
+
+_EXPERIMENTS = ("histogram", "compare", "symmetry")
+
+
+class _UsageError(Exception):
+    """Bad input found after parsing (missing data, a bad value): exit 2."""
+
+
+def _int_at_least(minimum):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        return value
+    return parse
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+    return value
+
+
+def _names(text):
+    items = [s.strip() for s in text.split(",") if s.strip()]
+    if not items:
+        raise argparse.ArgumentTypeError("expected a comma-separated list")
+    return items
+
+
+def _common(p, out_default="fastinit-report"):
+    p.add_argument("--seed", type=_int_at_least(0), default=0,
+                   help="random seed of weights, inputs and batches (default 0)")
+    p.add_argument("--backend", choices=("native", "numpy"), default="native",
+                   help="compiled kernels (native, default) or the pure-NumPy reference")
+    p.add_argument("--out", type=pathlib.Path, default=pathlib.Path(out_default), metavar="DIR",
+                   help=f"folder for figures, results.json, CSVs and report.md "
+                        f"(default {out_default}/)")
+
+
+def _data_options(p):
+    p.add_argument("--data", type=pathlib.Path, default=None, metavar="DIR",
+                   help="folder with the MNIST IDX files (default $FASTINIT_DATA, else "
+                        "~/.cache/fastinit/mnist, downloading when missing)")
+    p.add_argument("--dataset", choices=("auto", "mnist", "digits"), default="auto",
+                   help="auto (default): MNIST, else scikit-learn's digits with a note; "
+                        "mnist: fail without MNIST; digits: always the 8x8 digits")
+    p.add_argument("--no-download", action="store_true", help="never download MNIST")
+
+
+def _histogram_options(p, inits_flag="--inits"):
+    p.add_argument("--activations", type=_names, default=["sigmoid", "relu", "tanh"],
+                   help="comma-separated (default sigmoid,relu,tanh)")
+    p.add_argument(inits_flag, dest="hist_inits", type=_names, metavar="INITS",
+                   default=["std=1", "std=0.01", "xavier", "he"],
+                   help="weight inits, comma-separated (default std=1,std=0.01,xavier,he)")
+    p.add_argument("--layers", type=_int_at_least(1), default=5, help="default 5")
+    p.add_argument("--nodes", type=_int_at_least(1), default=100, help="default 100")
+    p.add_argument("--samples", type=_int_at_least(1), default=1000, help="default 1000")
+
+
+def _compare_options(p):
+    p.add_argument("--inits", type=_names, default=["std=0.01", "xavier", "he"],
+                   help="comma-separated (default std=0.01,xavier,he)")
+    p.add_argument("--activation", default="relu", help="default relu")
+    p.add_argument("--iterations", type=_int_at_least(1), default=2000, help="default 2000")
+    p.add_argument("--batch-size", type=_int_at_least(1), default=128, help="default 128")
+    p.add_argument("--optimizer", choices=("sgd", "momentum", "adagrad", "adam"),
+                   default="sgd", help="default sgd")
+    p.add_argument("--lr", type=_positive_float, default=0.01, help="default 0.01")
+    p.add_argument("--seeds", type=_int_at_least(1), default=1, metavar="N",
+                   help="train each init with N seeds (seed, seed+1, ...) and show the "
+                        "spread (default 1)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def _symmetry_options(p, iterations_flag="--iterations"):
+    p.add_argument("--hidden", type=_int_at_least(2), default=2, help="hidden units (default 2)")
+    p.add_argument(iterations_flag, dest="sym_iterations", type=_int_at_least(1), default=2000,
+                   metavar="N",
+                   help="full-batch SGD steps (default 2000)")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="fastinit",
+        description="The study of weight initialization (zero init keeps symmetry, std=1 "
+                    "saturates, std=0.01 collapses, Xavier/He keep activations spread), on "
+                    "fastinit's compiled engine.",
+        epilog="Run 'fastinit COMMAND --help' for a command's options.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("study", help="all three experiments, figures and report.md",
+                       description="Run the activation histograms, the initializer comparison "
+                                   "on MNIST and the symmetry demo; write figures, "
+                                   "results.json, CSVs and report.md into --out.")
+    _common(p)
+    _data_options(p)
+    _histogram_options(p, "--hist-inits")
+    _compare_options(p)
+    _symmetry_options(p, "--sym-iterations")
+    p = sub.add_parser("histogram", help="activation histograms per layer",
+                       description="Activation histograms of a deep net fed Gaussian input, "
+                                   "per activation, initializer and layer.")
+    _common(p)
+    _histogram_options(p)
+    p = sub.add_parser("compare", help="training loss per initializer on MNIST",
+                       description="Train one net per initializer on the same minibatches "
+                                   "and compare the loss curves.")
+    _common(p)
+    _data_options(p)
+    _compare_options(p)
+    p = sub.add_parser("symmetry", help="zero vs random init: do the hidden units differ?",
+                       description="Train a one-hidden-layer net from all-zero and from small "
+                                   "random weights; count the distinct hidden units.")
+    _common(p)
+    _symmetry_options(p)
+    sub.add_parser("bench", add_help=False, help="benchmarks, fastinit vs NumPy "
+                                                 "(options: fastinit bench --help)")
+    p = sub.add_parser("info", help="build and runtime information",
+                       description="How this copy of fastinit was built and what it runs on.")
+    return parser
+
+
+# --------------------------------------------------------------------------
+# Running the experiments
+# --------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _timed(seconds, key):
+    t0 = time.perf_counter()
+    yield
+    seconds[key] = time.perf_counter() - t0
+
+
+def _load_data(args):
+    from .datasets import load_study_data
+    try:
+        return load_study_data(args.data, args.dataset, download=not args.no_download)
+    except (FileNotFoundError, ValueError, ImportError) as exc:
+        raise _UsageError(str(exc)) from None
+
+
+def _run(args, which):
+    from . import experiments
+
+    seconds, results, meta = {}, {}, {"backend": args.backend, "seed": args.seed}
+    out = args.out
+    if "histogram" in which:
+        with _timed(seconds, "histogram"):
+            try:
+                results["histograms"] = experiments.activation_histograms(
+                    activations=tuple(args.activations), inits=tuple(args.hist_inits),
+                    layers=args.layers, nodes=args.nodes, samples=args.samples,
+                    seed=args.seed, backend=args.backend)
+            except ValueError as exc:
+                raise _UsageError(str(exc)) from None
+        claims = experiments.evaluate_claims(histograms=results["histograms"])
+        print(f"histogram: {len(results['histograms']['runs'])} runs "
+              f"({','.join(args.activations)} x {','.join(args.hist_inits)}), "
+              f"{_held(claims)} [{seconds['histogram']:.1f} s]", flush=True)
+    if "compare" in which:
+        data = _load_data(args)
+        meta["data_note"] = data.note
+        print(f"data: {data.note}", flush=True)
+        with _timed(seconds, "compare"):
+            try:
+                results["comparison"] = experiments.init_comparison(
+                    data, inits=tuple(args.inits), activation=args.activation,
+                    iterations=args.iterations, batch_size=args.batch_size,
+                    optimizer=args.optimizer, lr=args.lr,
+                    seeds=tuple(range(args.seed, args.seed + args.seeds)),
+                    backend=args.backend, progress=not args.no_progress)
+            except ValueError as exc:
+                raise _UsageError(str(exc)) from None
+        comp = results["comparison"]
+        claims = experiments.evaluate_claims(comparison=comp)
+        losses = ", ".join(f"{r['init']} {sum(r['final_loss']) / len(r['final_loss']):.3f}"
+                           for r in comp["runs"])
+        print(f"compare: {data.name}, {args.iterations} iterations, last-100 mean loss: "
+              f"{losses}; {_held(claims)} [{seconds['compare']:.1f} s]", flush=True)
+    if "symmetry" in which:
+        with _timed(seconds, "symmetry"):
+            results["symmetry"] = experiments.symmetry(
+                hidden=args.hidden, iterations=args.sym_iterations, seed=args.seed,
+                backend=args.backend)
+        sym = results["symmetry"]
+        claims = experiments.evaluate_claims(symmetry=sym)
+        units = ", ".join(f"{r['init']} {r['distinct']}/{args.hidden} distinct"
+                          for r in sym["runs"])
+        print(f"symmetry: {units}; {_held(claims)} [{seconds['symmetry']:.1f} s]", flush=True)
+
+    claims = experiments.evaluate_claims(**results)
+    meta["seconds"] = seconds
+    meta["build"] = _build_summary()
+    _write_outputs(out, results, claims, meta)
+    failed = [c for c in claims if not c.held]
+    for c in failed:
+        print(f"claim did not hold: {c.statement}; measured {c.measured}", file=sys.stderr)
+    print(f"{len(claims) - len(failed)} of {len(claims)} claims held; report: "
+          f"{out / 'report.md'}", flush=True)
+    return EXIT_CLAIM_FAILED if failed else EXIT_OK
+
+
+def _held(claims):
+    return f"{sum(c.held for c in claims)}/{len(claims)} claims held"
+
+
+def _build_summary():
+    import fastinit
+    info = fastinit.build_info()
+    return (f"fastinit {info['version']}, SIMD {info['simd']}, "
+            f"OpenMP {'on' if info['openmp'] else 'off'}, {info['num_threads']} threads")
+
+
+def _write_outputs(out, results, claims, meta):
+    from . import report
+    out.mkdir(parents=True, exist_ok=True)
+    figures = {}
+    try:
+        from . import plots
+        if "histograms" in results:
+            for act in results["histograms"]["config"]["activations"]:
+                figures[act] = plots.histogram_grid(results["histograms"], act,
+                                                    out / f"histograms_{act}.png")
+        if "comparison" in results:
+            figures["loss"] = plots.loss_curves(results["comparison"], out / "loss_curves.png")
+        if "symmetry" in results:
+            figures["symmetry"] = plots.symmetry_figure(results["symmetry"], out / "symmetry.png")
+    except ImportError as exc:
+        print(f"note: no figures ({exc})", file=sys.stderr)
+    report.write_json(out / "results.json", claims=claims, meta=meta, **results)
+    report.write_csvs(out, claims=claims, **results)
+    report.write_report(out, claims=claims, figures=figures, meta=meta, **results)
+
+
+def _info():
+    import fastinit
+    from .datasets import mnist_available, mnist_dir
+    for key, value in fastinit.build_info().items():
+        print(f"{key}: {value}")
+    folder = mnist_dir()
+    have = [k for k in ("train", "test") if mnist_available(kind=k)]
+    print(f"mnist: {folder} ({', '.join(have) + ' files present' if have else 'no files'})")
+    return EXIT_OK
+
+
+def _bench(argv):
+    try:
+        from . import bench
+    except ImportError as exc:
+        print(f"fastinit bench: the benchmark runner is not available in this build ({exc})",
+              file=sys.stderr)
+        return EXIT_USAGE
+    return bench.main(argv) or EXIT_OK
+
+
+def main(argv=None):
+    """Entry point of the ``fastinit`` command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:
+        return _bench(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if args.command == "info":
+        return _info()
+    which = _EXPERIMENTS if args.command == "study" else (args.command,)
+    try:
+        return _run(args, which)
+    except _UsageError as exc:
+        print(f"fastinit {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"fastinit {args.command}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,338 @@
+"""Datasets for the study: MNIST from its original IDX files, and
+scikit-learn's bundled 8x8 digits as an offline stand-in.
+
+``load_mnist`` looks for the four IDX files (``.gz`` or uncompressed) in one
+folder: ``root`` when given, else ``$FASTINIT_DATA``, else the cache
+(``$XDG_CACHE_HOME/fastinit/mnist``, by default ``~/.cache/fastinit/mnist``).
+Missing files are downloaded into that folder from the standard mirrors
+(needs ``pip install "fastinit[data]"``).  Every file is checked before it is
+parsed: its SHA-256 against the folder's ``SHA256SUMS`` when there is one,
+else against the published hashes of the ``.gz`` files; then the IDX magic
+number, the dimensions against the file size, and the image and label
+counts against each other.  Any failure raises an error naming the file.
+"""
+import collections
+import gzip
+import hashlib
+import os
+import pathlib
+import struct
+
+import numpy as np
+
+__all__ = ["load_mnist", "load_digits", "load_study_data", "mnist_dir",
+           "mnist_available", "StudyData", "MNIST_FILES", "MNIST_SHA256", "MNIST_MIRRORS"]
+
+#: The four files, by (kind, part).
+MNIST_FILES = {
+    ("train", "images"): "train-images-idx3-ubyte",
+    ("train", "labels"): "train-labels-idx1-ubyte",
+    ("test", "images"): "t10k-images-idx3-ubyte",
+    ("test", "labels"): "t10k-labels-idx1-ubyte",
+}
+
+#: SHA-256 of the published gzip files (byte-identical on every mirror).
+MNIST_SHA256 = {
+    "train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    "train-labels-idx1-ubyte.gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+}
+
+#: Tried in order; yann.lecun.com itself now refuses most automated requests.
+MNIST_MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+)
+
+_IDX_MAGIC = {"images": 2051, "labels": 2049}
+_DOWNLOAD_TIMEOUT_S = 30
+
+
+# --------------------------------------------------------------------------
+# Where the files are
+# --------------------------------------------------------------------------
+
+def _cache_dir():
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return pathlib.Path(base) / "fastinit" / "mnist"
+
+
+def mnist_dir(root=None):
+    """The folder ``load_mnist`` reads: ``root``, else ``$FASTINIT_DATA``,
+    else the cache folder (which need not exist yet)."""
+    if root is not None:
+        return pathlib.Path(root).expanduser()
+    env = os.environ.get("FASTINIT_DATA")
+    if env:
+        return pathlib.Path(env).expanduser()
+    return _cache_dir()
+
+
+def _find(folder, stem):
+    """The existing file for `stem` in `folder` (``.gz`` preferred), or None."""
+    for name in (stem + ".gz", stem):
+        path = folder / name
+        if path.is_file():
+            return path
+    return None
+
+
+def mnist_available(root=None, kind="train"):
+    """True when both files of `kind` are on disk (nothing is downloaded)."""
+    folder = mnist_dir(root)
+    return all(_find(folder, MNIST_FILES[kind, part]) is not None
+               for part in ("images", "labels"))
+
+
+def _where_to_put(folder):
+    names = ", ".join(s + ".gz" for s in MNIST_FILES.values())
+    return (f"put the IDX files ({names}; .gz or uncompressed) in {folder}, "
+            "or set FASTINIT_DATA to a folder that holds them")
+
+
+# --------------------------------------------------------------------------
+# Checksums and download
+# --------------------------------------------------------------------------
+
+def _sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _listed_sums(folder):
+    """{file name: sha256} from ``folder/SHA256SUMS`` (sha256sum format)."""
+    path = folder / "SHA256SUMS"
+    if not path.is_file():
+        return None
+    sums = {}
+    for line in path.read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            sums[parts[1].lstrip("*")] = parts[0].lower()
+    return sums
+
+
+def _verify(path):
+    """Raise ValueError naming `path` when its SHA-256 is known and differs.
+    A SHA256SUMS file in the same folder takes precedence over the
+    published hashes (which only cover the .gz files)."""
+    sums = _listed_sums(path.parent)
+    expected = (sums if sums is not None else MNIST_SHA256).get(path.name)
+    if expected is None:
+        return
+    actual = _sha256(path)
+    if actual != expected:
+        source = "SHA256SUMS" if sums is not None else "the published MNIST hash"
+        raise ValueError(f"{path}: checksum mismatch (SHA-256 {actual}, expected {expected} "
+                         f"from {source}); the file is corrupt or not the original, "
+                         "delete it to download it again")
+
+
+def _download(folder, name):
+    """Download `name` into `folder` via ``<name>.part``, renamed only once
+    complete and verified, so an interrupted download never leaves a file
+    that looks whole."""
+    try:
+        import pooch
+    except ImportError:
+        raise FileNotFoundError(
+            f"{name} is not in {folder} and cannot be downloaded without pooch "
+            f'(pip install "fastinit[data]"); {_where_to_put(folder)}') from None
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    part = folder / (name + ".part")
+    errors = []
+    for mirror in MNIST_MIRRORS:
+        try:
+            pooch.HTTPDownloader(progressbar=True, timeout=_DOWNLOAD_TIMEOUT_S)(
+                mirror + name, str(part), None)
+            actual = _sha256(part)
+            if actual != MNIST_SHA256[name]:
+                raise ValueError(f"SHA-256 {actual} != {MNIST_SHA256[name]}")
+            os.replace(part, target)
+            return target
+        except Exception as exc:  # noqa: BLE001 - any failure: try the next mirror
+            detail = str(exc)
+            detail = detail if len(detail) <= 160 else detail[:157] + "..."
+            errors.append(f"{mirror}: {type(exc).__name__}: {detail}")
+        finally:
+            part.unlink(missing_ok=True)
+    raise FileNotFoundError(
+        f"{name} is not in {folder} and could not be downloaded ("
+        + "; ".join(errors) + f"). Offline? {_where_to_put(folder)}")
+
+
+def _locate(folder, stem, download):
+    path = _find(folder, stem)
+    if path is not None:
+        return path
+    if not download:
+        raise FileNotFoundError(f"{stem}(.gz) not found in {folder}; {_where_to_put(folder)}")
+    return _download(folder, stem + ".gz")
+
+
+# --------------------------------------------------------------------------
+# IDX parsing
+# --------------------------------------------------------------------------
+
+def _read_idx(path, part):
+    """The uint8 array in an IDX file, with every header field checked."""
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "rb") as f:
+                raw = f.read()
+        else:
+            raw = path.read_bytes()
+    except (OSError, EOFError) as exc:  # bad gzip stream, truncated archive
+        raise ValueError(f"{path}: cannot be read as {'gzip' if path.suffix == '.gz' else 'IDX'}"
+                         f" ({exc})") from None
+    ndim = 3 if part == "images" else 1
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise ValueError(f"{path}: truncated IDX file ({len(raw)} bytes, header needs {header})")
+    magic = struct.unpack(">i", raw[:4])[0]
+    if magic != _IDX_MAGIC[part]:
+        raise ValueError(f"{path}: wrong magic number {magic}, expected {_IDX_MAGIC[part]} "
+                         f"for an IDX {part} file")
+    dims = struct.unpack(f">{ndim}i", raw[4:header])
+    if part == "images" and dims[1:] != (28, 28):
+        raise ValueError(f"{path}: images are {dims[1]}x{dims[2]}, expected 28x28")
+    size = int(np.prod(dims))
+    if len(raw) - header != size:
+        what = "truncated" if len(raw) - header < size else "has trailing bytes"
+        raise ValueError(f"{path}: {what}: header says {' x '.join(map(str, dims))} = {size} "
+                         f"bytes of data, the file holds {len(raw) - header}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
+
+
+def load_mnist(root=None, *, kind="train", normalize=True, flatten=True, one_hot=False,
+               dtype=np.float32, download=True):
+    """The MNIST images and labels of one split, ``(x, t)``.
+
+    Parameters
+    ----------
+    root : path, optional
+        Folder with the IDX files; default ``$FASTINIT_DATA``, else
+        ``~/.cache/fastinit/mnist``.  Missing files are downloaded into it
+        unless ``download=False``.
+    kind : {"train", "test"}
+        The 60,000 training or the 10,000 test images.
+    normalize : bool
+        Scale pixels to [0, 1] (else keep 0..255).
+    flatten : bool
+        Images as rows of 784 (else ``(N, 1, 28, 28)``, as the seeds' loader).
+    one_hot : bool
+        Labels as ``(N, 10)`` one-hot rows of `dtype` (else int64 digits).
+    dtype : dtype
+        Of the images; ``np.uint8`` is allowed with ``normalize=False``.
+
+    Raises
+    ------
+    FileNotFoundError
+        Files missing and not downloadable; the message says where to put them.
+    ValueError
+        A bad file (checksum, magic number, truncation, count mismatch),
+        named in the message.
+    """
+    if kind not in ("train", "test"):
+        raise ValueError(f"kind must be 'train' or 'test', got {kind!r}")
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f" and not (dtype == np.uint8 and not normalize):
+        raise TypeError(f"dtype must be a float dtype (or uint8 with normalize=False), got {dtype}")
+    folder = mnist_dir(root)
+    arrays = {}
+    paths = {}
+    for part in ("images", "labels"):
+        path = _locate(folder, MNIST_FILES[kind, part], download)
+        _verify(path)
+        arrays[part] = _read_idx(path, part)
+        paths[part] = path
+    images, labels = arrays["images"], arrays["labels"]
+    if images.shape[0] != labels.shape[0]:
+        raise ValueError(f"{paths['images']} holds {images.shape[0]} images but "
+                         f"{paths['labels']} holds {labels.shape[0]} labels")
+    if labels.size and labels.max() > 9:
+        raise ValueError(f"{paths['labels']}: label {labels.max()} out of range 0..9")
+    x = images.astype(dtype)
+    if normalize:
+        x /= dtype.type(255)
+    x = x.reshape(len(x), -1) if flatten else x.reshape(len(x), 1, 28, 28)
+    t = labels.astype(np.int64)
+    if one_hot:
+        t = np.eye(10, dtype=dtype if dtype.kind == "f" else np.float32)[t]
+    return x, t
+
+
+def load_digits(*, normalize=True, flatten=True, dtype=np.float32):
+    """scikit-learn's bundled 1,797 8x8 digit images, ``(x, t)``: a real
+    dataset available offline (``pip install "fastinit[data]"``)."""
+    try:
+        from sklearn.datasets import load_digits as _sk_digits
+    except ImportError:
+        raise ImportError('load_digits needs scikit-learn: pip install "fastinit[data]"') from None
+    bunch = _sk_digits()
+    x = bunch.images.astype(dtype)
+    if normalize:
+        x /= np.asarray(16, dtype)
+    x = x.reshape(len(x), -1) if flatten else x.reshape(len(x), 1, 8, 8)
+    return x, bunch.target.astype(np.int64)
+
+
+# --------------------------------------------------------------------------
+# The study's data
+# --------------------------------------------------------------------------
+
+StudyData = collections.namedtuple(
+    "StudyData", "x_train t_train x_test t_test name note")
+StudyData.__doc__ = """Training and held-out data for the study; `name` is
+"mnist", "mnist-test-split" or "digits", `note` says in words what was used."""
+
+
+def _every_fifth_split(x, t):
+    """A fixed 80/20 split with no randomness: every fifth image is held out,
+    so both halves of the MNIST test set (two writer populations) appear in
+    each part."""
+    held = np.arange(len(x)) % 5 == 4
+    return x[~held], t[~held], x[held], t[held]
+
+
+def load_study_data(root=None, dataset="auto", *, download=True, dtype=np.float32):
+    """The data the study trains on, as a :class:`StudyData`.
+
+    ``dataset="mnist"``: the 60,000 MNIST training images (held out: the
+    10,000 test images); when only the test files are on disk, a fixed
+    8,000/2,000 split of the test set.  ``"digits"``: scikit-learn's digits
+    with the same fixed 80/20 split.  ``"auto"`` (default) tries MNIST
+    (downloading if needed) and falls back to digits when it cannot be had;
+    the reason is in ``note``.
+    """
+    if dataset not in ("auto", "mnist", "digits"):
+        raise ValueError(f"dataset must be 'auto', 'mnist' or 'digits', got {dataset!r}")
+    folder = mnist_dir(root)
+    if dataset in ("auto", "mnist"):
+        try:
+            if mnist_available(root, "test") and not mnist_available(root, "train"):
+                x, t = load_mnist(root, kind="test", dtype=dtype, download=False)
+                return StudyData(*_every_fifth_split(x, t), "mnist-test-split",
+                                 f"MNIST training files not found in {folder}: trained on a "
+                                 "fixed 8,000/2,000 split of the 10,000 real MNIST test images "
+                                 "(every fifth image held out)")
+            x, t = load_mnist(root, kind="train", dtype=dtype, download=download)
+            xt, tt = load_mnist(root, kind="test", dtype=dtype, download=download)
+            return StudyData(x, t, xt, tt, "mnist",
+                             f"MNIST from {folder}: 60,000 training images, "
+                             "10,000 test images held out")
+        except (FileNotFoundError, ValueError) as exc:
+            if dataset == "mnist":
+                raise
+            reason = str(exc)
+    split = _every_fifth_split(*load_digits(dtype=dtype))
+    note = (f"scikit-learn's 8x8 digits: a fixed {len(split[0]):,}/{len(split[2]):,} split "
+            "of its 1,797 images (every fifth image held out)")
+    if dataset == "auto":
+        note = f"MNIST could not be loaded, so the study fell back to {note}. Reason: {reason}"
+    return StudyData(*split, "digits", note)

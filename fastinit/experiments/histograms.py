@@ -1,0 +1,123 @@
+"""Activation histograms of a deep net fed Gaussian input (the seeds'
+Figures 6-10 to 6-14): how the weight scale shapes every layer's output."""
+import numpy as np
+
+from ._common import check_backend, check_dtype, init_label, positive
+
+#: Histogram range per activation (the seeds plot sigmoid and ReLU on [0, 1]).
+HIST_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 1.0),
+              "leaky_relu": (-0.1, 1.0)}
+#: Output limits of the saturating activations.
+LIMITS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+#: "Saturated" means within this distance of an output limit: sigmoid below
+#: 0.1 or above 0.9 (the seeds' reading of their histograms; the derivative
+#: is under 36% of its peak there, and falls fast beyond), tanh below -0.9 or
+#: above 0.9 (derivative under 19% of its peak).
+SATURATION_MARGIN = 0.1
+
+
+def _affine(backend):
+    """``act(x @ W)`` on the chosen backend: the compiled, fused
+    ``fastinit.ops.affine`` or its pure-NumPy twin."""
+    if backend == "native":
+        from ..ops import affine
+    else:
+        from ..reference.functional import affine
+    return affine
+
+
+def layer_statistics(z, activation, hist_range, bins):
+    """Histogram counts and summary statistics of one layer's activations.
+
+    Exact zeros of ReLU are counted in ``zero`` and left out of the
+    histogram (half of a healthy ReLU layer is zero; plotted, that spike
+    would hide the shape of the rest).  Values outside `hist_range` are
+    counted in ``below``/``above``."""
+    flat = z.reshape(-1)
+    n = flat.size
+    lo, hi = hist_range
+    zero = np.count_nonzero(flat == 0)
+    values = flat[flat != 0] if activation in ("relu", "leaky_relu") else flat
+    pos = (values - np.asarray(lo, flat.dtype)) * np.asarray(bins / (hi - lo), flat.dtype)
+    below = np.count_nonzero(pos < 0)
+    above = np.count_nonzero(pos > bins)
+    inside = pos[(pos >= 0) & (pos <= bins)].astype(np.intp)
+    np.minimum(inside, bins - 1, out=inside)  # the right edge belongs to the last bin
+    counts = np.bincount(inside, minlength=bins)
+    mean = float(np.mean(flat, dtype=np.float64))
+    stats = {"counts": counts, "mean": mean,
+             "std": float(np.sqrt(max(np.mean(np.square(flat, dtype=np.float64)) - mean * mean, 0.0))),
+             "zero": zero / n, "below": below / n, "above": above / n, "saturated": None}
+    if activation in LIMITS:
+        a, b = LIMITS[activation]
+        stats["saturated"] = (np.count_nonzero(flat < a + SATURATION_MARGIN)
+                              + np.count_nonzero(flat > b - SATURATION_MARGIN)) / n
+    return stats
+
+
+def activation_histograms(activations=("sigmoid", "relu", "tanh"),
+                          inits=("std=1", "std=0.01", "xavier", "he"),
+                          layers=5, nodes=100, samples=1000, seed=0, backend="native",
+                          *, bins=30, dtype=np.float32):
+    """The seeds' activation-histogram experiment.
+
+    ``samples`` Gaussian inputs of ``nodes`` features go through ``layers``
+    bias-free layers of ``nodes`` units, for every activation and every
+    initializer spec (anything :func:`fastinit.init.resolve` takes, e.g.
+    ``"std=1"``, ``0.01``, ``"xavier"`` = std sqrt(1/n), ``"he"`` = std
+    sqrt(2/n)).  Every combination sees the same input and the same
+    underlying normal draws per layer, so the results differ only by the
+    initializer.  The forward passes run on ``backend``: ``"native"``
+    (``fastinit.ops``, fused matmul + activation) or ``"numpy"``
+    (``fastinit.reference``).
+
+    Returns a dict: ``config`` (the arguments) and ``runs``, one per
+    (activation, init) with ``activation``, ``init``, ``edges`` (bins + 1
+    histogram edges) and ``layers``: per layer ``counts`` (int array),
+    ``mean``, ``std``, ``saturated`` (fraction within 0.1 of a sigmoid/tanh
+    limit, None for ReLU), ``zero`` (fraction exactly 0), ``below`` and
+    ``above`` (fractions outside the histogram range).
+    """
+    from .. import init as fi_init
+    from ..random import Generator
+
+    check_backend(backend)
+    dtype = check_dtype(dtype)
+    layers, nodes = positive(layers, "layers"), positive(nodes, "nodes")
+    samples, bins = positive(samples, "samples"), positive(bins, "bins")
+    for a in activations:
+        if a not in HIST_RANGE:
+            raise ValueError(f"unknown activation {a!r}; expected one of {sorted(HIST_RANGE)}")
+    initializers = [(init_label(spec), fi_init.resolve(spec)) for spec in inits]
+    affine = _affine(backend)
+
+    x0 = Generator(seed).normal((samples, nodes), dtype=dtype)
+    layer_seeds = [int(s) for s in np.random.SeedSequence(seed).generate_state(layers)]
+    runs = []
+    for label, make in initializers:
+        weights = [make((nodes, nodes), dtype=dtype, seed=s) for s in layer_seeds]
+        for activation in activations:
+            hist_range = HIST_RANGE[activation]
+            z, per_layer = x0, []
+            for i, W in enumerate(weights):
+                z = affine(z, W, None, activation)
+                per_layer.append({"layer": i + 1,
+                                  **layer_statistics(z, activation, hist_range, bins)})
+            runs.append({"activation": activation, "init": label,
+                         "edges": np.linspace(*hist_range, bins + 1),
+                         "layers": per_layer})
+    order = {a: k for k, a in enumerate(activations)}
+    runs.sort(key=lambda r: order[r["activation"]])  # grouped by activation, inits in order
+    return {"experiment": "activation_histograms",
+            "config": {"activations": list(activations), "inits": [l for l, _ in initializers],
+                       "layers": layers, "nodes": nodes, "samples": samples, "seed": seed,
+                       "backend": backend, "bins": bins, "dtype": dtype.name},
+            "runs": runs}
+
+
+def find_run(result, activation, init):
+    """The run of `result` for one (activation, init) pair."""
+    for run in result["runs"]:
+        if run["activation"] == activation and run["init"] == init:
+            return run
+    raise KeyError(f"no run for activation={activation!r}, init={init!r}")

@@ -1,0 +1,207 @@
+"""The study's written outputs: ``results.json`` (every number), CSV tables
+and ``report.md`` (the figures with each claim, its measured number and
+whether it held)."""
+import csv
+import datetime
+import json
+import os
+import pathlib
+
+import numpy as np
+
+__all__ = ["write_json", "write_csvs", "write_report", "to_plain"]
+
+
+def to_plain(obj):
+    """`obj` with NumPy arrays and scalars turned into lists and Python
+    numbers, ready for ``json.dump``; NaN and infinities become None."""
+    if isinstance(obj, dict):
+        return {str(k): to_plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_plain(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return to_plain(obj.tolist())
+    if isinstance(obj, (np.bool_, bool)):
+        return bool(obj)
+    if isinstance(obj, (np.integer, int)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        return float(obj) if np.isfinite(obj) else None
+    return obj
+
+
+def _without_trajectories(symmetry):
+    """The symmetry result with each unit's final weights in place of the
+    whole training trajectory."""
+    if symmetry is None:
+        return None
+    runs = []
+    for run in symmetry["runs"]:
+        run = dict(run)
+        traj = run.pop("trajectory")
+        run["final_units"] = np.asarray(traj)[-1]
+        runs.append(run)
+    return {**symmetry, "runs": runs}
+
+
+def write_json(path, *, histograms=None, comparison=None, symmetry=None, claims=(), meta=None):
+    """All results and claims in one JSON file."""
+    doc = {"meta": meta or {}, "claims": [c._asdict() for c in claims],
+           "activation_histograms": histograms, "init_comparison": comparison,
+           "symmetry": _without_trajectories(symmetry)}
+    path = pathlib.Path(path)
+    path.write_text(json.dumps(to_plain(doc), indent=1) + "\n")
+    return path
+
+
+def _write_csv(path, header, rows):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def _fmt(v):
+    return "" if v is None else (f"{v:.6g}" if isinstance(v, float) else v)
+
+
+def write_csvs(out, *, histograms=None, comparison=None, symmetry=None, claims=()):
+    """One CSV per table; returns the paths written."""
+    out = pathlib.Path(out)
+    paths = []
+    if histograms is not None:
+        stats, counts = [], []
+        for run in histograms["runs"]:
+            edges = run["edges"]
+            for layer in run["layers"]:
+                key = (run["activation"], run["init"], layer["layer"])
+                stats.append(key + tuple(_fmt(layer[k]) for k in
+                                         ("mean", "std", "saturated", "zero", "below", "above")))
+                counts += [key + (_fmt(float(edges[b])), _fmt(float(edges[b + 1])), int(c))
+                           for b, c in enumerate(layer["counts"])]
+        paths.append(_write_csv(out / "histogram_stats.csv",
+                                ["activation", "init", "layer", "mean", "std", "saturated",
+                                 "zero", "below", "above"], stats))
+        paths.append(_write_csv(out / "histogram_counts.csv",
+                                ["activation", "init", "layer", "bin_low", "bin_high", "count"],
+                                counts))
+    if comparison is not None:
+        seeds = comparison["config"]["seeds"]
+        loss_rows, final_rows = [], []
+        for run in comparison["runs"]:
+            for s, row in zip(seeds, np.asarray(run["loss"])):
+                loss_rows += [(run["init"], s, i + 1, _fmt(float(v))) for i, v in enumerate(row)]
+            final_rows += [(run["init"], s, _fmt(f), _fmt(a), _fmt(ta)) for s, f, a, ta in
+                           zip(seeds, run["final_loss"], run["train_accuracy"],
+                               run["test_accuracy"])]
+        paths.append(_write_csv(out / "comparison_loss.csv",
+                                ["init", "seed", "iteration", "loss"], loss_rows))
+        paths.append(_write_csv(out / "comparison_final.csv",
+                                ["init", "seed", "final_loss_last100", "train_accuracy",
+                                 "test_accuracy"], final_rows))
+    if symmetry is not None:
+        paths.append(_write_csv(
+            out / "symmetry.csv",
+            ["init", "hidden", "distinct", "max_difference", "final_loss", "train_accuracy"],
+            [(r["init"], symmetry["config"]["hidden"], r["distinct"], _fmt(r["max_difference"]),
+              _fmt(float(r["loss"][-1])), _fmt(r["accuracy"])) for r in symmetry["runs"]]))
+    if claims:
+        paths.append(_write_csv(out / "claims.csv",
+                                ["claim", "held", "value", "measured", "statement"],
+                                [(c.key, c.held, _fmt(float(c.value)), c.measured, c.statement)
+                                 for c in claims]))
+    return paths
+
+
+def _mark(held):
+    return "held" if held else "**did not hold**"
+
+
+def _claims_table(claims):
+    lines = ["| claim | measured | result |", "|---|---|---|"]
+    lines += [f"| {c.statement} | {c.measured} | {_mark(c.held)} |" for c in claims]
+    return lines
+
+
+def write_report(out, *, histograms=None, comparison=None, symmetry=None, claims=(),
+                 figures=None, meta=None):
+    """``report.md`` in `out`: setup, the claims with their numbers, and a
+    section per experiment embedding its figures (paths relative to `out`)."""
+    out = pathlib.Path(out)
+    figures = figures or {}
+    meta = meta or {}
+    held = sum(c.held for c in claims)
+    rel = {k: pathlib.Path(os.path.relpath(v, out)).as_posix() for k, v in figures.items()}
+    lines = ["# Weight initialization: the study, reproduced", ""]
+    lines += [f"{held} of {len(claims)} claims held." if claims else "No claims were tested.", ""]
+    lines += ["## Setup", ""]
+    if meta.get("data_note"):
+        lines += [f"- Data: {meta['data_note']}"]
+    for key, label in (("backend", "Backend"), ("seed", "Seed"), ("build", "Build"),
+                       ("seconds", "Seconds per experiment")):
+        if meta.get(key) is not None:
+            value = meta[key]
+            if isinstance(value, dict):
+                value = ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}"
+                                  for k, v in value.items())
+            lines += [f"- {label}: {value}"]
+    lines += [f"- Written {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC "
+              "by `fastinit study`; every number is also in `results.json` and the CSV files.",
+              ""]
+    if claims:
+        lines += ["## The seeds' claims", ""] + _claims_table(claims) + [""]
+    if histograms is not None:
+        cfg = histograms["config"]
+        lines += ["## Activation histograms", "",
+                  f"{cfg['samples']} Gaussian inputs (mean 0, std 1) through {cfg['layers']} "
+                  f"bias-free layers of {cfg['nodes']} units; every initializer uses the same "
+                  "underlying normal draws, scaled. \"xavier\" is the seeds' std sqrt(1/n), "
+                  "\"he\" std sqrt(2/n), with n = 100 inputs per unit.", ""]
+        for act in cfg["activations"]:
+            if act in rel:
+                lines += [f"![{act} histograms]({rel[act]})", ""]
+        lines += ["| activation | init | std per layer | saturated / zero per layer |",
+                  "|---|---|---|---|"]
+        for run in histograms["runs"]:
+            stds = " ".join(f"{layer['std']:.3g}" for layer in run["layers"])
+            key = "saturated" if run["layers"][0]["saturated"] is not None else "zero"
+            frac = " ".join(f"{layer[key]:.0%}" for layer in run["layers"])
+            lines += [f"| {run['activation']} | {run['init']} | {stds} | {key}: {frac} |"]
+        lines += [""]
+    if comparison is not None:
+        cfg = comparison["config"]
+        lines += ["## Initializers compared on real data", "",
+                  f"{cfg['activation']} net with hidden layers {cfg['hidden']}, "
+                  f"{cfg['optimizer']} lr {cfg['lr']}, batch {cfg['batch_size']}, "
+                  f"{cfg['iterations']} iterations on {cfg['n_train']:,} training images "
+                  f"({cfg['data']}), seeds {cfg['seeds']}. Faint: the loss of each iteration; "
+                  "bold: smoothed.", ""]
+        if "loss" in rel:
+            lines += [f"![loss curves]({rel['loss']})", ""]
+        lines += ["| init | loss, mean of last 100 iterations | train accuracy | "
+                  "held-out accuracy |", "|---|---|---|---|"]
+        for run in comparison["runs"]:
+            test = [a for a in run["test_accuracy"] if a is not None]
+            lines += [f"| {run['init']} | {np.mean(run['final_loss']):.3f} | "
+                      f"{np.mean(run['train_accuracy']):.1%} | "
+                      f"{f'{np.mean(test):.1%}' if test else 'n/a'} |"]
+        lines += [""]
+    if symmetry is not None:
+        cfg = symmetry["config"]
+        lines += ["## Symmetry", "",
+                  f"A net with one layer of {cfg['hidden']} {cfg['activation']} units trained "
+                  f"with full-batch SGD (lr {cfg['lr']}, {cfg['iterations']} steps) on "
+                  f"{cfg['data']} ({cfg['n']} points), starting from all-zero weights and from "
+                  "small random weights. The lines trace each hidden unit's incoming weights.",
+                  ""]
+        if "symmetry" in rel:
+            lines += [f"![symmetry]({rel['symmetry']})", ""]
+        lines += ["| init | distinct hidden units | largest difference | train accuracy |",
+                  "|---|---|---|---|"]
+        lines += [f"| {r['init']} | {r['distinct']} of {cfg['hidden']} | "
+                  f"{r['max_difference']:.3g} | {r['accuracy']:.1%} |" for r in symmetry["runs"]]
+        lines += [""]
+    path = out / "report.md"
+    path.write_text("\n".join(lines))
+    return path

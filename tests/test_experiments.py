@@ -1,0 +1,284 @@
+"""fastinit.experiments, fastinit.plots and fastinit.report on small
+problems: structure of the results, native vs numpy backends, the
+statistics against plain NumPy, claims that fail when they should, and the
+figures and files written."""
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from fastinit import experiments, report
+from fastinit.experiments import claims as claims_mod
+from fastinit.experiments.histograms import find_run, layer_statistics
+from fastinit.experiments.symmetry import distinct_units, xor_blobs
+
+SMALL = dict(layers=3, nodes=20, samples=50)
+
+
+@pytest.fixture(scope="module")
+def hist():
+    return experiments.activation_histograms(**SMALL)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    pytest.importorskip("sklearn")
+    from fastinit.datasets import load_study_data
+    return load_study_data(dataset="digits")
+
+
+@pytest.fixture(scope="module")
+def comparison(digits):
+    return experiments.init_comparison(digits, hidden=(16, 16), iterations=30, batch_size=32,
+                                       seeds=(0, 1), progress=False)
+
+
+@pytest.fixture(scope="module")
+def sym():
+    return experiments.symmetry(hidden=3, iterations=300)
+
+
+# --------------------------------------------------------------------------
+# activation_histograms
+# --------------------------------------------------------------------------
+
+def test_histogram_structure(hist):
+    cfg = hist["config"]
+    assert cfg["inits"] == ["std=1", "std=0.01", "xavier", "he"]
+    assert [(r["activation"], r["init"]) for r in hist["runs"]] == [
+        (a, i) for a in ("sigmoid", "relu", "tanh") for i in cfg["inits"]]
+    n = SMALL["nodes"] * SMALL["samples"]
+    for run in hist["runs"]:
+        assert len(run["layers"]) == SMALL["layers"] and len(run["edges"]) == 31
+        for layer in run["layers"]:
+            assert layer["counts"].shape == (30,) and layer["counts"].dtype.kind == "i"
+            total = layer["counts"].sum() + round(n * (layer["below"] + layer["above"]))
+            if run["activation"] == "relu":
+                total += round(n * layer["zero"])
+            assert total == n
+            assert (layer["saturated"] is None) == (run["activation"] == "relu")
+
+
+def test_histogram_inputs_shared_across_inits(hist):
+    # Same input and same normal draws: layer-1 relu outputs differ only by scale.
+    he, xa = find_run(hist, "relu", "he")["layers"][0], find_run(hist, "relu", "xavier")["layers"][0]
+    assert he["zero"] == xa["zero"]
+    assert he["std"] / xa["std"] == pytest.approx(np.sqrt(2), rel=1e-5)
+
+
+def test_histogram_backends_agree():
+    res = {b: experiments.activation_histograms(backend=b, dtype=np.float64, **SMALL)
+           for b in ("native", "numpy")}
+    for rn, rp in zip(res["native"]["runs"], res["numpy"]["runs"]):
+        for ln, lp in zip(rn["layers"], rp["layers"]):
+            for key in ("mean", "std"):
+                assert ln[key] == pytest.approx(lp[key], rel=1e-9, abs=1e-300)
+            # float64 rounding can move a value across a bin edge at most rarely
+            assert np.abs(ln["counts"] - lp["counts"]).sum() <= 2
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_layer_statistics_match_numpy(activation, rng):
+    z = rng.standard_normal((40, 30)).astype(np.float32)
+    z = {"sigmoid": 1 / (1 + np.exp(-3 * z)), "tanh": np.tanh(3 * z),
+         "relu": np.maximum(2 * z, 0)}[activation]
+    lo, hi = (-1.0, 1.0) if activation == "tanh" else (0.0, 1.0)
+    stats = layer_statistics(z, activation, (lo, hi), 30)
+    values = z[z != 0] if activation == "relu" else z
+    expected, _ = np.histogram(values, bins=30, range=(lo, hi))
+    np.testing.assert_array_equal(stats["counts"], expected)
+    assert stats["mean"] == pytest.approx(z.mean(dtype=np.float64), rel=1e-12)
+    assert stats["std"] == pytest.approx(z.std(dtype=np.float64), rel=1e-6)
+    assert stats["zero"] == np.mean(z == 0)
+    assert stats["above"] == pytest.approx(np.mean(values > hi) * values.size / z.size)
+    if activation == "relu":
+        assert stats["saturated"] is None
+    else:
+        edge = 0.1 if activation == "sigmoid" else -0.9
+        assert stats["saturated"] == np.mean((z < edge) | (z > 0.9))
+
+
+def test_histogram_bad_arguments():
+    with pytest.raises(ValueError, match="backend"):
+        experiments.activation_histograms(backend="cuda")
+    with pytest.raises(ValueError, match="activation"):
+        experiments.activation_histograms(activations=("softplus",))
+    with pytest.raises(ValueError, match="layers"):
+        experiments.activation_histograms(layers=0)
+    with pytest.raises(TypeError, match="dtype"):
+        experiments.activation_histograms(dtype=np.int32)
+
+
+# --------------------------------------------------------------------------
+# init_comparison
+# --------------------------------------------------------------------------
+
+def test_comparison_structure(comparison, digits):
+    cfg = comparison["config"]
+    assert cfg["data"] == "digits" and cfg["n_train"] == len(digits.x_train)
+    assert [r["init"] for r in comparison["runs"]] == ["std=0.01", "xavier", "he"]
+    for run in comparison["runs"]:
+        assert run["loss"].shape == (2, 30) and np.isfinite(run["loss"]).all()
+        np.testing.assert_allclose(run["loss_mean"], run["loss"].mean(0))
+        np.testing.assert_allclose(run["final_loss"], run["loss"][:, -100:].mean(1))
+        assert len(run["test_accuracy"]) == 2 and all(0 <= a <= 1 for a in run["test_accuracy"])
+    # seeds differ (own weights, own batches)
+    assert not np.array_equal(comparison["runs"][1]["loss"][0], comparison["runs"][1]["loss"][1])
+
+
+def test_comparison_backends_agree(digits):
+    kw = dict(inits=("he",), hidden=(16,), iterations=20, batch_size=16, dtype=np.float64,
+              progress=False)
+    native = experiments.init_comparison(digits, backend="native", **kw)
+    numpy_ = experiments.init_comparison(digits, backend="numpy", **kw)
+    np.testing.assert_allclose(native["runs"][0]["loss"], numpy_["runs"][0]["loss"], rtol=1e-10)
+
+
+def test_comparison_tuple_data_and_errors(digits):
+    res = experiments.init_comparison((digits.x_train, digits.t_train), inits=(0.1,),
+                                      hidden=(8,), iterations=3, progress=False)
+    assert res["runs"][0]["init"] == "std=0.1" and res["runs"][0]["test_accuracy"] == [None]
+    with pytest.raises(ValueError, match="optimizer"):
+        experiments.init_comparison(digits, optimizer="lbfgs", iterations=1, progress=False)
+    with pytest.raises(ValueError, match="seeds"):
+        experiments.init_comparison(digits, seeds=(), iterations=1, progress=False)
+    with pytest.raises(ValueError, match="shape"):
+        experiments.init_comparison((digits.x_train, digits.t_train[:-1]), iterations=1,
+                                    progress=False)
+
+
+# --------------------------------------------------------------------------
+# symmetry
+# --------------------------------------------------------------------------
+
+def test_symmetry(sym):
+    zeros, rand = sym["runs"]
+    assert zeros["init"] == "zeros" and rand["init"] == "std=0.01"
+    assert zeros["distinct"] == 1 and zeros["max_difference"] == 0
+    assert rand["distinct"] == 3 and rand["max_difference"] > 0.1
+    traj = zeros["trajectory"]
+    assert traj.shape == (301, 3, 3)
+    assert np.all(traj[0] == 0) and np.abs(traj[-1]).max() > 0.1  # it trained, in lockstep
+    assert rand["accuracy"] > zeros["accuracy"]
+
+
+def test_distinct_units():
+    u = np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0 + 1e-3], [0.0, 0.0]])
+    assert distinct_units(u) == 3
+    assert distinct_units(u[:2]) == 1
+    assert distinct_units(u, rtol=1e-2) == 2
+
+
+def test_xor_blobs_is_balanced_and_reproducible():
+    x, t = xor_blobs(seed=3)
+    x2, t2 = xor_blobs(seed=3)
+    np.testing.assert_array_equal(x, x2)
+    assert x.shape == (200, 2) and 60 < t.sum() < 140
+
+
+# --------------------------------------------------------------------------
+# claims
+# --------------------------------------------------------------------------
+
+def test_claims_on_histograms(hist):
+    claims = experiments.evaluate_claims(histograms=hist)
+    assert {c.key for c in claims} == {
+        "sigmoid_std1_saturates", "sigmoid_std001_collapses", "sigmoid_xavier_spread",
+        "relu_he_spread", "relu_xavier_shrinks", "relu_std001_vanishes"}
+
+
+def _with_std(result, activation, init, stds):
+    run = find_run(result, activation, init)
+    for layer, s in zip(run["layers"], stds):
+        layer["std"] = s
+
+
+def test_claims_can_fail():
+    res = experiments.activation_histograms(activations=("relu",), inits=("xavier", "he"),
+                                            **SMALL)
+    _with_std(res, "relu", "xavier", [0.5, 0.6, 0.2])  # not monotone
+    _with_std(res, "relu", "he", [1.0, 0.5, 0.3])       # shrinks
+    held = {c.key: c.held for c in experiments.evaluate_claims(histograms=res)}
+    assert held == {"relu_xavier_shrinks": False, "relu_he_spread": False}
+
+
+def test_comparison_claims_thresholds():
+    def fake(final):
+        return {"config": {"data": "d", "iterations": 1},
+                "runs": [{"init": k, "final_loss": [v]} for k, v in final.items()]}
+    ok = experiments.evaluate_claims(comparison=fake({"std=0.01": 2.3, "xavier": 0.27, "he": 0.17}))
+    assert [c.held for c in ok] == [True, True]
+    bad = experiments.evaluate_claims(comparison=fake({"std=0.01": 2.1, "xavier": 0.2, "he": 0.3}))
+    assert [c.held for c in bad] == [False, False]
+    assert claims_mod.NOT_LEARNING_LOSS_MIN == 2.2 and claims_mod.LEARNING_LOSS_MAX == 0.5
+
+
+def test_symmetry_claims(sym):
+    claims = experiments.evaluate_claims(symmetry=sym)
+    assert [(c.key, c.held) for c in claims] == [("zero_init_symmetric", True),
+                                                 ("random_init_breaks_symmetry", True)]
+
+
+# --------------------------------------------------------------------------
+# plots and report files
+# --------------------------------------------------------------------------
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_figures(tmp_path, hist, comparison, sym):
+    plots = pytest.importorskip("fastinit.plots")
+    pytest.importorskip("matplotlib")
+    paths = [plots.histogram_grid(hist, a, tmp_path / f"h_{a}.png") for a in ("sigmoid", "relu")]
+    paths.append(plots.loss_curves(comparison, tmp_path / "loss.png"))
+    paths.append(plots.symmetry_figure(sym, tmp_path / "sub" / "sym.png"))
+    for p in paths:
+        assert p.read_bytes()[:8] == PNG_MAGIC and p.stat().st_size > 10_000
+    with pytest.raises(ValueError, match="no runs"):
+        plots.histogram_grid(hist, "softplus", tmp_path / "x.png")
+
+
+def test_smooth():
+    from fastinit.plots import smooth
+    y = np.full(50, 3.0)
+    np.testing.assert_allclose(smooth(y), y)
+    noisy = np.sin(np.linspace(0, 3, 500)) + np.random.default_rng(0).normal(0, 0.3, 500)
+    s = smooth(noisy)
+    assert s.shape == noisy.shape and np.std(np.diff(s)) < 0.2 * np.std(np.diff(noisy))
+    with_nan = noisy.copy()
+    with_nan[100] = np.nan
+    assert np.isfinite(smooth(with_nan)).all()
+    np.testing.assert_array_equal(smooth([1.0, 5.0]), [1.0, 5.0])
+
+
+def test_report_files(tmp_path, hist, comparison, sym):
+    claims = experiments.evaluate_claims(hist, comparison, sym)
+    results = dict(histograms=hist, comparison=comparison, symmetry=sym)
+    report.write_json(tmp_path / "results.json", claims=claims, meta={"seed": 0}, **results)
+    doc = json.loads((tmp_path / "results.json").read_text())
+    assert doc["activation_histograms"]["runs"][0]["layers"][0]["counts"] == \
+        hist["runs"][0]["layers"][0]["counts"].tolist()
+    assert len(doc["claims"]) == len(claims) and "trajectory" not in doc["symmetry"]["runs"][0]
+    assert len(doc["symmetry"]["runs"][0]["final_units"]) == 3
+    paths = report.write_csvs(tmp_path, claims=claims, **results)
+    assert {p.name for p in paths} == {
+        "histogram_stats.csv", "histogram_counts.csv", "comparison_loss.csv",
+        "comparison_final.csv", "symmetry.csv", "claims.csv"}
+    with open(tmp_path / "comparison_loss.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 3 * 2 * 30 and rows[0]["init"] == "std=0.01"
+    assert float(rows[0]["loss"]) == pytest.approx(comparison["runs"][0]["loss"][0, 0], rel=1e-5)
+    md = report.write_report(tmp_path, claims=claims, meta={"data_note": "NOTE"},
+                             figures={"loss": tmp_path / "loss_curves.png"}, **results).read_text()
+    assert "NOTE" in md and "![loss curves](loss_curves.png)" in md
+    for c in claims:
+        assert c.statement in md and c.measured in md
+    assert f"{sum(c.held for c in claims)} of {len(claims)} claims held" in md
+
+
+def test_to_plain():
+    doc = report.to_plain({"a": np.float32(1.5), "b": np.array([1, 2]), "c": float("nan"),
+                           "d": (np.int64(3), np.bool_(True)), 4: None})
+    assert doc == {"a": 1.5, "b": [1, 2], "c": None, "d": [3, True], "4": None}
+    json.dumps(doc)
