@@ -67,6 +67,9 @@ def matmul(a, b, out=None, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0)
 
     With ``beta != 0`` the product accumulates into ``out`` (which is then
     required); with ``beta == 0`` ``out`` is write-only, as in BLAS."""
+    res = _linalg.matmul_fast(a, b, out, trans_a, trans_b, alpha, beta)
+    if res is not None:
+        return res
     alpha = real_number(alpha, "alpha")
     beta = real_number(beta, "beta")
     a, trans_a = _matrix_operand(a, "a", bool(trans_a))
@@ -91,6 +94,9 @@ def affine(x, W, b, activation="identity", out=None, *, slope=0.01):
     x: (N, D), W: (D, M), b: (M,) or None.  ``activation`` is one of
     identity, sigmoid, tanh, relu, leaky_relu (with ``slope``)."""
     act = activation_code(activation)
+    res = _linalg.affine_fast(x, W, b, act, out, slope)
+    if res is not None:
+        return res
     slope = real_number(slope, "slope")
     x, trans_x = _matrix_operand(x, "x", False)
     W, trans_w = _matrix_operand(W, "W", False)
