@@ -76,7 +76,7 @@ def act_backward(int act, double slope, const floating[::1] dout, const floating
             PyErr_CheckSignals()
 
 
-def bias_act(int act, double slope, const floating[::1] bias, floating[:, ::1] y):
+def bias_act(int act, double slope, floating[:, ::1] y, const floating[::1] bias):
     """y = act(y + bias) in place, row by row (the GEMM epilogue kernel);
     bias may be None."""
     cdef Py_ssize_t m = y.shape[0], n = y.shape[1]

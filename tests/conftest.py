@@ -47,3 +47,38 @@ def run_python(code, env=None, timeout=120, check=True, **kwargs):
         return subprocess.run([sys.executable, "-c", code], env=full_env, cwd=cwd,
                               capture_output=True, text=True, timeout=timeout, check=check,
                               **kwargs)
+
+
+SIMD_SETS = ("generic", "avx2", "avx512")
+
+
+def simd_sets():
+    """The kernel sets this CPU can run, lowest first."""
+    best = fastinit.build_info()["cpu_simd"]
+    return SIMD_SETS[: SIMD_SETS.index(best) + 1]
+
+
+def outputs_per_simd(script, inputs):
+    """Run `script` once per supported SIMD set, each in a fresh interpreter
+    started with FASTINIT_SIMD=<set>.  The script sees `inputs` (a dict of
+    arrays), `np`, `fastinit` and `ops`, and fills the dict `out` with
+    arrays.  Returns {set name: out}."""
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "inputs.npz")
+        np.savez(src, **inputs)
+        for name in simd_sets():
+            dst = os.path.join(tmp, f"out_{name}.npz")
+            code = "\n".join([
+                "import numpy as np, fastinit",
+                "from fastinit import ops",
+                f"assert fastinit.build_info()['simd'] == {name!r}, fastinit.build_info()",
+                f"inputs = dict(np.load({src!r}))",
+                "out = {}",
+                script,
+                f"np.savez({dst!r}, **out)",
+            ])
+            run_python(code, env={"FASTINIT_SIMD": name})
+            with np.load(dst) as f:
+                results[name] = dict(f)
+    return results

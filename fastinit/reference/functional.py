@@ -10,7 +10,7 @@ Numerical conventions shared with the kernels:
 
 * sigmoid uses the overflow-free form ``exp(-|x|)``, so it is exactly 0.5 at
   0, saturates to exactly 0 / 1, and never warns;
-* relu is ``np.maximum(0, x)`` (NaN propagates), leaky_relu
+* relu is ``np.maximum(0, x)`` (NaN propagates; -0.0 stays -0.0), leaky_relu
   ``where(x > 0, x, slope * x)``;
 * backward kernels are the literal products written in their docstrings,
   evaluated left to right (``dout * y * (1 - y)``), so the compiled kernels
@@ -90,7 +90,8 @@ def tanh(x, out=None):
 
 
 def relu(x, out=None):
-    """``np.maximum(0, x)``: NaN propagates, -0.0 becomes +0.0."""
+    """``np.maximum(0, x)``, i.e. ``0 if 0 > x else x``: NaN propagates
+    and -0.0 stays -0.0."""
     x = np.asarray(x)
     return _store(np.maximum(x.dtype.type(0), x), out)
 
