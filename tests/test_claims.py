@@ -43,7 +43,7 @@ def _stds(hist, activation, init):
 
 def test_sigmoid_std1_saturates(hist):
     for layer in find_run(hist, "sigmoid", "std=1")["layers"]:
-        assert layer["saturated"] > 0.5, layer["layer"]  # most below 0.1 or above 0.9
+        assert layer["near_limits"] > 0.5, layer["layer"]  # most below 0.1 or above 0.9
 
 
 def test_sigmoid_std001_concentrates_at_half(hist):
@@ -55,7 +55,7 @@ def test_sigmoid_xavier_keeps_spread(hist):
     s = _stds(hist, "sigmoid", "xavier")
     collapsed = _stds(hist, "sigmoid", "std=0.01")
     assert np.all(s > 0.06) and np.all(s > 3 * collapsed)
-    assert all(layer["saturated"] < 0.1 for layer in find_run(hist, "sigmoid", "xavier")["layers"])
+    assert all(layer["near_limits"] < 0.1 for layer in find_run(hist, "sigmoid", "xavier")["layers"])
 
 
 def test_relu_he_keeps_spread(hist):
