@@ -149,11 +149,13 @@ def test_study_falls_back_to_digits_offline(tmp_path, offline, capsys):
 
 
 def test_python_dash_m(tmp_path):
+    # From a folder outside the source tree, so the installed package runs.
     env = dict(os.environ, MPLBACKEND="Agg")
     res = subprocess.run([sys.executable, "-m", "fastinit", "symmetry", "--iterations", "20",
-                          "--out", str(tmp_path)], capture_output=True, text=True, env=env,
-                         timeout=300)
+                          "--out", "rep"], capture_output=True, text=True, env=env,
+                         timeout=300, cwd=tmp_path)
+    assert (tmp_path / "rep" / "report.md").exists()
     assert "symmetry:" in res.stdout and res.returncode in (0, 1), res.stderr
     res = subprocess.run([sys.executable, "-m", "fastinit", "histogram", "--backend", "gpu"],
-                         capture_output=True, text=True, env=env, timeout=300)
+                         capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
     assert res.returncode == 2 and "invalid choice" in res.stderr
