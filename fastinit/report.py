@@ -194,7 +194,8 @@ def write_report(out, *, histograms=None, comparison=None, symmetry=None, claims
                   f"A net with one layer of {cfg['hidden']} {cfg['activation']} units trained "
                   f"with full-batch SGD (lr {cfg['lr']}, {cfg['iterations']} steps) on "
                   f"{cfg['data']} ({cfg['n']} points), starting from all-zero weights and from "
-                  "small random weights. The lines trace each hidden unit's incoming weights.",
+                  "small random weights. The figure traces every hidden unit's weights and bias "
+                  "during training.",
                   ""]
         if "symmetry" in rel:
             lines += [f"![symmetry]({rel['symmetry']})", ""]
