@@ -93,7 +93,7 @@ class BuildExt(build_ext):
         if msvc:
             base = ["/O2", "/std:c11"]
         else:
-            base = ["-std=c11", "-O1" if sanitize else "-O3", "-fno-math-errno",
+            base = ["-std=c11", "-O1" if sanitize else "-O3", "-fno-math-errno", "-ffp-contract=off",
                     "-fvisibility=hidden", "-Wall", "-Wno-unused-function"]
             if sanitize:
                 base += [f"-fsanitize={sanitize}", "-fno-omit-frame-pointer", "-g"]

@@ -1,4 +1,5 @@
-/* Runtime ISA detection and the FASTINIT_SIMD override. */
+/* Runtime ISA detection.  The chosen set is a process-wide setting kept
+ * with the others in runtime.c (fi_active_isa, fi_set_isa). */
 #include "cpu.h"
 
 #include <stdlib.h>
@@ -8,8 +9,6 @@
 #include <intrin.h>
 #include <immintrin.h>
 #endif
-
-static volatile int fi_isa_active = -1;
 
 #if FI_X86 && defined(_MSC_VER)
 static int fi_os_saves(unsigned long long mask) {
@@ -68,24 +67,4 @@ int fi_isa_from_name(const char *name) {
     if (strcmp(name, "avx2") == 0) return FI_ISA_AVX2;
     if (strcmp(name, "avx512") == 0) return FI_ISA_AVX512;
     return -1;
-}
-
-fi_isa fi_set_isa(fi_isa want) {
-    fi_isa best = fi_cpu_best_isa();
-    fi_isa got = want > best ? best : want;
-    if (got < FI_ISA_GENERIC)
-        got = FI_ISA_GENERIC;
-    fi_isa_active = (int)got;
-    return got;
-}
-
-fi_isa fi_active_isa(void) {
-    int isa = fi_isa_active;
-    if (isa < 0) {
-        fi_isa best = fi_cpu_best_isa();
-        int want = fi_isa_from_name(getenv("FASTINIT_SIMD"));
-        isa = (want >= 0 && want < (int)best) ? want : (int)best;
-        fi_isa_active = isa;
-    }
-    return (fi_isa)isa;
 }

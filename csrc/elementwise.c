@@ -123,7 +123,7 @@ static int fi_ew_threads(double work) {
             for (fi_index i = 0; i < n; i++) dx[i] = dout[i] * ((T)1 - s[i] * s[i]);           \
             break;                                                                             \
         case FI_ACT_RELU:                                                                      \
-            for (fi_index i = 0; i < n; i++) dx[i] = dout[i] * (s[i] > 0 ? (T)1 : (T)0);       \
+            for (fi_index i = 0; i < n; i++) dx[i] = s[i] > 0 ? dout[i] : (T)0;                    \
             break;                                                                             \
         case FI_ACT_LEAKY_RELU:                                                                \
             for (fi_index i = 0; i < n; i++) dx[i] = dout[i] * (s[i] > 0 ? (T)1 : slope);      \

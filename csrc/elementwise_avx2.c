@@ -57,6 +57,7 @@ FI_INLINE double fi_hsum_pd(__m256d v) {
 #define V_STREAM(p, v) _mm256_stream_ps(p, v)
 #define V_LOADT(p, k, fill) fi_loadt_ps(p, k, fill)
 #define V_STORET(p, k, v) _mm256_maskstore_ps(p, fi_tail_ps(k), v)
+#define V_KEEPT(v, k) _mm256_and_ps(v, _mm256_castsi256_ps(fi_tail_ps(k)))
 #define V_SET1 _mm256_set1_ps
 #define V_ADD _mm256_add_ps
 #define V_SUB _mm256_sub_ps
@@ -89,6 +90,7 @@ FI_INLINE double fi_hsum_pd(__m256d v) {
 #define V_STREAM(p, v) _mm256_stream_pd(p, v)
 #define V_LOADT(p, k, fill) fi_loadt_pd(p, k, fill)
 #define V_STORET(p, k, v) _mm256_maskstore_pd(p, fi_tail_pd(k), v)
+#define V_KEEPT(v, k) _mm256_and_pd(v, _mm256_castsi256_pd(fi_tail_pd(k)))
 #define V_SET1 _mm256_set1_pd
 #define V_ADD _mm256_add_pd
 #define V_SUB _mm256_sub_pd

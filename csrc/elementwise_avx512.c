@@ -29,6 +29,7 @@
 #define V_STREAM(p, v) _mm512_stream_ps(p, v)
 #define V_LOADT(p, k, fill) _mm512_mask_loadu_ps(fill, FI_MASK16(k), p)
 #define V_STORET(p, k, v) _mm512_mask_storeu_ps(p, FI_MASK16(k), v)
+#define V_KEEPT(v, k) _mm512_maskz_mov_ps(FI_MASK16(k), v)
 #define V_SET1 _mm512_set1_ps
 #define V_ADD _mm512_add_ps
 #define V_SUB _mm512_sub_ps
@@ -62,6 +63,7 @@
 #define V_STREAM(p, v) _mm512_stream_pd(p, v)
 #define V_LOADT(p, k, fill) _mm512_mask_loadu_pd(fill, FI_MASK8(k), p)
 #define V_STORET(p, k, v) _mm512_mask_storeu_pd(p, FI_MASK8(k), v)
+#define V_KEEPT(v, k) _mm512_maskz_mov_pd(FI_MASK8(k), v)
 #define V_SET1 _mm512_set1_pd
 #define V_ADD _mm512_add_pd
 #define V_SUB _mm512_sub_pd

@@ -8,6 +8,7 @@
  *   V_LOAD(p) V_STORE(p, v)            unaligned full vectors
  *   V_STREAM(p, v)                     aligned non-temporal store
  *   V_LOADT(p, k, fill) V_STORET(p, k, v)   first k lanes, others = fill
+ *   V_KEEPT(v, k)                      first k lanes of v, others = 0
  *   V_SET1 V_ADD V_SUB V_MUL V_MAX
  *   V_GT0_SEL(x, t, f)  x > 0 ? t : f  (NaN -> f)
  *   V_RELU(x)           0 > x ? 0 : x, NaN -> x: np.maximum(0, x) exactly,
@@ -60,11 +61,11 @@
 /* backward: the reference's literal products, left to right, no FMA */
 #define FI_B_SIGMOID(d, y) V_MUL(V_MUL(d, y), V_SUB(one, y))
 #define FI_B_TANH(d, y) V_MUL(d, V_SUB(one, V_MUL(y, y)))
-#define FI_B_RELU(d, x) V_MUL(d, V_GT0_SEL(x, one, zero))
+#define FI_B_RELU(d, x) V_GT0_SEL(x, d, zero)
 #define FI_B_LEAKY(d, x) V_MUL(d, V_GT0_SEL(x, one, vslope))
 #define FI_B_IDENT(d, x) (d)
 
-/* stream != 0: y (+ whole vectors) is VW-aligned and stored non-temporally */
+/* stream != 0: y is vector-aligned; full vectors are stored non-temporally */
 static void FN(fi_ew_row)(int act, T slope, fi_index n, const T *x, const T *b, T *y,
                           int stream) {
     const VT vslope = V_SET1(slope), zero = V_SET1(0);
@@ -79,10 +80,10 @@ static void FN(fi_ew_row)(int act, T slope, fi_index n, const T *x, const T *b, 
     }
 }
 
-/* Elements before `p` is vector-aligned (0 when p is not even T-aligned:
- * then nothing streams), or -1 when the output is too small to stream:
- * a large output does not stay in cache anyway, and non-temporal stores
- * skip the read-for-ownership, a third of the memory traffic. */
+/* How many elements precede the first vector-aligned one at p, or -1 to
+ * not stream at all (output too small, or p not even T-aligned).  A large
+ * output does not stay in cache anyway, and non-temporal stores skip the
+ * read-for-ownership: a third of the memory traffic. */
 static fi_index FN(fi_stream_head)(fi_index n, const T *p) {
     if (n * (fi_index)sizeof(T) < FI_STREAM_MIN_BYTES || (uintptr_t)p % sizeof(T)) return -1;
     return (fi_index)((sizeof(VT) - (uintptr_t)p % sizeof(VT)) % sizeof(VT) / sizeof(T));
@@ -151,15 +152,17 @@ double FN(fi_softmax_row)(fi_index n, const T *x, T *y) {
         V_STORE(y + j, e);
         FI_ACC_ADD(e);
     }
-    if (j < n) { /* -inf fill: exp gives 0, so the sum is unchanged */
-        VT e = V_EXP(V_SUB(V_LOADT(x + j, n - j, ninf), vmx));
+    if (j < n) { /* fill with the max, not -inf: exp(-inf) would compute
+                  * denormals, which cost a microcode assist per instruction */
+        VT e = V_EXP(V_SUB(V_LOADT(x + j, n - j, vmx), vmx));
         V_STORET(y + j, n - j, e);
+        e = V_KEEPT(e, n - j);
         FI_ACC_ADD(e);
     }
     double s = FI_ACC_SUM;
     const VT inv = V_SET1((T)(1.0 / s));
     for (j = 0; j + VW <= n; j += VW) V_STORE(y + j, V_MUL(V_LOAD(y + j), inv));
-    if (j < n) V_STORET(y + j, n - j, V_MUL(V_LOADT(y + j, n - j, ninf), inv));
+    if (j < n) V_STORET(y + j, n - j, V_MUL(V_LOADT(y + j, n - j, V_SET1(0)), inv));
     return (double)mx + log(s);
 }
 
@@ -187,6 +190,7 @@ double FN(fi_softmax_row)(fi_index n, const T *x, T *y) {
 #undef V_STREAM
 #undef V_LOADT
 #undef V_STORET
+#undef V_KEEPT
 #undef V_SET1
 #undef V_ADD
 #undef V_SUB

@@ -40,22 +40,24 @@ typedef ptrdiff_t fi_index;
 #include <omp.h>
 #endif
 
-/* ---- threads (threads.c) -------------------------------------------------
- * One setting for every kernel.  fi_set_num_threads(n>0) fixes the count for
- * all calling threads; 0 returns to the OpenMP default (OMP_NUM_THREADS /
- * threadpoolctl, read per call with omp_get_max_threads()). */
+/* ---- process-wide settings (runtime.c) ----------------------------------
+ * Every extension module links its own copy of csrc/, so the settings live
+ * in one fi_runtime owned by fastinit._runtime; each other module points its
+ * copy at that instance when it is imported. */
+typedef struct fi_runtime fi_runtime;
+fi_runtime *fi_runtime_self(void);
+void fi_runtime_attach(fi_runtime *shared);
+
+/* Threads: one setting for every kernel.  fi_set_num_threads(n>0) fixes the
+ * count for all calling threads; 0 returns to the OpenMP default
+ * (OMP_NUM_THREADS / threadpoolctl, read per call with omp_get_max_threads).
+ * Requests are capped where libgomp would abort the process. */
 int fi_get_num_threads(void);
 void fi_set_num_threads(int n);
 int fi_have_openmp(void);
 /* Threads to use for `work` units when each thread should get at least
  * `min_per_thread` of them: small work stays on one thread. */
 int fi_threads_for(double work, double min_per_thread);
-
-/* Cooperative interruption: long kernels poll fi_interrupted() between
- * blocks and stop early; the Python layer sets it from a signal check. */
-void fi_request_interrupt(void);
-void fi_clear_interrupt(void);
-int fi_interrupted(void);
 
 /* ---- aligned scratch memory ---------------------------------------------- */
 void *fi_aligned_alloc(size_t bytes); /* 64-byte aligned, NULL on failure */

@@ -72,6 +72,16 @@ static void FI_F(fi_gemm_pack_panel_)(const T *src, fi_index rs, fi_index cs, in
     }
 }
 
+/* One zero-padded micro-panel, with the kernel set's transposing packer
+ * when it has one and the panel is full. */
+static void FI_F(fi_gemm_pack_with_)(const FI_KT *kt, const T *src, fi_index rs, fi_index cs,
+                                      int valid, int R, fi_index len, T *FI_RESTRICT dst) {
+    if (cs == 1 && valid == R && kt->pack_t)
+        kt->pack_t(src, rs, R, len, dst);
+    else
+        FI_F(fi_gemm_pack_panel_)(src, rs, cs, valid, R, len, dst);
+}
+
 /* C[:mr, :nr] = t + beta * C, or t when beta == 0: the tail of an edge tile
  * the kernel computed into a buffer, rounded exactly as the kernel would. */
 static void FI_F(fi_gemm_merge_tile_)(fi_index mr, fi_index nr, const T *t, int ldt, T *c,
@@ -129,7 +139,7 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                  s++) {
                 fi_index j = jc + s * NR;
                 int valid = (int)(n - j < NR ? n - j : NR);
-                FI_F(fi_gemm_pack_panel_)(FI_B_AT(x, pc, j), FI_B_RS(x), FI_B_CS(x), valid, NR,
+                FI_F(fi_gemm_pack_with_)(kt, FI_B_AT(x, pc, j), FI_B_RS(x), FI_B_CS(x), valid, NR,
                                           kcb, x->bufb + s * NR * kcb);
             }
             if (nt > 1) {
@@ -143,7 +153,7 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                 if (!x->strided_a)
                     for (fi_index ir = 0; ir < mc; ir += MR) {
                         int valid = (int)(mc - ir < MR ? mc - ir : MR);
-                        FI_F(fi_gemm_pack_panel_)(FI_A_AT(x, ic + ir, pc), FI_A_RS(x),
+                        FI_F(fi_gemm_pack_with_)(kt, FI_A_AT(x, ic + ir, pc), FI_A_RS(x),
                                                   FI_A_CS(x), valid, MR, kcb, bufa + ir * kcb);
                     }
                 for (fi_index s = s0; s < s1; s++) {

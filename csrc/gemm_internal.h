@@ -40,12 +40,16 @@ typedef struct {
      * mr x nr; half computes mr x nr/2 from the same packed B (for a last
      * sliver with at most nr/2 columns left). */
     fi_ukernel_f32 full[2], half[2];
+    /* optional: dst[p * R + r] = src[r * rs + p] for a full panel of R
+     * rows; NULL uses the portable packer */
+    void (*pack_t)(const float *src, fi_index rs, int R, fi_index len, float *dst);
 } fi_gemm_kernels_f32;
 
 typedef struct {
     int mr, nr;
     fi_index mc, kc, nc;
     fi_ukernel_f64 full[2], half[2];
+    void (*pack_t)(const double *src, fi_index rs, int R, fi_index len, double *dst);
 } fi_gemm_kernels_f64;
 
 /* Largest mr * nr of any kernel set: size of the edge-tile buffer. */

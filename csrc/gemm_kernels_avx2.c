@@ -23,13 +23,77 @@ FI_AVX2_F32(fi_ukr_avx2_f32_half, 1)
 FI_AVX2_F64(fi_ukr_avx2_f64, 2)
 FI_AVX2_F64(fi_ukr_avx2_f64_half, 1)
 
+/* Transposing pack of a full panel, dst[p * R + r] = src[r * rs + p]
+ * (rows of op(A) or columns of op(B) contiguous along K, e.g. B for
+ * x @ W.T): 8 x 8 (float) / 4 x 4 (double) register transposes instead of
+ * one scalar store per element. */
+static void fi_pack_t_avx2_f32(const float *src, fi_index rs, int R, fi_index len,
+                               float *FI_RESTRICT dst) {
+    fi_index p = 0;
+    const int rv = R & ~7; /* rows done in 8 x 8 blocks; the rest (MR = 6) one by one */
+    for (int r = rv; r < R; r++)
+        for (fi_index q = 0; q < len; q++)
+            dst[q * R + r] = src[r * rs + q];
+    for (; p + 8 <= len; p += 8)
+        for (int r0 = 0; r0 < rv; r0 += 8) {
+            const float *s = src + r0 * rs + p;
+            __m256 r[8], t[8];
+            for (int i = 0; i < 8; i++)
+                r[i] = _mm256_loadu_ps(s + i * rs);
+            for (int i = 0; i < 8; i += 2) {
+                t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+                t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+            }
+            for (int i = 0; i < 8; i += 4) {
+                r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+                r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+                r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+                r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+            }
+            /* r[0..3]: columns 0,1,2,3 of rows 0-3 | 4-7 per lane half */
+            float *d = dst + p * R + r0;
+            for (int i = 0; i < 4; i++) {
+                _mm256_storeu_ps(d + i * R, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+                _mm256_storeu_ps(d + (i + 4) * R, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+            }
+        }
+    for (; p < len; p++)
+        for (int r = 0; r < rv; r++)
+            dst[p * R + r] = src[r * rs + p];
+}
+
+static void fi_pack_t_avx2_f64(const double *src, fi_index rs, int R, fi_index len,
+                               double *FI_RESTRICT dst) {
+    fi_index p = 0;
+    const int rv = R & ~3;
+    for (int r = rv; r < R; r++)
+        for (fi_index q = 0; q < len; q++)
+            dst[q * R + r] = src[r * rs + q];
+    for (; p + 4 <= len; p += 4)
+        for (int r0 = 0; r0 < rv; r0 += 4) {
+            const double *s = src + r0 * rs + p;
+            __m256d a = _mm256_loadu_pd(s), b = _mm256_loadu_pd(s + rs);
+            __m256d c = _mm256_loadu_pd(s + 2 * rs), e = _mm256_loadu_pd(s + 3 * rs);
+            __m256d t0 = _mm256_unpacklo_pd(a, b), t1 = _mm256_unpackhi_pd(a, b);
+            __m256d t2 = _mm256_unpacklo_pd(c, e), t3 = _mm256_unpackhi_pd(c, e);
+            double *d = dst + p * R + r0;
+            _mm256_storeu_pd(d, _mm256_permute2f128_pd(t0, t2, 0x20));
+            _mm256_storeu_pd(d + R, _mm256_permute2f128_pd(t1, t3, 0x20));
+            _mm256_storeu_pd(d + 2 * R, _mm256_permute2f128_pd(t0, t2, 0x31));
+            _mm256_storeu_pd(d + 3 * R, _mm256_permute2f128_pd(t1, t3, 0x31));
+        }
+    for (; p < len; p++)
+        for (int r = 0; r < rv; r++)
+            dst[p * R + r] = src[r * rs + p];
+}
+
 /* Zen 3: 32 KiB L1d holds a 256 x 16 float sliver of B (16 KiB) with room
  * for A and C; 512 KiB L2 holds a 144 x 256 block of A (144 KiB) plus
  * streams; 32 MiB L3 holds the 256 x 4080 panel of B (4 MiB). */
 const fi_gemm_kernels_f32 fi_gemm_avx2_f32 = {
     6, 16, 144, 256, 4080, {fi_ukr_avx2_f32_packed, fi_ukr_avx2_f32_strided},
-    {fi_ukr_avx2_f32_half_packed, fi_ukr_avx2_f32_half_strided}};
+    {fi_ukr_avx2_f32_half_packed, fi_ukr_avx2_f32_half_strided}, fi_pack_t_avx2_f32};
 const fi_gemm_kernels_f64 fi_gemm_avx2_f64 = {
     6, 8, 72, 256, 4080, {fi_ukr_avx2_f64_packed, fi_ukr_avx2_f64_strided},
-    {fi_ukr_avx2_f64_half_packed, fi_ukr_avx2_f64_half_strided}};
+    {fi_ukr_avx2_f64_half_packed, fi_ukr_avx2_f64_half_strided}, fi_pack_t_avx2_f64};
 #endif

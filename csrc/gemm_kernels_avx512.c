@@ -30,8 +30,8 @@ FI_AVX512_F64(fi_ukr_avx512_f64_half, 1)
  * 32 KiB), 1-2 MiB L2 (a 144 x 256 block of A), large shared L3. */
 const fi_gemm_kernels_f32 fi_gemm_avx512_f32 = {
     12, 32, 144, 256, 3072, {fi_ukr_avx512_f32_packed, fi_ukr_avx512_f32_strided},
-    {fi_ukr_avx512_f32_half_packed, fi_ukr_avx512_f32_half_strided}};
+    {fi_ukr_avx512_f32_half_packed, fi_ukr_avx512_f32_half_strided}, NULL};
 const fi_gemm_kernels_f64 fi_gemm_avx512_f64 = {
     12, 16, 144, 256, 3072, {fi_ukr_avx512_f64_packed, fi_ukr_avx512_f64_strided},
-    {fi_ukr_avx512_f64_half_packed, fi_ukr_avx512_f64_half_strided}};
+    {fi_ukr_avx512_f64_half_packed, fi_ukr_avx512_f64_half_strided}, NULL};
 #endif

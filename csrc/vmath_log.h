@@ -103,17 +103,18 @@ FI_INLINE float fi_log_f32(float x) {
     }
     float xr = m - 1.0f; /* exact (Sterbenz) */
     float z = xr * xr;
-    float y = FI_LOGF_P0;
-    y = fi_madd_f32(y, xr, FI_LOGF_P1);
-    y = fi_madd_f32(y, xr, FI_LOGF_P2);
-    y = fi_madd_f32(y, xr, FI_LOGF_P3);
-    y = fi_madd_f32(y, xr, FI_LOGF_P4);
-    y = fi_madd_f32(y, xr, FI_LOGF_P5);
-    y = fi_madd_f32(y, xr, FI_LOGF_P6);
-    y = fi_madd_f32(y, xr, FI_LOGF_P7);
-    y = fi_madd_f32(y, xr, FI_LOGF_P8);
-    y = y * xr;
-    y = y * z;
+    /* Estrin's scheme: 4 dependent steps instead of Horner's 9 (the vector
+     * versions are latency-bound on this polynomial). */
+    float e0 = fi_madd_f32(FI_LOGF_P7, xr, FI_LOGF_P8);
+    float e1 = fi_madd_f32(FI_LOGF_P5, xr, FI_LOGF_P6);
+    float e2 = fi_madd_f32(FI_LOGF_P3, xr, FI_LOGF_P4);
+    float e3 = fi_madd_f32(FI_LOGF_P1, xr, FI_LOGF_P2);
+    float f0 = fi_madd_f32(e1, z, e0);
+    float f1 = fi_madd_f32(e3, z, e2);
+    float z2 = z * z;
+    float y = fi_madd_f32(f1, z2, f0);
+    y = fi_madd_f32(FI_LOGF_P0, z2 * z2, y);
+    y = y * (xr * z);
     float fe = (float)e;
     y = fi_madd_f32(fe, FI_LOG_C2F, y);
     y = fi_madd_f32(z, -0.5f, y);
@@ -152,17 +153,12 @@ FI_INLINE double fi_log_f64(double x) {
     }
     double xr = m - 1.0;
     double z = xr * xr;
-    double p = FI_LOG_P0;
-    p = fi_madd_f64(p, xr, FI_LOG_P1);
-    p = fi_madd_f64(p, xr, FI_LOG_P2);
-    p = fi_madd_f64(p, xr, FI_LOG_P3);
-    p = fi_madd_f64(p, xr, FI_LOG_P4);
-    p = fi_madd_f64(p, xr, FI_LOG_P5);
-    double q = xr + FI_LOG_Q0;
-    q = fi_madd_f64(q, xr, FI_LOG_Q1);
-    q = fi_madd_f64(q, xr, FI_LOG_Q2);
-    q = fi_madd_f64(q, xr, FI_LOG_Q3);
-    q = fi_madd_f64(q, xr, FI_LOG_Q4);
+    /* Estrin's scheme for P and Q (see fi_log_f32). */
+    double p = fi_madd_f64(fi_madd_f64(FI_LOG_P0, xr, FI_LOG_P1), z,
+                           fi_madd_f64(FI_LOG_P2, xr, FI_LOG_P3));
+    p = fi_madd_f64(p, z, fi_madd_f64(FI_LOG_P4, xr, FI_LOG_P5));
+    double q = fi_madd_f64(xr + FI_LOG_Q0, z, fi_madd_f64(FI_LOG_Q1, xr, FI_LOG_Q2));
+    q = fi_madd_f64(q, z, fi_madd_f64(FI_LOG_Q3, xr, FI_LOG_Q4));
     double y = z * p;
     y = y / q;
     y = xr * y;
@@ -210,17 +206,17 @@ static inline __m256 fi_log_ps_avx2(__m256 x) {
     m = _mm256_add_ps(m, _mm256_and_ps(small, m));        /* m + m, or m + 0 */
     __m256 xr = _mm256_sub_ps(m, _mm256_set1_ps(1.0f));
     __m256 z = _mm256_mul_ps(xr, xr);
-    __m256 y = _mm256_set1_ps(FI_LOGF_P0);
-    y = FI_MADD_PS_AVX2(y, xr, _mm256_set1_ps(FI_LOGF_P1));
-    y = FI_MADD_PS_AVX2(y, xr, _mm256_set1_ps(FI_LOGF_P2));
-    y = FI_MADD_PS_AVX2(y, xr, _mm256_set1_ps(FI_LOGF_P3));
-    y = FI_MADD_PS_AVX2(y, xr, _mm256_set1_ps(FI_LOGF_P4));
-    y = FI_MADD_PS_AVX2(y, xr, _mm256_set1_ps(FI_LOGF_P5));
-    y = FI_MADD_PS_AVX2(y, xr, _mm256_set1_ps(FI_LOGF_P6));
-    y = FI_MADD_PS_AVX2(y, xr, _mm256_set1_ps(FI_LOGF_P7));
-    y = FI_MADD_PS_AVX2(y, xr, _mm256_set1_ps(FI_LOGF_P8));
-    y = _mm256_mul_ps(y, xr);
-    y = _mm256_mul_ps(y, z);
+    __m256 y;
+    __m256 e0 = FI_MADD_PS_AVX2(_mm256_set1_ps(FI_LOGF_P7), xr, _mm256_set1_ps(FI_LOGF_P8));
+    __m256 e1 = FI_MADD_PS_AVX2(_mm256_set1_ps(FI_LOGF_P5), xr, _mm256_set1_ps(FI_LOGF_P6));
+    __m256 e2 = FI_MADD_PS_AVX2(_mm256_set1_ps(FI_LOGF_P3), xr, _mm256_set1_ps(FI_LOGF_P4));
+    __m256 e3 = FI_MADD_PS_AVX2(_mm256_set1_ps(FI_LOGF_P1), xr, _mm256_set1_ps(FI_LOGF_P2));
+    __m256 f0 = FI_MADD_PS_AVX2(e1, z, e0);
+    __m256 f1 = FI_MADD_PS_AVX2(e3, z, e2);
+    __m256 z2 = _mm256_mul_ps(z, z);
+    y = FI_MADD_PS_AVX2(f1, z2, f0);
+    y = FI_MADD_PS_AVX2(_mm256_set1_ps(FI_LOGF_P0), _mm256_mul_ps(z2, z2), y);
+    y = _mm256_mul_ps(y, _mm256_mul_ps(xr, z));
     __m256 fe = _mm256_cvtepi32_ps(e);
     y = FI_MADD_PS_AVX2(fe, _mm256_set1_ps(FI_LOG_C2F), y);
     y = FI_MADD_PS_AVX2(z, _mm256_set1_ps(-0.5f), y);
@@ -265,17 +261,12 @@ static inline __m256d fi_log_pd_avx2(__m256d x) {
     m = _mm256_add_pd(m, _mm256_and_pd(small, m));
     __m256d xr = _mm256_sub_pd(m, _mm256_set1_pd(1.0));
     __m256d z = _mm256_mul_pd(xr, xr);
-    __m256d p = _mm256_set1_pd(FI_LOG_P0);
-    p = FI_MADD_PD_AVX2(p, xr, _mm256_set1_pd(FI_LOG_P1));
-    p = FI_MADD_PD_AVX2(p, xr, _mm256_set1_pd(FI_LOG_P2));
-    p = FI_MADD_PD_AVX2(p, xr, _mm256_set1_pd(FI_LOG_P3));
-    p = FI_MADD_PD_AVX2(p, xr, _mm256_set1_pd(FI_LOG_P4));
-    p = FI_MADD_PD_AVX2(p, xr, _mm256_set1_pd(FI_LOG_P5));
-    __m256d q = _mm256_add_pd(xr, _mm256_set1_pd(FI_LOG_Q0));
-    q = FI_MADD_PD_AVX2(q, xr, _mm256_set1_pd(FI_LOG_Q1));
-    q = FI_MADD_PD_AVX2(q, xr, _mm256_set1_pd(FI_LOG_Q2));
-    q = FI_MADD_PD_AVX2(q, xr, _mm256_set1_pd(FI_LOG_Q3));
-    q = FI_MADD_PD_AVX2(q, xr, _mm256_set1_pd(FI_LOG_Q4));
+    __m256d p = FI_MADD_PD_AVX2(FI_MADD_PD_AVX2(_mm256_set1_pd(FI_LOG_P0), xr, _mm256_set1_pd(FI_LOG_P1)), z,
+                          FI_MADD_PD_AVX2(_mm256_set1_pd(FI_LOG_P2), xr, _mm256_set1_pd(FI_LOG_P3)));
+    p = FI_MADD_PD_AVX2(p, z, FI_MADD_PD_AVX2(_mm256_set1_pd(FI_LOG_P4), xr, _mm256_set1_pd(FI_LOG_P5)));
+    __m256d q = FI_MADD_PD_AVX2(_mm256_add_pd(xr, _mm256_set1_pd(FI_LOG_Q0)), z,
+                          FI_MADD_PD_AVX2(_mm256_set1_pd(FI_LOG_Q1), xr, _mm256_set1_pd(FI_LOG_Q2)));
+    q = FI_MADD_PD_AVX2(q, z, FI_MADD_PD_AVX2(_mm256_set1_pd(FI_LOG_Q3), xr, _mm256_set1_pd(FI_LOG_Q4)));
     __m256d y = _mm256_mul_pd(z, p);
     y = _mm256_div_pd(y, q);
     y = _mm256_mul_pd(xr, y);
@@ -324,17 +315,17 @@ static inline __m512 fi_log_ps_avx512(__m512 x) {
     m = _mm512_mask_add_ps(m, small, m, m);
     __m512 xr = _mm512_sub_ps(m, _mm512_set1_ps(1.0f));
     __m512 z = _mm512_mul_ps(xr, xr);
-    __m512 y = _mm512_set1_ps(FI_LOGF_P0);
-    y = FI_MADD_PS_AVX512(y, xr, _mm512_set1_ps(FI_LOGF_P1));
-    y = FI_MADD_PS_AVX512(y, xr, _mm512_set1_ps(FI_LOGF_P2));
-    y = FI_MADD_PS_AVX512(y, xr, _mm512_set1_ps(FI_LOGF_P3));
-    y = FI_MADD_PS_AVX512(y, xr, _mm512_set1_ps(FI_LOGF_P4));
-    y = FI_MADD_PS_AVX512(y, xr, _mm512_set1_ps(FI_LOGF_P5));
-    y = FI_MADD_PS_AVX512(y, xr, _mm512_set1_ps(FI_LOGF_P6));
-    y = FI_MADD_PS_AVX512(y, xr, _mm512_set1_ps(FI_LOGF_P7));
-    y = FI_MADD_PS_AVX512(y, xr, _mm512_set1_ps(FI_LOGF_P8));
-    y = _mm512_mul_ps(y, xr);
-    y = _mm512_mul_ps(y, z);
+    __m512 y;
+    __m512 e0 = FI_MADD_PS_AVX512(_mm512_set1_ps(FI_LOGF_P7), xr, _mm512_set1_ps(FI_LOGF_P8));
+    __m512 e1 = FI_MADD_PS_AVX512(_mm512_set1_ps(FI_LOGF_P5), xr, _mm512_set1_ps(FI_LOGF_P6));
+    __m512 e2 = FI_MADD_PS_AVX512(_mm512_set1_ps(FI_LOGF_P3), xr, _mm512_set1_ps(FI_LOGF_P4));
+    __m512 e3 = FI_MADD_PS_AVX512(_mm512_set1_ps(FI_LOGF_P1), xr, _mm512_set1_ps(FI_LOGF_P2));
+    __m512 f0 = FI_MADD_PS_AVX512(e1, z, e0);
+    __m512 f1 = FI_MADD_PS_AVX512(e3, z, e2);
+    __m512 z2 = _mm512_mul_ps(z, z);
+    y = FI_MADD_PS_AVX512(f1, z2, f0);
+    y = FI_MADD_PS_AVX512(_mm512_set1_ps(FI_LOGF_P0), _mm512_mul_ps(z2, z2), y);
+    y = _mm512_mul_ps(y, _mm512_mul_ps(xr, z));
     __m512 fe = _mm512_cvtepi32_ps(e);
     y = FI_MADD_PS_AVX512(fe, _mm512_set1_ps(FI_LOG_C2F), y);
     y = FI_MADD_PS_AVX512(z, _mm512_set1_ps(-0.5f), y);
@@ -371,17 +362,12 @@ static inline __m512d fi_log_pd_avx512(__m512d x) {
     m = _mm512_mask_add_pd(m, small, m, m);
     __m512d xr = _mm512_sub_pd(m, _mm512_set1_pd(1.0));
     __m512d z = _mm512_mul_pd(xr, xr);
-    __m512d p = _mm512_set1_pd(FI_LOG_P0);
-    p = FI_MADD_PD_AVX512(p, xr, _mm512_set1_pd(FI_LOG_P1));
-    p = FI_MADD_PD_AVX512(p, xr, _mm512_set1_pd(FI_LOG_P2));
-    p = FI_MADD_PD_AVX512(p, xr, _mm512_set1_pd(FI_LOG_P3));
-    p = FI_MADD_PD_AVX512(p, xr, _mm512_set1_pd(FI_LOG_P4));
-    p = FI_MADD_PD_AVX512(p, xr, _mm512_set1_pd(FI_LOG_P5));
-    __m512d q = _mm512_add_pd(xr, _mm512_set1_pd(FI_LOG_Q0));
-    q = FI_MADD_PD_AVX512(q, xr, _mm512_set1_pd(FI_LOG_Q1));
-    q = FI_MADD_PD_AVX512(q, xr, _mm512_set1_pd(FI_LOG_Q2));
-    q = FI_MADD_PD_AVX512(q, xr, _mm512_set1_pd(FI_LOG_Q3));
-    q = FI_MADD_PD_AVX512(q, xr, _mm512_set1_pd(FI_LOG_Q4));
+    __m512d p = FI_MADD_PD_AVX512(FI_MADD_PD_AVX512(_mm512_set1_pd(FI_LOG_P0), xr, _mm512_set1_pd(FI_LOG_P1)), z,
+                          FI_MADD_PD_AVX512(_mm512_set1_pd(FI_LOG_P2), xr, _mm512_set1_pd(FI_LOG_P3)));
+    p = FI_MADD_PD_AVX512(p, z, FI_MADD_PD_AVX512(_mm512_set1_pd(FI_LOG_P4), xr, _mm512_set1_pd(FI_LOG_P5)));
+    __m512d q = FI_MADD_PD_AVX512(_mm512_add_pd(xr, _mm512_set1_pd(FI_LOG_Q0)), z,
+                          FI_MADD_PD_AVX512(_mm512_set1_pd(FI_LOG_Q1), xr, _mm512_set1_pd(FI_LOG_Q2)));
+    q = FI_MADD_PD_AVX512(q, z, FI_MADD_PD_AVX512(_mm512_set1_pd(FI_LOG_Q3), xr, _mm512_set1_pd(FI_LOG_Q4)));
     __m512d y = _mm512_mul_pd(z, p);
     y = _mm512_div_pd(y, q);
     y = _mm512_mul_pd(xr, y);

@@ -5,6 +5,10 @@ Arguments arrive validated by fastinit.ops (dtype, shape, C-contiguity);
 this layer only takes pointers and releases the GIL.  It takes plain
 ndarrays rather than typed memoryviews: acquiring four buffers costs more
 than a 32 x 32 product, and small products are the training step's bulk."""
+
+from fastinit._runtime cimport fi_runtime_attach, shared_runtime
+
+fi_runtime_attach(shared_runtime())  # share set_num_threads / set_simd
 from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
 from libc.math cimport sqrt
@@ -25,9 +29,26 @@ cdef extern from "gemm.h" nogil:
                         const double *a, Py_ssize_t lda, const double *b, Py_ssize_t ldb,
                         double beta, double *c, Py_ssize_t ldc, const fi_epilogue *ep)
 
+cdef extern from "cpu.h" nogil:
+    int fi_isa_from_name(const char *name)
+    int fi_set_isa(int want)
+    const char *fi_isa_name(int isa)
+
 cdef extern from "elementwise.h" nogil:
     void fi_sum_rows_f32(Py_ssize_t m, Py_ssize_t n, const float *x, Py_ssize_t ldx, float *out)
     void fi_sum_rows_f64(Py_ssize_t m, Py_ssize_t n, const double *x, Py_ssize_t ldx, double *out)
+
+def set_simd(str name):
+    """Select the kernel set of this extension's own copy of csrc/cpu.c.
+
+    Every extension links its own copy of the C objects (setup.py), so
+    fastinit.set_simd (fastinit._runtime) does not reach the GEMM; tests
+    call this too until the objects are shared."""
+    cdef int want = fi_isa_from_name(name.encode())
+    if want < 0:
+        raise ValueError(f"unknown SIMD set {name!r}")
+    return fi_isa_name(fi_set_isa(want)).decode()
+
 
 # Products above this many multiply-adds (~0.1 s at 2 x 100 GFLOP/s) run as
 # blocks of C, with a signal check between blocks so Ctrl-C stays prompt.

@@ -3,6 +3,10 @@
 
 Arguments arrive validated by fastinit.net / fastinit.optim; this layer
 holds raw pointers, the workspace and releases the GIL."""
+
+from fastinit._runtime cimport fi_runtime_attach, shared_runtime
+
+fi_runtime_attach(shared_runtime())  # share set_num_threads / set_simd
 from cython cimport floating
 from libc.stdint cimport int64_t
 from libc.stdlib cimport calloc, free

@@ -1,13 +1,17 @@
 # cython: freethreading_compatible = True
-"""Runtime settings of the C engine: threads, SIMD kernel set, interrupts."""
+"""Runtime settings of the C engine: threads and the SIMD kernel set.
+
+This module owns the settings instance every other extension attaches to
+(see _runtime.pxd)."""
 
 cdef extern from "fastinit.h" nogil:
     int fi_get_num_threads()
     void fi_set_num_threads(int n)
     int fi_have_openmp()
-    void fi_request_interrupt()
-    void fi_clear_interrupt()
-    int fi_interrupted()
+
+
+cdef fi_runtime *shared_runtime() noexcept nogil:
+    return fi_runtime_self()
 
 cdef extern from "cpu.h" nogil:
     ctypedef enum fi_isa:
@@ -60,15 +64,3 @@ def set_simd(name):
 
 def compiler():
     return fi_compiler_name.decode()
-
-
-def request_interrupt():
-    fi_request_interrupt()
-
-
-def clear_interrupt():
-    fi_clear_interrupt()
-
-
-def interrupted():
-    return bool(fi_interrupted())

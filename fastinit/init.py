@@ -29,7 +29,7 @@ import warnings
 import numpy as np
 
 from ._validate import FLOAT_DTYPES, index, real_number
-from .random import as_generator
+from .random import _finite, _float_dtype, _shape, as_generator
 
 __all__ = [
     "calculate_gain", "fan_in_fan_out", "resolve", "INITIALIZERS",
@@ -128,19 +128,133 @@ def _positive(value, name, allow_zero=True):
 
 
 # ---------------------------------------------------------------------------
-# The kernels: each fills a C-contiguous float array `out` in place.
+# Plans: what an elementwise initializer draws, as a function of the shape.
+# The in-place fills below and fastinit.dask both apply the same plan, so a
+# sharded weight equals the single-process one bitwise.
 # ---------------------------------------------------------------------------
 
-def _fill_normal(out, gen, mean, std):
-    gen.normal(mean=mean, std=std, out=out)
+#: name -> plan(shape, **params, layout="io") -> ("constant", value) |
+#: ("normal", mean, std) | ("uniform", low, high) |
+#: ("truncated_normal", mean, std, a, b)
+PLANS = {}
 
 
-def _fill_uniform(out, gen, low, high):
-    gen.uniform(low=low, high=high, out=out)
+def _plan(name):
+    def register(fn):
+        PLANS[name] = fn
+        return fn
+    return register
 
 
-def _fill_truncated(out, gen, mean, std, a, b):
-    gen.truncated_normal(mean=mean, std=std, a=a, b=b, out=out)
+def apply_plan(out, plan, gen, offset=None):
+    """Fill the C-contiguous float array ``out`` as ``plan`` says, drawing
+    from ``gen`` (``offset`` as in the Generator methods)."""
+    kind, *params = plan
+    if kind == "constant":
+        out.fill(params[0])
+    else:
+        getattr(gen, kind)(None, *params, out=out, offset=offset)
+
+
+@_plan("constant")
+def _plan_constant(shape, value=0.0, layout="io"):
+    _layout(layout)
+    return ("constant", real_number(value, "value"))
+
+
+@_plan("zeros")
+def _plan_zeros(shape, layout="io"):
+    return _plan_constant(shape, 0.0, layout)
+
+
+@_plan("ones")
+def _plan_ones(shape, layout="io"):
+    return _plan_constant(shape, 1.0, layout)
+
+
+@_plan("normal")
+def _plan_normal(shape, mean=0.0, std=1.0, layout="io"):
+    _layout(layout)
+    return ("normal", _finite(mean, "mean"), _positive(std, "std"))
+
+
+@_plan("uniform")
+def _plan_uniform(shape, low=0.0, high=1.0, layout="io"):
+    _layout(layout)
+    low, high = _finite(low, "low"), _finite(high, "high")
+    if not low < high:
+        raise ValueError(f"uniform needs low < high, got low={low}, high={high}")
+    return ("uniform", low, high)
+
+
+def _symmetric(bound):
+    return ("uniform", -bound, bound) if bound > 0 else ("constant", 0.0)
+
+
+@_plan("truncated_normal")
+def _plan_truncated_normal(shape, mean=0.0, std=1.0, a=-2.0, b=2.0, layout="io"):
+    _layout(layout)
+    a, b = real_number(a, "a"), real_number(b, "b")
+    if not a < b:
+        raise ValueError(f"truncated_normal needs a < b, got a={a}, b={b}")
+    return ("truncated_normal", _finite(mean, "mean"), _positive(std, "std"), a, b)
+
+
+def _glorot_scale(shape, gain, layout, numerator):
+    gain = _positive(gain, "gain")
+    fan_in, fan_out = fan_in_fan_out(shape, layout)
+    return gain * math.sqrt(numerator / float(fan_in + fan_out)) if fan_in + fan_out else 0.0
+
+
+@_plan("xavier_normal")
+def _plan_xavier_normal(shape, gain=1.0, layout="io"):
+    return ("normal", 0.0, _glorot_scale(shape, gain, layout, 2.0))
+
+
+@_plan("xavier_uniform")
+def _plan_xavier_uniform(shape, gain=1.0, layout="io"):
+    return _symmetric(_glorot_scale(shape, gain, layout, 6.0))
+
+
+def _he_std(shape, a, mode, nonlinearity, layout):
+    fan = _fan(shape, layout, mode)
+    gain = calculate_gain(nonlinearity, a)
+    return gain / math.sqrt(fan) if fan else 0.0
+
+
+@_plan("he_normal")
+def _plan_he_normal(shape, a=0, mode="fan_in", nonlinearity="relu", layout="io"):
+    return ("normal", 0.0, _he_std(shape, a, mode, nonlinearity, layout))
+
+
+@_plan("he_uniform")
+def _plan_he_uniform(shape, a=0, mode="fan_in", nonlinearity="relu", layout="io"):
+    return _symmetric(math.sqrt(3.0) * _he_std(shape, a, mode, nonlinearity, layout))
+
+
+@_plan("variance_scaling")
+def _plan_variance_scaling(shape, scale=1.0, mode="fan_in", distribution="truncated_normal",
+                           layout="io"):
+    scale = _positive(scale, "scale", allow_zero=False)
+    scale = scale / max(1.0, _fan(shape, layout, mode))
+    if distribution == "truncated_normal":
+        return ("truncated_normal", 0.0, math.sqrt(scale) / TRUNCATED_STD, -2.0, 2.0)
+    if distribution == "untruncated_normal":
+        return ("normal", 0.0, math.sqrt(scale))
+    if distribution == "uniform":
+        return _symmetric(math.sqrt(3.0 * scale))
+    raise ValueError(f"distribution must be 'truncated_normal', 'untruncated_normal' or "
+                     f"'uniform', got {distribution!r}")
+
+
+@_plan("lecun_normal")
+def _plan_lecun_normal(shape, layout="io"):
+    return _plan_variance_scaling(shape, 1.0, "fan_in", "truncated_normal", layout)
+
+
+@_plan("lecun_uniform")
+def _plan_lecun_uniform(shape, layout="io"):
+    return _plan_variance_scaling(shape, 1.0, "fan_in", "uniform", layout)
 
 
 # ---------------------------------------------------------------------------
@@ -171,17 +285,21 @@ def _fill_in_place(array, fill):
     return array
 
 
+def _elementwise(array, name, seed, layout, *params, **kwparams):
+    """Fill ``array`` in place with the plan of initializer ``name``."""
+    _target(array)
+    plan = PLANS[name](array.shape, *params, layout=layout, **kwparams)
+    gen = None if plan[0] == "constant" else as_generator(seed)
+    return _fill_in_place(array, lambda a: apply_plan(a, plan, gen))
+
+
+def shape_and_dtype(shape, dtype):
+    """Checked ``(shape tuple, float dtype)`` of a weight to create."""
+    return _shape(shape), _float_dtype(dtype, None)
+
+
 def _new_array(shape, dtype):
-    if isinstance(shape, (numbers.Integral, np.integer)):
-        shape = (shape,)
-    try:
-        shape = tuple(index(s, "shape") for s in shape)
-    except TypeError:
-        raise TypeError(f"shape must be a tuple of ints, got {shape!r}") from None
-    dt = np.dtype(dtype)
-    if dt not in FLOAT_DTYPES:
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    return np.empty(shape, dt)
+    return np.empty(*shape_and_dtype(shape, dtype))
 
 
 def _initializer(inplace):
@@ -206,88 +324,45 @@ def _initializer(inplace):
 
 def constant_(array, value=0.0, *, seed=None, layout="io"):
     """Fill with ``value``."""
-    _target(array)
-    value = real_number(value, "value")
-    _layout(layout)
-    return _fill_in_place(array, lambda a: a.fill(value))
+    return _elementwise(array, "constant", seed, layout, value)
 
 
 def zeros_(array, *, seed=None, layout="io"):
     """Fill with 0 (every unit computes the same: symmetry is never broken)."""
-    return constant_(array, 0.0, seed=seed, layout=layout)
+    return _elementwise(array, "zeros", seed, layout)
 
 
 def ones_(array, *, seed=None, layout="io"):
     """Fill with 1."""
-    return constant_(array, 1.0, seed=seed, layout=layout)
+    return _elementwise(array, "ones", seed, layout)
 
 
 def normal_(array, mean=0.0, std=1.0, *, seed=None, layout="io"):
     """Normal(mean, std)."""
-    _target(array)
-    _layout(layout)
-    std = _positive(std, "std")
-    mean = real_number(mean, "mean")
-    gen = as_generator(seed)
-    return _fill_in_place(array, lambda a: _fill_normal(a, gen, mean, std))
+    return _elementwise(array, "normal", seed, layout, mean, std)
 
 
 def uniform_(array, low=0.0, high=1.0, *, seed=None, layout="io"):
     """Uniform on [low, high)."""
-    _target(array)
-    _layout(layout)
-    low, high = real_number(low, "low"), real_number(high, "high")
-    if not low < high:
-        raise ValueError(f"uniform needs low < high, got low={low}, high={high}")
-    gen = as_generator(seed)
-    return _fill_in_place(array, lambda a: _fill_uniform(a, gen, low, high))
+    return _elementwise(array, "uniform", seed, layout, low, high)
 
 
 def truncated_normal_(array, mean=0.0, std=1.0, a=-2.0, b=2.0, *, seed=None, layout="io"):
     """Normal(mean, std) truncated to [mean + a*std, mean + b*std] (a, b in
     standard deviations, as Keras/JAX; PyTorch's ``trunc_normal_`` takes
-    absolute bounds: ``a_torch = mean + a*std``)."""
-    _target(array)
-    _layout(layout)
-    std = _positive(std, "std")
-    mean = real_number(mean, "mean")
-    a, b = real_number(a, "a"), real_number(b, "b")
-    if not a < b:
-        raise ValueError(f"truncated_normal needs a < b, got a={a}, b={b}")
-    gen = as_generator(seed)
-    return _fill_in_place(array, lambda arr: _fill_truncated(arr, gen, mean, std, a, b))
+    absolute bounds: ``a_torch = mean + a*std``).  Inverse-CDF sampling:
+    no rejection loop."""
+    return _elementwise(array, "truncated_normal", seed, layout, mean, std, a, b)
 
 
 def xavier_normal_(array, gain=1.0, *, seed=None, layout="io"):
     """Glorot & Bengio (2010): Normal(0, gain * sqrt(2 / (fan_in + fan_out)))."""
-    _target(array)
-    gain = _positive(gain, "gain")
-    fan_in, fan_out = fan_in_fan_out(array.shape, layout)
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out)) if fan_in + fan_out else 0.0
-    return normal_(array, 0.0, std, seed=seed, layout=layout)
+    return _elementwise(array, "xavier_normal", seed, layout, gain)
 
 
 def xavier_uniform_(array, gain=1.0, *, seed=None, layout="io"):
     """Glorot & Bengio (2010): Uniform(-b, b), b = gain * sqrt(6 / (fan_in + fan_out))."""
-    _target(array)
-    gain = _positive(gain, "gain")
-    fan_in, fan_out = fan_in_fan_out(array.shape, layout)
-    bound = gain * math.sqrt(6.0 / float(fan_in + fan_out)) if fan_in + fan_out else 0.0
-    return _symmetric_uniform(array, bound, seed, layout)
-
-
-def _symmetric_uniform(array, bound, seed, layout):
-    if bound == 0:
-        return constant_(array, 0.0, layout=layout)
-    return uniform_(array, -bound, bound, seed=seed, layout=layout)
-
-
-def _he_std(array, a, mode, nonlinearity, layout):
-    fan = _fan(array.shape, layout, mode)
-    gain = calculate_gain(nonlinearity, a)
-    if fan == 0:
-        return 0.0
-    return gain / math.sqrt(fan)
+    return _elementwise(array, "xavier_uniform", seed, layout, gain)
 
 
 def he_normal_(array, a=0, mode="fan_in", nonlinearity="relu", *, seed=None, layout="io"):
@@ -296,17 +371,13 @@ def he_normal_(array, a=0, mode="fan_in", nonlinearity="relu", *, seed=None, lay
     of leaky_relu), fan = fan_in (preserves the forward variance) or fan_out
     (the backward one).  Untruncated, as PyTorch and the seeds' ``randn *
     sqrt(2/n)``; Keras' HeNormal is ``variance_scaling(2.0)`` (truncated)."""
-    _target(array)
-    std = _he_std(array, a, mode, nonlinearity, layout)
-    return normal_(array, 0.0, std, seed=seed, layout=layout)
+    return _elementwise(array, "he_normal", seed, layout, a, mode, nonlinearity)
 
 
 def he_uniform_(array, a=0, mode="fan_in", nonlinearity="relu", *, seed=None, layout="io"):
     """He et al. (2015), PyTorch's ``kaiming_uniform_``: Uniform(-b, b),
     b = sqrt(3) * gain / sqrt(fan)."""
-    _target(array)
-    bound = math.sqrt(3.0) * _he_std(array, a, mode, nonlinearity, layout)
-    return _symmetric_uniform(array, bound, seed, layout)
+    return _elementwise(array, "he_uniform", seed, layout, a, mode, nonlinearity)
 
 
 def variance_scaling_(array, scale=1.0, mode="fan_in", distribution="truncated_normal", *,
@@ -318,29 +389,17 @@ def variance_scaling_(array, scale=1.0, mode="fan_in", distribution="truncated_n
     truncated at +-2 std (so the variance after truncation is scale / n);
     "untruncated_normal": std = sqrt(scale / n); "uniform": Uniform(-l, l),
     l = sqrt(3 * scale / n)."""
-    _target(array)
-    scale = _positive(scale, "scale", allow_zero=False)
-    n = max(1.0, _fan(array.shape, layout, mode))
-    scale = scale / n
-    if distribution == "truncated_normal":
-        return truncated_normal_(array, 0.0, math.sqrt(scale) / TRUNCATED_STD, -2.0, 2.0,
-                                 seed=seed, layout=layout)
-    if distribution == "untruncated_normal":
-        return normal_(array, 0.0, math.sqrt(scale), seed=seed, layout=layout)
-    if distribution == "uniform":
-        return _symmetric_uniform(array, math.sqrt(3.0 * scale), seed, layout)
-    raise ValueError(f"distribution must be 'truncated_normal', 'untruncated_normal' or "
-                     f"'uniform', got {distribution!r}")
+    return _elementwise(array, "variance_scaling", seed, layout, scale, mode, distribution)
 
 
 def lecun_normal_(array, *, seed=None, layout="io"):
     """LeCun normal (Keras): ``variance_scaling(1.0, "fan_in", "truncated_normal")``."""
-    return variance_scaling_(array, 1.0, "fan_in", "truncated_normal", seed=seed, layout=layout)
+    return _elementwise(array, "lecun_normal", seed, layout)
 
 
 def lecun_uniform_(array, *, seed=None, layout="io"):
     """LeCun uniform (Keras): Uniform(-l, l), l = sqrt(3 / fan_in)."""
-    return variance_scaling_(array, 1.0, "fan_in", "uniform", seed=seed, layout=layout)
+    return _elementwise(array, "lecun_uniform", seed, layout)
 
 
 def orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
@@ -440,7 +499,7 @@ def sparse_(array, sparsity, std=0.01, *, seed=None, layout="io"):
         w = a if layout == "oi" else a.T  # (fan_out, fan_in) view
         rows = w.shape[0]
         zeros = int(math.ceil(sparsity * rows))
-        _fill_normal(a, gen, 0.0, std)
+        gen.normal(std=std, out=a)
         if zeros:
             keys = gen.uniform(w.shape, dtype=np.float64)
             order = np.argsort(keys, axis=0, kind="stable")[:zeros]
@@ -471,6 +530,10 @@ glorot_normal, glorot_normal_ = xavier_normal, xavier_normal_
 glorot_uniform, glorot_uniform_ = xavier_uniform, xavier_uniform_
 kaiming_normal, kaiming_normal_ = he_normal, he_normal_
 kaiming_uniform, kaiming_uniform_ = he_uniform, he_uniform_
+for _alias, _name in (("glorot_normal", "xavier_normal"), ("glorot_uniform", "xavier_uniform"),
+                      ("kaiming_normal", "he_normal"), ("kaiming_uniform", "he_uniform")):
+    PLANS[_alias] = PLANS[_name]
+del _alias, _name
 
 #: Every initializer by name (functional form), aliases included.
 INITIALIZERS = {name: globals()[name] for name in __all__

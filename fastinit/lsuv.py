@@ -6,21 +6,12 @@ import math
 
 import numpy as np
 
-from . import ops
+from . import init, ops
 from ._validate import index, real_number
 from .net import LEAKY_SLOPE
+from .random import as_generator
 
 __all__ = ["lsuv"]
-
-
-def _orthogonal(shape, dtype, rng):
-    """A (fan_in, fan_out) matrix with orthonormal rows or columns (the QR
-    of a Gaussian matrix, signs fixed so the distribution is uniform)."""
-    rows, cols = shape
-    a = rng.standard_normal((max(rows, cols), min(rows, cols)))
-    q, r = np.linalg.qr(a)
-    q *= np.sign(np.diag(r))
-    return (q if rows >= cols else q.T).astype(dtype)
 
 
 def lsuv(net, x_batch, tol=0.1, max_iter=10, seed=None):
@@ -34,6 +25,7 @@ def lsuv(net, x_batch, tol=0.1, max_iter=10, seed=None):
        scalings were made.
 
     x_batch should be a representative batch (hundreds of samples).
+    seed: int, fastinit.random.Generator or None, for the orthogonal draw.
     Returns ``net``.  A layer whose output has zero variance (e.g. all
     inputs dead) cannot be rescaled: ValueError.
     """
@@ -43,12 +35,12 @@ def lsuv(net, x_batch, tol=0.1, max_iter=10, seed=None):
     max_iter = index(max_iter, "max_iter", minimum=1)
     x = net._inputs(x_batch)
     params = net._param_list()
-    rng = np.random.default_rng(seed)
+    gen = as_generator(seed)
     L = len(params) // 2
     h = x
     for i in range(L):
         W, b = params[2 * i], params[2 * i + 1]
-        W[...] = _orthogonal(W.shape, W.dtype, rng)
+        init.orthogonal_(W, seed=gen)
         for _ in range(max_iter):
             z = ops.affine(h, W, b)
             var = float(z.var(dtype=np.float64))

@@ -24,6 +24,7 @@ csrc/distributions.h.
 """
 import math
 import numbers
+import threading
 
 import numpy as np
 
@@ -34,6 +35,10 @@ __all__ = ["Generator", "as_generator", "philox4x32"]
 
 _UNIFORM, _NORMAL, _TRUNCATED = 0, 1, 2
 _U64 = 1 << 64
+# Guards the position update only (the fills themselves run without the GIL
+# on disjoint counters), so two threads sharing a generator never draw the
+# same numbers.
+_POSITION_LOCK = threading.Lock()
 
 
 def _elements_per_block(dtype):
@@ -42,6 +47,7 @@ def _elements_per_block(dtype):
 
 
 def _shape(size):
+    """None, or the shape tuple of an int or a sequence of ints >= 0."""
     if size is None:
         return None
     if isinstance(size, (numbers.Integral, np.integer)) and not isinstance(size, (bool, np.bool_)):
@@ -49,12 +55,16 @@ def _shape(size):
     try:
         return tuple(index(s, "size") for s in size)
     except TypeError:
-        raise TypeError(f"size must be None, an int or a tuple of ints, got {size!r}") from None
+        raise TypeError(f"size/shape must be an int or a tuple of ints, got {size!r}") from None
 
 
 def _float_dtype(dtype, out):
     if dtype is None:
-        return out.dtype if isinstance(out, np.ndarray) else np.dtype(np.float32)
+        if not isinstance(out, np.ndarray):
+            return np.dtype(np.float32)
+        if out.dtype not in FLOAT_DTYPES:
+            raise TypeError(f"out must have dtype float32 or float64, got {out.dtype}")
+        return out.dtype
     try:
         dt = np.dtype(dtype)
     except TypeError:
@@ -129,6 +139,19 @@ class Generator:
         g.__dict__.update(self.__dict__)
         return g
 
+    def reserve(self, n, *, dtype=np.float32):
+        """Set aside the next ``n`` elements of a float fill: return a snapshot
+        positioned at them and advance this generator past them, exactly as
+        a fill of ``n`` elements of ``dtype`` would.  Any part of them can
+        then be drawn later, in any process, with
+        ``snapshot.<method>(..., offset=k)`` (fastinit.dask does this)."""
+        n = index(n, "n")
+        dt = _float_dtype(dtype, None)
+        snap = self.snapshot()
+        state, _ = self._take(n, _elements_per_block(dt), None)
+        snap._position = state[3]
+        return snap
+
     def spawn(self, n):
         """``n`` new generators with independent streams (SeedSequence.spawn),
         e.g. one per worker or per layer."""
@@ -138,14 +161,16 @@ class Generator:
     def _take(self, n, per_block, offset):
         """The C state tuple and first element index for a fill of n elements;
         advances the generator unless offset is given."""
-        start = self._position
         if offset is None:
             off = 0
             blocks = -(-n // per_block)
-            if start + blocks >= _U64:
-                raise OverflowError("generator exhausted its 2**64 Philox blocks")
-            self._position = start + blocks
+            with _POSITION_LOCK:
+                start = self._position
+                if start + blocks >= _U64:
+                    raise OverflowError("generator exhausted its 2**64 Philox blocks")
+                self._position = start + blocks
         else:
+            start = self._position
             off = index(offset, "offset")
             if (off + n) // per_block + start >= _U64:
                 raise OverflowError(f"offset {off} + size {n} is beyond the 2**64-block stream")
@@ -217,8 +242,9 @@ class Generator:
             raise ValueError(f"std must be >= 0, got {std}")
         if math.isnan(a) or math.isnan(b) or not a < b:
             raise ValueError(f"truncated_normal needs a < b, got a={a}, b={b}")
-        if a == math.inf or b == -math.inf:
-            raise ValueError(f"the interval [a, b] = [{a}, {b}] is empty")
+        if a >= 37.0 or b <= -37.0:
+            raise ValueError(f"[a, b] = [{a}, {b}] lies beyond 37 standard deviations, "
+                             "where the normal's mass is below double precision")
         return self._fill(_TRUNCATED, size, dtype, out, offset, mean, std, a, b)
 
     def integers(self, low, high=None, size=None, *, dtype=np.int64, offset=None):

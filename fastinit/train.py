@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from ._validate import index
+from .random import as_generator
 
 __all__ = ["train", "History"]
 
@@ -44,14 +45,24 @@ def _progress_bar(total, enabled):
     return tqdm(total=total, unit="it", leave=False)
 
 
+def _batch_indices(gen, n, batch_size, iterations, block=256):
+    """Yield one index array per iteration, drawn ``block`` iterations at a
+    time (one generator call, not one per step)."""
+    done = 0
+    while done < iterations:
+        rows = min(block, iterations - done)
+        yield from gen.integers(0, n, size=(rows, batch_size))
+        done += rows
+
+
 def train(net, x, t, *, iterations, batch_size, optimizer, seed=None, callback=None,
           progress=True, eval_every=None, x_val=None, t_val=None):
     """Train ``net`` for ``iterations`` mini-batch steps and return a History.
 
     Each iteration draws ``batch_size`` sample indices uniformly with
     replacement (as the seeds' ``np.random.choice(train_size, batch_size)``)
-    from a generator seeded with ``seed``, so equal seeds give equal batches
-    on either backend.  The data are checked and cast once; each step then
+    from ``fastinit.random.Generator(seed)`` (or the Generator passed as
+    seed), so equal seeds give equal batches on either backend.  The data are checked and cast once; each step then
     gathers the batch into a preallocated buffer and calls
     ``net.train_step``'s compiled path.
 
@@ -76,14 +87,15 @@ def train(net, x, t, *, iterations, batch_size, optimizer, seed=None, callback=N
     target = labels if labels is not None else onehot
     if x_val is not None:
         net._data(x_val, t_val)  # fail early on bad validation data
-    rng = np.random.default_rng(seed)
+    gen = as_generator(seed)
+    draws = _batch_indices(gen, x.shape[0], batch_size, iterations)
     xb = np.empty((batch_size, x.shape[1]), dtype=x.dtype)
     tb = np.empty((batch_size,) + target.shape[1:], dtype=target.dtype)
     history = History()
     bar = _progress_bar(iterations, progress)
     try:
         for it in range(iterations):
-            idx = rng.integers(0, x.shape[0], batch_size)
+            idx = next(draws)
             np.take(x, idx, axis=0, out=xb)
             np.take(target, idx, axis=0, out=tb)
             loss = net._train_step(xb, tb if labels is not None else None,

@@ -49,13 +49,19 @@ def run_python(code, env=None, timeout=120, check=True, **kwargs):
                               **kwargs)
 
 
-SIMD_SETS = ("generic", "avx2", "avx512")
-
-
 def simd_sets():
-    """The kernel sets this CPU can run, lowest first."""
+    """Every kernel set this CPU runs (generic .. best)."""
+    order = ["generic", "avx2", "avx512"]
+    return order[:order.index(fastinit.build_info()["cpu_simd"]) + 1]
+
+
+@pytest.fixture(params=simd_sets())
+def simd(request):
+    """Run the test once per SIMD kernel set, restoring the best one after."""
     best = fastinit.build_info()["cpu_simd"]
-    return SIMD_SETS[: SIMD_SETS.index(best) + 1]
+    fastinit.set_simd(request.param)
+    yield request.param
+    fastinit.set_simd(best)
 
 
 def outputs_per_simd(script, inputs):

@@ -190,6 +190,25 @@ def test_forward_errors(name):
         call_forward(name, x, out=ro)
 
 
+def test_bridge_rejects_what_would_crash():
+    """The private bridge re-checks what the public layer guarantees."""
+    x = np.ones(8, np.float32)
+    with pytest.raises(ValueError):
+        _activations.act_forward(3, 0.0, x, np.empty(7, np.float32))
+    with pytest.raises(ValueError):
+        _activations.act_forward(3, 0.0, x, np.empty(16, np.float32)[::2])
+    with pytest.raises(TypeError):
+        _activations.act_forward(3, 0.0, x, np.empty(8, np.float64))
+    with pytest.raises(TypeError):
+        _activations.act_backward(3, 0.0, x, np.ones(8, np.int32), np.empty(8, np.float32))
+    ro = np.empty(8, np.float32)
+    ro.flags.writeable = False
+    with pytest.raises(ValueError):
+        _activations.act_forward(3, 0.0, x, ro)
+    with pytest.raises(TypeError):
+        _activations.act_forward(3, 0.0, x, None)
+
+
 def test_leaky_relu_slope_and_by_name(rng):
     x = wide_values(rng, 1000, np.float32)
     for slope in (0.0, 0.01, 0.2, -1.5, 3.0):
@@ -254,6 +273,16 @@ def test_backward_out_aliasing_noncontiguous(name, dtype, rng):
     buf = np.concatenate([dout.ravel(), [1.0]]).astype(dtype)
     res = f(buf[:-1], saved.ravel(), out=buf[1:])  # partial overlap
     assert_same(res, want.ravel())
+
+
+def test_relu_backward_blocks_inactive_units():
+    """An inactive unit (x <= 0 or NaN) passes exactly 0, even for inf/NaN
+    gradients; active units pass dout unchanged."""
+    inf, nan = np.inf, np.nan
+    d = np.array([inf, nan, -inf, inf, nan, 2.0, 3.0], np.float32)
+    x = np.array([-1.0, -1.0, 0.0, 1.0, 1.0, nan, -0.0], np.float32)
+    np.testing.assert_array_equal(ops.relu_backward(d, x), [0, 0, 0, inf, nan, 0, 0])
+    np.testing.assert_array_equal(F.relu_backward(d, x), [0, 0, 0, inf, nan, 0, 0])
 
 
 def test_backward_by_name_and_errors(rng):
@@ -378,6 +407,20 @@ def test_large_misaligned_output(dtype, rng, threads):
     assert ulp_distance(tanh, F.tanh(x)) <= ULPS["tanh"]
     assert_same(rb, F.relu_backward(x, x))
     assert_same(sb, F.sigmoid_backward(x, x))
+
+
+def test_set_simd_reaches_the_activation_kernels():
+    best = fastinit.build_info()["cpu_simd"]
+    if best == "generic":
+        pytest.skip("this CPU has a single kernel set")
+    x = np.linspace(-5, 5, 10001, dtype=np.float32)
+    try:
+        fastinit.set_simd("generic")
+        generic = ops.tanh(x)
+    finally:
+        fastinit.set_simd(best)
+    # libm's tanhf and the vector polynomial differ in the last bit somewhere
+    assert not np.array_equal(generic, ops.tanh(x))
 
 
 def test_larger_than_one_chunk():

@@ -114,9 +114,10 @@ def tanh_backward(dout, y, out=None):
 
 
 def relu_backward(dout, x, out=None):
-    """``dout * (x > 0)``: 0 * inf and 0 * NaN give NaN, as in NumPy."""
+    """``dout`` where x > 0, else exactly 0: an inactive unit passes no
+    gradient, not even an inf or NaN one (as PyTorch's ReLU)."""
     dout = np.asarray(dout)
-    return _store(dout * (np.asarray(x) > 0).astype(dout.dtype), out)
+    return _store(np.where(np.asarray(x) > 0, dout, dout.dtype.type(0)), out)
 
 
 def leaky_relu_backward(dout, x, slope=0.01, out=None):

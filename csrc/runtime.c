@@ -1,0 +1,149 @@
+/* Process-wide settings shared by all kernels: thread count and SIMD set.
+ *
+ * Why the indirection through fi_runtime: every extension module links its
+ * own copy of csrc/, so a plain static would give each module its own
+ * setting.  fastinit._runtime owns the one instance (fi_runtime_self) and
+ * every other module points its copy at it when imported (fi_runtime_attach). */
+/* posix_memalign is POSIX, not C11: -std=c11 hides it without this. */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200112L
+#endif
+#include "cpu.h"
+#include "fastinit.h"
+
+#include <stdlib.h>
+
+#if defined(_MSC_VER) && !defined(__clang__)
+/* MSVC's C11 atomics are still experimental; aligned int loads and stores
+ * are atomic on the platforms MSVC targets. */
+#include <malloc.h>
+typedef volatile int atomic_int;
+#define atomic_load(p) (*(p))
+#define atomic_store(p, v) (*(p) = (v))
+#else
+#include <stdatomic.h>
+#endif
+
+struct fi_runtime {
+    /* 0: follow OpenMP (OMP_NUM_THREADS, threadpoolctl); n > 0: use n.
+     * A global and not only omp_set_num_threads because OpenMP's
+     * nthreads-var is per calling thread: a count set from Python's main
+     * thread would not reach kernels called from other Python threads. */
+    atomic_int num_threads;
+    atomic_int omp_default; /* restored by set_num_threads(0) */
+    atomic_int isa;         /* fi_isa, or -1 before the first use */
+};
+
+static struct fi_runtime fi_runtime_local = {0, 0, -1};
+static struct fi_runtime *fi_rt = &fi_runtime_local;
+
+fi_runtime *fi_runtime_self(void) { return fi_rt; }
+
+void fi_runtime_attach(fi_runtime *shared) {
+    if (shared)
+        fi_rt = shared;
+}
+
+int fi_have_openmp(void) {
+#ifdef FI_HAVE_OPENMP
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+/* libgomp exits the process (instead of failing) when it cannot create a
+ * thread, so an absurd request such as set_num_threads(100000) would kill
+ * the interpreter at the next large kernel.  Oversubscription up to 4
+ * threads per processor (at least 64) stays allowed for experiments. */
+static int fi_max_threads(void) {
+#ifdef FI_HAVE_OPENMP
+    int procs = omp_get_num_procs();
+    return procs > 16 ? 4 * procs : 64;
+#else
+    return 1;
+#endif
+}
+
+int fi_get_num_threads(void) {
+#ifdef FI_HAVE_OPENMP
+    /* The setting, capped by this thread's OpenMP limit so that
+     * threadpoolctl (which calls omp_set_num_threads) can still lower it. */
+    int n = atomic_load(&fi_rt->num_threads);
+    int omp = omp_get_max_threads();
+    if (omp < 1)
+        omp = 1;
+    if (omp > fi_max_threads())
+        omp = fi_max_threads();
+    return (n > 0 && n < omp) ? n : omp;
+#else
+    return 1;
+#endif
+}
+
+void fi_set_num_threads(int n) {
+    if (n < 0)
+        n = 0;
+    if (n > fi_max_threads())
+        n = fi_max_threads();
+#ifdef FI_HAVE_OPENMP
+    if (atomic_load(&fi_rt->omp_default) == 0)
+        atomic_store(&fi_rt->omp_default, omp_get_max_threads());
+    /* also raise/lower the calling thread's own OpenMP limit */
+    omp_set_num_threads(n > 0 ? n : atomic_load(&fi_rt->omp_default));
+#endif
+    atomic_store(&fi_rt->num_threads, n);
+}
+
+int fi_threads_for(double work, double min_per_thread) {
+    int n = fi_get_num_threads();
+    if (min_per_thread <= 0)
+        return n;
+    double fit = work / min_per_thread;
+    if (fit < 2.0)
+        return 1;
+    if (fit < (double)n)
+        n = (int)fit;
+    return n < 1 ? 1 : n;
+}
+
+fi_isa fi_set_isa(fi_isa want) {
+    fi_isa best = fi_cpu_best_isa();
+    fi_isa got = want > best ? best : want;
+    if (got < FI_ISA_GENERIC)
+        got = FI_ISA_GENERIC;
+    atomic_store(&fi_rt->isa, (int)got);
+    return got;
+}
+
+fi_isa fi_active_isa(void) {
+    int isa = atomic_load(&fi_rt->isa);
+    if (isa < 0) {
+        fi_isa best = fi_cpu_best_isa();
+        int want = fi_isa_from_name(getenv("FASTINIT_SIMD"));
+        isa = (want >= 0 && want < (int)best) ? want : (int)best;
+        atomic_store(&fi_rt->isa, isa);
+    }
+    return (fi_isa)isa;
+}
+
+void *fi_aligned_alloc(size_t bytes) {
+    if (bytes == 0)
+        bytes = 64;
+#if defined(_MSC_VER)
+    return _aligned_malloc(bytes, 64);
+#else
+    void *p = NULL;
+    if (posix_memalign(&p, 64, bytes) != 0)
+        return NULL;
+    return p;
+#endif
+}
+
+void fi_aligned_free(void *p) {
+#if defined(_MSC_VER)
+    _aligned_free(p);
+#else
+    free(p);
+#endif
+}
