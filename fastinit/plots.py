@@ -77,8 +77,8 @@ def histogram_grid(result, activation, path):
             if j > 0:
                 ax.set_yticklabels([])
             notes = [f"std {layer['std']:.3g}"]
-            if layer["saturated"] is not None:
-                notes.append(f"sat {layer['saturated']:.0%}")
+            if layer["near_limits"] is not None:
+                notes.append(f"near limits {layer['near_limits']:.0%}")
             if activation in ("relu", "leaky_relu"):
                 notes.append(f"zero {layer['zero']:.0%}")
             if layer["above"] + layer["below"] > 0.005:

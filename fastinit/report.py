@@ -77,11 +77,11 @@ def write_csvs(out, *, histograms=None, comparison=None, symmetry=None, claims=(
             for layer in run["layers"]:
                 key = (run["activation"], run["init"], layer["layer"])
                 stats.append(key + tuple(_fmt(layer[k]) for k in
-                                         ("mean", "std", "saturated", "zero", "below", "above")))
+                                         ("mean", "std", "near_limits", "zero", "below", "above")))
                 counts += [key + (_fmt(float(edges[b])), _fmt(float(edges[b + 1])), int(c))
                            for b, c in enumerate(layer["counts"])]
         paths.append(_write_csv(out / "histogram_stats.csv",
-                                ["activation", "init", "layer", "mean", "std", "saturated",
+                                ["activation", "init", "layer", "mean", "std", "near_limits",
                                  "zero", "below", "above"], stats))
         paths.append(_write_csv(out / "histogram_counts.csv",
                                 ["activation", "init", "layer", "bin_low", "bin_high", "count"],
@@ -161,13 +161,14 @@ def write_report(out, *, histograms=None, comparison=None, symmetry=None, claims
         for act in cfg["activations"]:
             if act in rel:
                 lines += [f"![{act} histograms]({rel[act]})", ""]
-        lines += ["| activation | init | std per layer | saturated / zero per layer |",
+        lines += ["| activation | init | std per layer | near a limit (sigmoid, tanh) or "
+                  "exactly zero (ReLU), per layer |",
                   "|---|---|---|---|"]
         for run in histograms["runs"]:
             stds = " ".join(f"{layer['std']:.3g}" for layer in run["layers"])
-            key = "saturated" if run["layers"][0]["saturated"] is not None else "zero"
+            key = "near_limits" if run["layers"][0]["near_limits"] is not None else "zero"
             frac = " ".join(f"{layer[key]:.0%}" for layer in run["layers"])
-            lines += [f"| {run['activation']} | {run['init']} | {stds} | {key}: {frac} |"]
+            lines += [f"| {run['activation']} | {run['init']} | {stds} | {frac} |"]
         lines += [""]
     if comparison is not None:
         cfg = comparison["config"]
@@ -193,7 +194,8 @@ def write_report(out, *, histograms=None, comparison=None, symmetry=None, claims
                   f"A net with one layer of {cfg['hidden']} {cfg['activation']} units trained "
                   f"with full-batch SGD (lr {cfg['lr']}, {cfg['iterations']} steps) on "
                   f"{cfg['data']} ({cfg['n']} points), starting from all-zero weights and from "
-                  "small random weights. The lines trace each hidden unit's incoming weights.",
+                  "small random weights. The figure traces every hidden unit's weights and bias "
+                  "during training.",
                   ""]
         if "symmetry" in rel:
             lines += [f"![symmetry]({rel['symmetry']})", ""]

@@ -12,6 +12,7 @@ from fastinit import experiments, report
 from fastinit.experiments import claims as claims_mod
 from fastinit.experiments.histograms import find_run, layer_statistics
 from fastinit.experiments.symmetry import distinct_units, xor_blobs
+from conftest import DTYPES, ODD_SIZES
 
 SMALL = dict(layers=3, nodes=20, samples=50)
 
@@ -57,7 +58,7 @@ def test_histogram_structure(hist):
             if run["activation"] == "relu":
                 total += round(n * layer["zero"])
             assert total == n
-            assert (layer["saturated"] is None) == (run["activation"] == "relu")
+            assert (layer["near_limits"] is None) == (run["activation"] == "relu")
 
 
 def test_histogram_inputs_shared_across_inits(hist):
@@ -78,13 +79,14 @@ def test_histogram_backends_agree():
             assert np.abs(ln["counts"] - lp["counts"]).sum() <= 2
 
 
+@pytest.mark.parametrize("backend", ["native", "numpy"])
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
-def test_layer_statistics_match_numpy(activation, rng):
+def test_layer_statistics_match_numpy(activation, backend, rng):
     z = rng.standard_normal((40, 30)).astype(np.float32)
     z = {"sigmoid": 1 / (1 + np.exp(-3 * z)), "tanh": np.tanh(3 * z),
          "relu": np.maximum(2 * z, 0)}[activation]
     lo, hi = (-1.0, 1.0) if activation == "tanh" else (0.0, 1.0)
-    stats = layer_statistics(z, activation, (lo, hi), 30)
+    stats = layer_statistics(z, activation, (lo, hi), 30, backend)
     values = z[z != 0] if activation == "relu" else z
     expected, _ = np.histogram(values, bins=30, range=(lo, hi))
     np.testing.assert_array_equal(stats["counts"], expected)
@@ -93,10 +95,43 @@ def test_layer_statistics_match_numpy(activation, rng):
     assert stats["zero"] == np.mean(z == 0)
     assert stats["above"] == pytest.approx(np.mean(values > hi) * values.size / z.size)
     if activation == "relu":
-        assert stats["saturated"] is None
+        assert stats["near_limits"] is None
     else:
         edge = 0.1 if activation == "sigmoid" else -0.9
-        assert stats["saturated"] == np.mean((z < edge) | (z > 0.9))
+        assert stats["near_limits"] == np.mean((z < edge) | (z > 0.9))
+
+
+@pytest.mark.parametrize("size", ODD_SIZES)
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("skip_zeros", [False, True])
+def test_histogram_kernel_matches_numpy_twin(size, dtype, skip_zeros, rng):
+    from fastinit.experiments.histograms import _slots_native, _slots_numpy
+    x = (rng.standard_normal(size) * 0.7 + 0.3).astype(dtype)
+    x[::7] = 0
+    specials = np.array([0.0, 1.0, -0.0, 1 / 30, 29 / 30, 1.0 + 1e-7, -1e-9, np.nan, np.inf,
+                         -np.inf], dtype)
+    x[:min(size, len(specials))] = specials[:size]  # edges, zeros, NaN, infinities
+    args = ((0.0, 1.0), 30, skip_zeros, (0.1, 0.9))
+    counts, sums = _slots_native(x, *args)
+    counts_np, sums_np = _slots_numpy(x, *args)
+    np.testing.assert_array_equal(counts, counts_np)
+    assert counts.sum() == size
+    assert sums[:3] == sums_np[:3]
+    finite = np.isfinite(x).all()
+    if finite:
+        np.testing.assert_allclose(sums[3:], sums_np[3:], rtol=1e-12, atol=1e-12)
+    assert counts[-1] == np.isnan(x).sum()
+    assert counts[-2] == (np.count_nonzero(x == 0) if skip_zeros else 0)
+
+
+def test_histogram_kernel_empty_and_non_contiguous(rng):
+    from fastinit.experiments.histograms import layer_statistics
+    stats = layer_statistics(np.zeros(0, np.float32), "sigmoid", (0.0, 1.0), 10)
+    assert stats["counts"].sum() == 0 and stats["mean"] == 0
+    z = rng.random((50, 40))[:, ::3]
+    a = layer_statistics(z, "sigmoid", (0.0, 1.0), 10, "native")
+    b = layer_statistics(np.ascontiguousarray(z), "sigmoid", (0.0, 1.0), 10, "numpy")
+    np.testing.assert_array_equal(a["counts"], b["counts"])
 
 
 def test_histogram_bad_arguments():

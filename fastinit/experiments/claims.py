@@ -37,7 +37,7 @@ def _histogram_claims(result):
     claims = []
     r = run("sigmoid", "std=1")
     if r is not None:
-        sat = min(layer["saturated"] for layer in r["layers"])
+        sat = min(layer["near_limits"] for layer in r["layers"])
         claims.append(Claim(
             "sigmoid_std1_saturates",
             f"sigmoid, std=1: in every layer most activations (> {SATURATED_MIN:.0%}) lie below "
@@ -56,7 +56,7 @@ def _histogram_claims(result):
     r = run("sigmoid", "xavier")
     if r is not None:
         s = _stds(r)
-        sat = max(layer["saturated"] for layer in r["layers"])
+        sat = max(layer["near_limits"] for layer in r["layers"])
         claims.append(Claim(
             "sigmoid_xavier_spread",
             f"sigmoid, Xavier: the spread is kept in all layers (every layer std > "

@@ -7,9 +7,11 @@ from ._common import check_backend, check_dtype, init_label, positive
 #: Histogram range per activation (the seeds plot sigmoid and ReLU on [0, 1]).
 HIST_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 1.0),
               "leaky_relu": (-0.1, 1.0)}
+#: Slots besides the bins (below, above, skipped zeros, NaN): csrc/histogram.h.
+EXTRA_SLOTS = 4
 #: Output limits of the saturating activations.
 LIMITS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
-#: "Saturated" means within this distance of an output limit: sigmoid below
+#: "Near a limit" (saturated) means within this distance of an output limit: sigmoid below
 #: 0.1 or above 0.9 (the seeds' reading of their histograms; the derivative
 #: is under 36% of its peak there, and falls fast beyond), tanh below -0.9 or
 #: above 0.9 (derivative under 19% of its peak).
@@ -26,33 +28,56 @@ def _affine(backend):
     return affine
 
 
-def layer_statistics(z, activation, hist_range, bins):
-    """Histogram counts and summary statistics of one layer's activations.
+def _slots_numpy(flat, hist_range, bins, skip_zeros, cuts):
+    """The NumPy twin of ``fastinit._histogram.histogram``: the same slot
+    expression in float64 (csrc/histogram.h), so both backends put every
+    value in the same bin."""
+    v = flat.astype(np.float64)
+    lo, hi = hist_range
+    pos = (v - lo) * (bins / (hi - lo))
+    slot = np.floor(np.minimum(np.maximum(pos, -1.0), bins) + 1.0)
+    np.minimum(slot, bins, out=slot)
+    slot[pos > bins] = bins + 1
+    slot[np.isnan(pos)] = bins + 3
+    if skip_zeros:
+        slot[v == 0] = bins + 2
+    counts = np.bincount(slot.astype(np.intp), minlength=bins + EXTRA_SLOTS)
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: NaN, as in C
+        total, total_sq = float(v.sum()), float(np.dot(v, v))
+    return counts, (np.count_nonzero(v == 0), np.count_nonzero(v < cuts[0]),
+                    np.count_nonzero(v > cuts[1]), total, total_sq)
+
+
+def _slots_native(flat, hist_range, bins, skip_zeros, cuts):
+    from .. import _histogram
+    counts = np.zeros(bins + EXTRA_SLOTS, dtype=np.int64)
+    sums = _histogram.histogram(flat, float(hist_range[0]), float(hist_range[1]), counts,
+                                skip_zeros, float(cuts[0]), float(cuts[1]))
+    return counts, sums
+
+
+def layer_statistics(z, activation, hist_range, bins, backend="native"):
+    """Histogram counts and summary statistics of one layer's activations,
+    in one pass over them (``backend="native"``, a compiled kernel) or with
+    NumPy (``"numpy"``); both give the same counts.
 
     Exact zeros of ReLU are counted in ``zero`` and left out of the
     histogram (half of a healthy ReLU layer is zero; plotted, that spike
     would hide the shape of the rest).  Values outside `hist_range` are
     counted in ``below``/``above``."""
-    flat = z.reshape(-1)
-    n = flat.size
-    lo, hi = hist_range
-    zero = np.count_nonzero(flat == 0)
-    values = flat[flat != 0] if activation in ("relu", "leaky_relu") else flat
-    pos = (values - np.asarray(lo, flat.dtype)) * np.asarray(bins / (hi - lo), flat.dtype)
-    below = np.count_nonzero(pos < 0)
-    above = np.count_nonzero(pos > bins)
-    inside = pos[(pos >= 0) & (pos <= bins)].astype(np.intp)
-    np.minimum(inside, bins - 1, out=inside)  # the right edge belongs to the last bin
-    counts = np.bincount(inside, minlength=bins)
-    mean = float(np.mean(flat, dtype=np.float64))
-    stats = {"counts": counts, "mean": mean,
-             "std": float(np.sqrt(max(np.mean(np.square(flat, dtype=np.float64)) - mean * mean, 0.0))),
-             "zero": zero / n, "below": below / n, "above": above / n, "saturated": None}
-    if activation in LIMITS:
-        a, b = LIMITS[activation]
-        stats["saturated"] = (np.count_nonzero(flat < a + SATURATION_MARGIN)
-                              + np.count_nonzero(flat > b - SATURATION_MARGIN)) / n
-    return stats
+    flat = np.ascontiguousarray(z).reshape(-1)
+    n = max(flat.size, 1)
+    skip_zeros = activation in ("relu", "leaky_relu")
+    a, b = LIMITS.get(activation, (-np.inf, np.inf))
+    cuts = (a + SATURATION_MARGIN, b - SATURATION_MARGIN)
+    slots = _slots_native if backend == "native" else _slots_numpy
+    counts, (zeros, low_tail, high_tail, total, total_sq) = slots(flat, hist_range, bins,
+                                                                  skip_zeros, cuts)
+    mean = total / n
+    return {"counts": counts[1:bins + 1], "mean": mean,
+            "std": float(np.sqrt(max(total_sq / n - mean * mean, 0.0))),
+            "zero": zeros / n, "below": counts[0] / n, "above": counts[bins + 1] / n,
+            "near_limits": (low_tail + high_tail) / n if activation in LIMITS else None}
 
 
 def activation_histograms(activations=("sigmoid", "relu", "tanh"),
@@ -74,8 +99,8 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
     Returns a dict: ``config`` (the arguments) and ``runs``, one per
     (activation, init) with ``activation``, ``init``, ``edges`` (bins + 1
     histogram edges) and ``layers``: per layer ``counts`` (int array),
-    ``mean``, ``std``, ``saturated`` (fraction within 0.1 of a sigmoid/tanh
-    limit, None for ReLU), ``zero`` (fraction exactly 0), ``below`` and
+    ``mean``, ``std``, ``near_limits`` (fraction within 0.1 of a
+    sigmoid/tanh limit, where the gradient is small; None for ReLU), ``zero`` (fraction exactly 0), ``below`` and
     ``above`` (fractions outside the histogram range).
     """
     from .. import init as fi_init
@@ -101,8 +126,8 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
             z, per_layer = x0, []
             for i, W in enumerate(weights):
                 z = affine(z, W, None, activation)
-                per_layer.append({"layer": i + 1,
-                                  **layer_statistics(z, activation, hist_range, bins)})
+                per_layer.append({"layer": i + 1, **layer_statistics(
+                    z, activation, hist_range, bins, backend)})
             runs.append({"activation": activation, "init": label,
                          "edges": np.linspace(*hist_range, bins + 1),
                          "layers": per_layer})

@@ -1,0 +1,161 @@
+"""The ``fastinit`` command: help, argument errors, missing data, the
+outputs of each experiment command and the exit status."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from fastinit import cli, datasets
+
+COMMANDS = ("study", "histogram", "compare", "symmetry", "info")
+QUICK_HIST = ["--layers", "2", "--nodes", "10", "--samples", "20"]
+
+
+@pytest.fixture
+def offline(monkeypatch, tmp_path):
+    monkeypatch.setattr(datasets, "MNIST_MIRRORS", ("http://127.0.0.1:9/",))
+    monkeypatch.delenv("FASTINIT_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main([command, "--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    assert "usage: fastinit " + command in text
+    if command != "info":
+        for option in ("--seed", "--backend", "--out"):
+            assert option in text
+
+
+def test_top_level_help_lists_commands(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for command in COMMANDS + ("bench",):
+        assert command in out
+    assert cli.main([]) == cli.EXIT_USAGE  # no command: help and a nonzero status
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["histogram", "--backend", "cuda"], "invalid choice: 'cuda'"),
+    (["histogram", "--layers", "0"], "must be >= 1"),
+    (["compare", "--lr", "-1"], "must be > 0"),
+    (["compare", "--iterations", "many"], "expected an integer"),
+    (["symmetry", "--hidden", "1"], "must be >= 2"),
+    (["study", "--seed", "-3"], "must be >= 0"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_arguments_exit_2(argv, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == cli.EXIT_USAGE
+    assert message in capsys.readouterr().err
+
+
+def test_bad_value_found_late_exit_2(tmp_path, capsys):
+    code = cli.main(["histogram", "--activations", "softplus", "--out", str(tmp_path)])
+    assert code == cli.EXIT_USAGE
+    assert "unknown activation 'softplus'" in capsys.readouterr().err
+
+
+def test_missing_mnist_exit_2(tmp_path, offline, capsys):
+    code = cli.main(["compare", "--dataset", "mnist", "--data", str(tmp_path / "empty"),
+                     "--no-download", "--out", str(tmp_path / "out")])
+    assert code == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "fastinit compare: error:" in err and str(tmp_path / "empty") in err
+    assert "FASTINIT_DATA" in err
+
+
+def test_info(capsys):
+    assert cli.main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert "version:" in out and "simd:" in out and "mnist:" in out
+
+
+def test_bench_delegates(monkeypatch, capsys):
+    seen = {}
+    fake = type(sys)("fastinit.bench")
+    fake.main = lambda argv: seen.setdefault("argv", argv) and 0
+    monkeypatch.setitem(sys.modules, "fastinit.bench", fake)
+    import fastinit
+    monkeypatch.setattr(fastinit, "bench", fake, raising=False)
+    assert cli.main(["bench", "--quick", "x"]) == 0
+    assert seen["argv"] == ["--quick", "x"]
+
+
+def test_bench_missing_is_a_clear_error(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "fastinit.bench", None)  # import fails
+    assert cli.main(["bench"]) == cli.EXIT_USAGE
+    assert "benchmark runner is not available" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("backend", ["native", "numpy"])
+def test_histogram_command_writes_outputs(tmp_path, backend, capsys):
+    out = tmp_path / "rep"
+    code = cli.main(["histogram", "--backend", backend, "--out", str(out), *QUICK_HIST])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("histogram: 12 runs") and "claims held" in lines[0]
+    assert code in (0, 1)  # 2 layers of 10 nodes need not show every effect
+    assert {p.name for p in out.iterdir()} >= {
+        "histograms_sigmoid.png", "histograms_relu.png", "histograms_tanh.png",
+        "results.json", "report.md", "histogram_stats.csv", "histogram_counts.csv",
+        "claims.csv"}
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["activation_histograms"]["config"]["backend"] == backend
+    assert doc["meta"]["backend"] == backend
+
+
+def test_symmetry_command_exit_0(tmp_path, capsys):
+    code = cli.main(["symmetry", "--iterations", "200", "--hidden", "3", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "symmetry: zeros 1/3 distinct, std=0.01 3/3 distinct; 2/2 claims held" in out
+    assert (tmp_path / "symmetry.png").exists() and (tmp_path / "symmetry.csv").exists()
+
+
+def test_failed_claim_exit_1(tmp_path, offline, capsys):
+    pytest.importorskip("sklearn")
+    # 5 iterations cannot bring He and Xavier below 0.5: that claim fails.
+    code = cli.main(["compare", "--dataset", "digits", "--iterations", "5", "--no-progress",
+                     "--out", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == cli.EXIT_CLAIM_FAILED
+    assert "claim did not hold: He ends below Xavier" in captured.err
+    assert "compare: digits, 5 iterations" in captured.out
+    assert "data: scikit-learn's 8x8 digits" in captured.out
+    assert "did not hold" in (tmp_path / "report.md").read_text()
+
+
+def test_study_falls_back_to_digits_offline(tmp_path, offline, capsys):
+    pytest.importorskip("sklearn")
+    code = cli.main(["study", "--out", str(tmp_path), "--iterations", "5", "--sym-iterations",
+                     "50", "--no-progress", *QUICK_HIST])
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_CLAIM_FAILED  # 5 iterations: the comparison claim cannot hold
+    assert "fell back to scikit-learn's 8x8 digits" in out
+    summaries = [line.split(":")[0] for line in out.splitlines()]
+    assert {"histogram", "compare", "symmetry"} <= set(summaries)
+    report = (tmp_path / "report.md").read_text()
+    assert "fell back to scikit-learn's 8x8 digits" in report
+    for png in ("loss_curves.png", "symmetry.png", "histograms_relu.png"):
+        assert f"]({png})" in report and (tmp_path / png).exists()
+
+
+def test_python_dash_m(tmp_path):
+    # From a folder outside the source tree, so the installed package runs.
+    env = dict(os.environ, MPLBACKEND="Agg")
+    res = subprocess.run([sys.executable, "-m", "fastinit", "symmetry", "--iterations", "20",
+                          "--out", "rep"], capture_output=True, text=True, env=env,
+                         timeout=300, cwd=tmp_path)
+    assert (tmp_path / "rep" / "report.md").exists()
+    assert "symmetry:" in res.stdout and res.returncode in (0, 1), res.stderr
+    res = subprocess.run([sys.executable, "-m", "fastinit", "histogram", "--backend", "gpu"],
+                         capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+    assert res.returncode == 2 and "invalid choice" in res.stderr
