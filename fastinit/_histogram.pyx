@@ -3,6 +3,11 @@
 fastinit.experiments.histograms).  Large arrays go through in chunks with a
 signal check in between; the kernel accumulates, so chunking never changes
 the result."""
+
+from fastinit._runtime cimport fi_runtime_attach, shared_runtime
+
+fi_runtime_attach(shared_runtime())  # share set_num_threads / set_simd
+
 from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
 from libc.stdint cimport int64_t

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+import fastinit
 from fastinit import cli, datasets
 
 COMMANDS = ("study", "histogram", "compare", "symmetry", "info")
@@ -92,6 +93,7 @@ def test_bench_delegates(monkeypatch, capsys):
 
 def test_bench_missing_is_a_clear_error(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "fastinit.bench", None)  # import fails
+    monkeypatch.delattr(fastinit, "bench", raising=False)  # not cached by an earlier import
     assert cli.main(["bench"]) == cli.EXIT_USAGE
     assert "benchmark runner is not available" in capsys.readouterr().err
 
