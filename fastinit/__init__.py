@@ -2,7 +2,11 @@
 the small networks used to study it."""
 from importlib import metadata as _metadata
 
-from . import _runtime, ops
+from . import _runtime, datasets, init, layers, ops, optim, random, reference
+from .datasets import load_mnist
+from .diagnose import diagnose
+from .net import MultiLayerNet
+from .train import History, train
 
 try:
     __version__ = _metadata.version("fastinit")
@@ -41,4 +45,8 @@ def set_simd(name):
     return _runtime.set_simd(name)
 
 
-__all__ = ["ops", "build_info", "get_num_threads", "set_num_threads", "set_simd", "__version__"]
+__all__ = [
+    "ops", "random", "init", "layers", "optim", "reference", "datasets",
+    "MultiLayerNet", "train", "History", "diagnose", "load_mnist",
+    "build_info", "get_num_threads", "set_num_threads", "set_simd", "__version__",
+]

@@ -605,3 +605,19 @@ def _std_initializer(std, label):
     if not math.isfinite(std) or std < 0:
         raise ValueError(f"weight_init_std must be a finite std >= 0, got {label}")
     return _book_std(lambda n: std, label)
+
+
+# ---------------------------------------------------------------------------
+# Data-dependent init
+# ---------------------------------------------------------------------------
+
+def lsuv(net, x_batch, tol=0.1, max_iter=10, seed=None):
+    """Layer-sequential unit-variance init (Mishkin & Matas 2015) of a
+    MultiLayerNet, in place: orthogonal start, then each layer rescaled
+    until its output variance is 1 within `tol`.  See fastinit.lsuv.lsuv."""
+    from .lsuv import lsuv as _lsuv  # fastinit.lsuv imports net, which imports this module
+
+    return _lsuv(net, x_batch, tol=tol, max_iter=max_iter, seed=seed)
+
+
+__all__.append("lsuv")
