@@ -95,3 +95,15 @@ def index(value, name, minimum=0):
 
 def shares_memory(a, b):
     return a is not None and b is not None and np.may_share_memory(a, b)
+
+
+def unaliased(src, out):
+    """`src`, or a private copy of it when `out` overlaps it other than
+    exactly: a kernel may write element i while reading element i (in place),
+    never while element j != i is still to be read."""
+    if out is None or src is None or not np.may_share_memory(src, out):
+        return src
+    if (src.__array_interface__["data"][0] == out.__array_interface__["data"][0]
+            and src.strides == out.strides and src.shape == out.shape):
+        return src
+    return src.copy()

@@ -11,7 +11,7 @@ released inside every kernel.  Each function's NumPy twin is in
 import numpy as np
 
 from . import _activations, _linalg
-from ._validate import float_array, output, real_number, same_dtype
+from ._validate import float_array, output, real_number, same_dtype, unaliased
 
 __all__ = [
     "ACTIVATIONS", "matmul", "affine", "sum_rows",
@@ -252,7 +252,8 @@ def softmax(x, out=None):
     """Row-wise softmax (max-subtracted), for 1-D or 2-D x."""
     x2, flat = _rows(x, "x")
     res = output(out, x2.shape[1:] if flat else x2.shape, x2.dtype)
-    _activations.softmax(x2, res.reshape(x2.shape))
+    res2 = res.reshape(x2.shape)
+    _activations.softmax(unaliased(x2, res2), res2)
     return res
 
 
@@ -274,5 +275,6 @@ def softmax_cross_entropy_backward(probs, t, dout=1.0, out=None):
     dout = real_number(dout, "dout")
     res = output(out, p.shape, p.dtype)
     scale = dout / p.shape[0] if p.shape[0] else 0.0
-    _activations.softmax_xent_backward(p, labels, onehot, scale, res)
+    _activations.softmax_xent_backward(unaliased(p, res), labels, unaliased(onehot, res),
+                                       scale, res)
     return res
