@@ -30,6 +30,19 @@ int fi_have_openmp(void) {
 #endif
 }
 
+/* Why a cap: libgomp exits the process (not an error code) when it cannot
+ * create a thread, so an absurd request such as set_num_threads(100000) would
+ * kill the interpreter at the next large kernel.  Oversubscription up to 4
+ * threads per processor (at least 64) stays allowed for experiments. */
+static int fi_max_threads(void) {
+#ifdef FI_HAVE_OPENMP
+    int procs = omp_get_num_procs();
+    return procs > 16 ? 4 * procs : 64;
+#else
+    return 1;
+#endif
+}
+
 int fi_get_num_threads(void) {
 #ifdef FI_HAVE_OPENMP
     /* The global setting, capped by this thread's OpenMP limit so that
@@ -38,6 +51,8 @@ int fi_get_num_threads(void) {
     int omp = omp_get_max_threads();
     if (omp < 1)
         omp = 1;
+    if (omp > fi_max_threads()) /* OMP_NUM_THREADS or threadpoolctl asked for too many */
+        omp = fi_max_threads();
     return (n > 0 && n < omp) ? n : omp;
 #else
     return 1;
@@ -47,6 +62,8 @@ int fi_get_num_threads(void) {
 void fi_set_num_threads(int n) {
     if (n < 0)
         n = 0;
+    if (n > fi_max_threads())
+        n = fi_max_threads();
 #ifdef FI_HAVE_OPENMP
     /* remember the OpenMP default so that n == 0 can restore it */
     static int omp_default = 0;
