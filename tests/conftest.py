@@ -1,5 +1,8 @@
 import os
 import pathlib
+import subprocess
+import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -33,3 +36,14 @@ def mnist_dir():
     if d and pathlib.Path(d).is_dir():
         return pathlib.Path(d)
     return None
+
+
+def run_python(code, env=None, timeout=120, check=True, **kwargs):
+    """Run `code` in a fresh interpreter, from a temporary directory so that
+    `import fastinit` finds the installed package, never the source tree."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    with tempfile.TemporaryDirectory() as cwd:
+        return subprocess.run([sys.executable, "-c", code], env=full_env, cwd=cwd,
+                              capture_output=True, text=True, timeout=timeout, check=check,
+                              **kwargs)

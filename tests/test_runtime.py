@@ -1,9 +1,7 @@
 import os
-import subprocess
-import sys
 
-import numpy as np
 import pytest
+from conftest import run_python
 
 import fastinit
 
@@ -34,9 +32,7 @@ def test_set_num_threads(threads):
 
 def test_omp_num_threads_default():
     code = "import fastinit; print(fastinit.get_num_threads())"
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True)
+    out = run_python(code, env={"OMP_NUM_THREADS": "1"})
     assert out.stdout.strip() == "1"
 
 
@@ -52,9 +48,7 @@ def test_threadpoolctl_sees_and_limits_openmp():
 
 def test_simd_override_env():
     code = "import fastinit; print(fastinit.build_info()['simd'])"
-    env = dict(os.environ, FASTINIT_SIMD="generic")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True)
+    out = run_python(code, env={"FASTINIT_SIMD": "generic"})
     assert out.stdout.strip() == "generic"
 
 
