@@ -1,40 +1,120 @@
-/* PLACEHOLDER GEMM (correct, slow): the blocked/packed driver replaces it.
- * Kept deliberately simple so every caller has a working reference. */
+/* Packed, cache-blocked GEMM (BLIS-style) with a fused bias+activation
+ * epilogue.  The driver lives in gemm_driver.h, instantiated below for
+ * float and double; micro-kernels are in gemm_kernels_*.c. */
 #include "gemm.h"
+
+#include <stdlib.h>
+
+#include "cpu.h"
 #include "elementwise.h"
+#include "gemm_internal.h"
 
-#define FI_GEMM_DEFINE(T, SFX)                                                               \
-    void fi_gemm_ex_##SFX(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k,      \
-                          T alpha, const T *a, fi_index lda, const T *b, fi_index ldb,       \
-                          T beta, T *c, fi_index ldc, const fi_epilogue *ep) {               \
-        int nt = fi_threads_for((double)m * n * (k + 1), 1 << 16);                           \
-        (void)nt;                                                                           \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")                        \
-        for (fi_index i = 0; i < m; i++) {                                                   \
-            T *ci = c + i * ldc;                                                             \
-            for (fi_index j = 0; j < n; j++)                                                 \
-                ci[j] = beta == 0 ? (T)0 : beta * ci[j];                                     \
-            for (fi_index p = 0; p < k; p++) {                                               \
-                T aip = alpha * (trans_a ? a[p * lda + i] : a[i * lda + p]);                 \
-                if (trans_b) {                                                               \
-                    for (fi_index j = 0; j < n; j++)                                         \
-                        ci[j] += aip * b[j * ldb + p];                                       \
-                } else {                                                                     \
-                    const T *bp = b + p * ldb;                                               \
-                    for (fi_index j = 0; j < n; j++)                                         \
-                        ci[j] += aip * bp[j];                                                \
-                }                                                                            \
-            }                                                                                \
-        }                                                                                    \
-        if (ep && (ep->bias || ep->act != FI_ACT_IDENTITY))                                  \
-            fi_bias_act_##SFX(ep->act, (T)ep->slope, m, n, (const T *)ep->bias, c, ldc);     \
-    }                                                                                        \
-    void fi_gemm_##SFX(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k,         \
-                       T alpha, const T *a, fi_index lda, const T *b, fi_index ldb, T beta,  \
-                       T *c, fi_index ldc) {                                                 \
-        fi_gemm_ex_##SFX(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,     \
-                         NULL);                                                              \
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF /* edge-tile merge must round like the kernels */
+#endif
+
+/* Products below this many multiply-adds per thread stay on one thread: a
+ * fork/join costs a few microseconds, about 2^18 FMAs on one core. */
+#define FI_GEMM_MIN_WORK_PER_THREAD (double)(1 << 18)
+/* Read A in place (no packing) when op(A) is not transposed and C has at
+ * most this many columns, i.e. A is reused for only a few B slivers. */
+#define FI_GEMM_STRIDED_A_MAX_N 512
+
+#ifdef FI_HAVE_OPENMP
+#define FI_OMP_BARRIER _Pragma("omp barrier")
+#else
+#define FI_OMP_BARRIER
+#endif
+
+/* ---- per-thread workspace ------------------------------------------------
+ * Packing buffers belong to the calling thread and are reused across calls
+ * (grown when a larger product needs more), so steady-state calls never
+ * allocate.  On POSIX the buffer is freed when its thread exits. */
+typedef struct {
+    void *p;
+    size_t bytes;
+} fi_gemm_ws;
+
+#if defined(_WIN32)
+#if defined(_MSC_VER)
+static __declspec(thread) fi_gemm_ws fi_gemm_tls;
+#else
+static _Thread_local fi_gemm_ws fi_gemm_tls;
+#endif
+static fi_gemm_ws *fi_gemm_ws_get(void) { return &fi_gemm_tls; }
+#else
+#include <pthread.h>
+static pthread_key_t fi_gemm_key;
+static pthread_once_t fi_gemm_once = PTHREAD_ONCE_INIT;
+static void fi_gemm_ws_free(void *w) {
+    fi_aligned_free(((fi_gemm_ws *)w)->p);
+    free(w);
+}
+static void fi_gemm_key_init(void) { pthread_key_create(&fi_gemm_key, fi_gemm_ws_free); }
+static fi_gemm_ws *fi_gemm_ws_get(void) {
+    pthread_once(&fi_gemm_once, fi_gemm_key_init);
+    fi_gemm_ws *w = (fi_gemm_ws *)pthread_getspecific(fi_gemm_key);
+    if (!w) {
+        w = (fi_gemm_ws *)calloc(1, sizeof *w);
+        if (w && pthread_setspecific(fi_gemm_key, w) != 0) {
+            free(w);
+            w = NULL;
+        }
     }
+    return w;
+}
+#endif
 
-FI_GEMM_DEFINE(float, f32)
-FI_GEMM_DEFINE(double, f64)
+/* At least `bytes` of 64-byte aligned scratch for this thread, or NULL. */
+static void *fi_gemm_workspace(size_t bytes) {
+    fi_gemm_ws *w = fi_gemm_ws_get();
+    if (!w)
+        return NULL;
+    if (w->bytes < bytes) {
+        fi_aligned_free(w->p);
+        w->bytes = 0;
+        w->p = fi_aligned_alloc(bytes + bytes / 8); /* headroom against regrowth */
+        if (!w->p)
+            return NULL;
+        w->bytes = bytes + bytes / 8;
+    }
+    return w->p;
+}
+
+/* ---- kernel selection ----------------------------------------------------- */
+static const fi_gemm_kernels_f32 *fi_gemm_select_f32(void) {
+    switch (fi_active_isa()) {
+#if FI_X86
+    case FI_ISA_AVX512: return &fi_gemm_avx512_f32;
+    case FI_ISA_AVX2: return &fi_gemm_avx2_f32;
+#endif
+    default: return &fi_gemm_generic_f32;
+    }
+}
+
+static const fi_gemm_kernels_f64 *fi_gemm_select_f64(void) {
+    switch (fi_active_isa()) {
+#if FI_X86
+    case FI_ISA_AVX512: return &fi_gemm_avx512_f64;
+    case FI_ISA_AVX2: return &fi_gemm_avx2_f64;
+#endif
+    default: return &fi_gemm_generic_f64;
+    }
+}
+
+/* Boundary of part t of nt nearly equal parts of `total` units. */
+static fi_index fi_gemm_part(fi_index total, int t, int nt) {
+    return (fi_index)(((long long)total * t) / nt);
+}
+
+#define T float
+#define SFX f32
+#include "gemm_driver.h"
+#undef T
+#undef SFX
+
+#define T double
+#define SFX f64
+#include "gemm_driver.h"
+#undef T
+#undef SFX

@@ -1,0 +1,303 @@
+/* gemm_driver.h: the blocked GEMM driver, instantiated for float and double
+ * by gemm.c (#define T, SFX, then #include).  Not a public header.
+ *
+ * BLIS loop order: jc (nc columns of B/C) > pc (kc of K) > ic (mc rows of
+ * A/C) > jr (nr-wide slivers) > ir (mr-tall tiles) > micro-kernel.  The
+ * kc x nc panel of B is packed once per (jc, pc) by all threads together;
+ * each thread then owns a fixed set of C tiles (a range of mr-row tiles, or
+ * of nr-column slivers when C is short and wide), so no two threads ever
+ * write the same element and no thread splits K: every element is computed
+ * by the same operations whatever the thread count. */
+
+#define FI_CAT_(a, b) a##b
+#define FI_CAT(a, b) FI_CAT_(a, b)
+#define FI_F(name) FI_CAT(name, SFX)
+#define FI_KT FI_CAT(fi_gemm_kernels_, SFX)
+
+typedef struct {
+    const FI_KT *kt;
+    int ta, tb, strided_a, split_m;
+    fi_index m, n, k, kc;
+    T alpha, beta;
+    const T *a, *b;
+    fi_index lda, ldb, ldc;
+    T *c;
+    const fi_epilogue *ep;
+    T *bufb;          /* kc x nc panel of B, shared by the team */
+    T *bufa;          /* one block of packed A per thread */
+    fi_index a_stride; /* elements per thread in bufa */
+} FI_F(fi_gemm_ctx_);
+
+/* dst[p * R + r] = src[r * rs + p * cs] for r < valid, 0 for valid <= r < R:
+ * one micro-panel (mr rows of A or nr columns of B), zero-padded so that
+ * edge tiles run the full-size kernel. */
+FI_INLINE void FI_F(fi_gemm_pack_)(const T *src, fi_index rs, fi_index cs, int valid, int R,
+                                    fi_index len, T *FI_RESTRICT dst) {
+    if (rs == 1 && valid == R) {
+        for (fi_index p = 0; p < len; p++) {
+            const T *s = src + p * cs;
+            T *d = dst + p * R;
+            for (int r = 0; r < R; r++)
+                d[r] = s[r];
+        }
+        return;
+    }
+    if (cs == 1) {
+        for (int r = 0; r < valid; r++) {
+            const T *s = src + r * rs;
+            for (fi_index p = 0; p < len; p++)
+                dst[p * R + r] = s[p];
+        }
+    } else {
+        for (fi_index p = 0; p < len; p++)
+            for (int r = 0; r < valid; r++)
+                dst[p * R + r] = src[r * rs + p * cs];
+    }
+    for (int r = valid; r < R; r++)
+        for (fi_index p = 0; p < len; p++)
+            dst[p * R + r] = 0;
+}
+
+/* Constant R lets the compiler unroll and vectorize the copies. */
+static void FI_F(fi_gemm_pack_panel_)(const T *src, fi_index rs, fi_index cs, int valid, int R,
+                                       fi_index len, T *FI_RESTRICT dst) {
+    switch (R) {
+    case 4: FI_F(fi_gemm_pack_)(src, rs, cs, valid, 4, len, dst); break;
+    case 6: FI_F(fi_gemm_pack_)(src, rs, cs, valid, 6, len, dst); break;
+    case 8: FI_F(fi_gemm_pack_)(src, rs, cs, valid, 8, len, dst); break;
+    case 12: FI_F(fi_gemm_pack_)(src, rs, cs, valid, 12, len, dst); break;
+    case 16: FI_F(fi_gemm_pack_)(src, rs, cs, valid, 16, len, dst); break;
+    case 32: FI_F(fi_gemm_pack_)(src, rs, cs, valid, 32, len, dst); break;
+    default: FI_F(fi_gemm_pack_)(src, rs, cs, valid, R, len, dst); break;
+    }
+}
+
+/* C[:mr, :nr] = t + beta * C, or t when beta == 0: the tail of an edge tile
+ * the kernel computed into a buffer, rounded exactly as the kernel would. */
+static void FI_F(fi_gemm_merge_tile_)(fi_index mr, fi_index nr, const T *t, int ldt, T *c,
+                                       fi_index ldc, T beta) {
+    for (fi_index i = 0; i < mr; i++) {
+        const T *ti = t + i * ldt;
+        T *ci = c + i * ldc;
+        if (beta == (T)0)
+            for (fi_index j = 0; j < nr; j++)
+                ci[j] = ti[j];
+        else
+            for (fi_index j = 0; j < nr; j++)
+                ci[j] = ti[j] + beta * ci[j];
+    }
+}
+
+/* Element (i, p) of op(A) and (p, j) of op(B) as (address, row step, column step). */
+#define FI_A_AT(x, i, p) ((x)->ta ? (x)->a + (p) * (x)->lda + (i) : (x)->a + (i) * (x)->lda + (p))
+#define FI_A_RS(x) ((x)->ta ? 1 : (x)->lda)
+#define FI_A_CS(x) ((x)->ta ? (x)->lda : 1)
+#define FI_B_AT(x, p, j) ((x)->tb ? (x)->b + (j) * (x)->ldb + (p) : (x)->b + (p) * (x)->ldb + (j))
+#define FI_B_RS(x) ((x)->tb ? (x)->ldb : 1)   /* step between columns j */
+#define FI_B_CS(x) ((x)->tb ? 1 : (x)->ldb)   /* step along p */
+
+static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) {
+    const FI_KT *kt = x->kt;
+    const int MR = kt->mr, NR = kt->nr;
+    const fi_index m = x->m, n = x->n, k = x->k;
+    T *bufa = x->bufa + (fi_index)tid * x->a_stride;
+    FI_ALIGNED(64) T tile[FI_GEMM_MAX_TILE];
+
+    fi_index i0 = 0, i1 = m;
+    if (x->split_m) {
+        fi_index mt = (m + MR - 1) / MR;
+        i0 = fi_gemm_part(mt, tid, nt) * MR;
+        i1 = fi_gemm_part(mt, tid + 1, nt) * MR;
+        if (i1 > m)
+            i1 = m;
+    }
+    const int has_ep = x->ep && (x->ep->bias || x->ep->act != FI_ACT_IDENTITY);
+    const T *bias = has_ep ? (const T *)x->ep->bias : NULL;
+
+    for (fi_index jc = 0; jc < n; jc += kt->nc) {
+        fi_index nc = n - jc < kt->nc ? n - jc : kt->nc;
+        fi_index nsl = (nc + NR - 1) / NR;
+        fi_index s0 = 0, s1 = nsl;
+        if (!x->split_m) {
+            s0 = fi_gemm_part(nsl, tid, nt);
+            s1 = fi_gemm_part(nsl, tid + 1, nt);
+        }
+        for (fi_index pc = 0; pc < k; pc += x->kc) {
+            fi_index kcb = k - pc < x->kc ? k - pc : x->kc;
+            /* Pack this panel of B: every thread a share of the slivers. */
+            for (fi_index s = fi_gemm_part(nsl, tid, nt); s < fi_gemm_part(nsl, tid + 1, nt);
+                 s++) {
+                fi_index j = jc + s * NR;
+                int valid = (int)(n - j < NR ? n - j : NR);
+                FI_F(fi_gemm_pack_panel_)(FI_B_AT(x, pc, j), FI_B_RS(x), FI_B_CS(x), valid, NR,
+                                          kcb, x->bufb + s * NR * kcb);
+            }
+            if (nt > 1) {
+                FI_OMP_BARRIER
+            }
+            const T beta = pc == 0 ? x->beta : (T)1;
+            const int last = pc + kcb >= k;
+
+            for (fi_index ic = i0; ic < i1; ic += kt->mc) {
+                fi_index mc = i1 - ic < kt->mc ? i1 - ic : kt->mc;
+                if (!x->strided_a)
+                    for (fi_index ir = 0; ir < mc; ir += MR) {
+                        int valid = (int)(mc - ir < MR ? mc - ir : MR);
+                        FI_F(fi_gemm_pack_panel_)(FI_A_AT(x, ic + ir, pc), FI_A_RS(x),
+                                                  FI_A_CS(x), valid, MR, kcb, bufa + ir * kcb);
+                    }
+                for (fi_index s = s0; s < s1; s++) {
+                    fi_index j = jc + s * NR;
+                    fi_index nr = n - j < NR ? n - j : NR;
+                    const T *bs = x->bufb + s * NR * kcb;
+                    for (fi_index ir = 0; ir < mc; ir += MR) {
+                        fi_index i = ic + ir;
+                        fi_index mr = mc - ir < MR ? mc - ir : MR;
+                        const T *at = bufa + ir * kcb;
+                        fi_index rsa = 1, csa = MR;
+                        int strided = 0;
+                        if (x->strided_a) {
+                            if (mr == MR) {
+                                at = FI_A_AT(x, i, pc);
+                                rsa = FI_A_RS(x);
+                                csa = FI_A_CS(x);
+                                strided = 1;
+                            } else {
+                                /* a short last tile: pack it, zero-padded */
+                                at = bufa;
+                                if (s == s0)
+                                    FI_F(fi_gemm_pack_panel_)(FI_A_AT(x, i, pc), FI_A_RS(x),
+                                                              FI_A_CS(x), (int)mr, MR, kcb,
+                                                              bufa);
+                            }
+                        }
+                        if (mr == MR && nr == NR) {
+                            (strided ? kt->strided : kt->packed)(kcb, at, rsa, csa, bs,
+                                                                 x->c + i * x->ldc + j, x->ldc,
+                                                                 x->alpha, beta);
+                        } else {
+                            (strided ? kt->strided : kt->packed)(kcb, at, rsa, csa, bs, tile, NR,
+                                                                 x->alpha, (T)0);
+                            FI_F(fi_gemm_merge_tile_)(mr, nr, tile, NR, x->c + i * x->ldc + j,
+                                                      x->ldc, beta);
+                        }
+                    }
+                    /* The mc x nr strip is still in L1: finish it now. */
+                    if (last && has_ep)
+                        FI_F(fi_bias_act_)(x->ep->act, (T)x->ep->slope, mc, nr,
+                                           bias ? bias + j : NULL, x->c + ic * x->ldc + j,
+                                           x->ldc);
+                }
+            }
+            if (nt > 1 && !(last && jc + kt->nc >= n)) {
+                FI_OMP_BARRIER
+            }
+        }
+    }
+}
+
+/* C = beta * C (k == 0: no product), then the epilogue. */
+static void FI_F(fi_gemm_scale_only_)(fi_index m, fi_index n, T beta, T *c, fi_index ldc,
+                                       const fi_epilogue *ep) {
+    for (fi_index i = 0; i < m; i++)
+        for (fi_index j = 0; j < n; j++)
+            c[i * ldc + j] = beta == (T)0 ? (T)0 : beta * c[i * ldc + j];
+    if (ep && (ep->bias || ep->act != FI_ACT_IDENTITY))
+        FI_F(fi_bias_act_)(ep->act, (T)ep->slope, m, n, (const T *)ep->bias, c, ldc);
+}
+
+/* Unblocked product, used only when the workspace cannot be allocated:
+ * slow but correct, and it never fails. */
+static void FI_F(fi_gemm_unblocked_)(const FI_F(fi_gemm_ctx_) *x) {
+    for (fi_index i = 0; i < x->m; i++)
+        for (fi_index j = 0; j < x->n; j++) {
+            T acc = 0;
+            for (fi_index p = 0; p < x->k; p++)
+                acc += *FI_A_AT(x, i, p) * *FI_B_AT(x, p, j);
+            T *cij = x->c + i * x->ldc + j;
+            *cij = x->beta == (T)0 ? x->alpha * acc : x->alpha * acc + x->beta * *cij;
+        }
+    if (x->ep && (x->ep->bias || x->ep->act != FI_ACT_IDENTITY))
+        FI_F(fi_bias_act_)(x->ep->act, (T)x->ep->slope, x->m, x->n, (const T *)x->ep->bias,
+                           x->c, x->ldc);
+}
+
+void FI_F(fi_gemm_ex_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k, T alpha,
+                       const T *a, fi_index lda, const T *b, fi_index ldb, T beta, T *c,
+                       fi_index ldc, const fi_epilogue *ep) {
+    if (m <= 0 || n <= 0)
+        return;
+    if (k <= 0) {
+        FI_F(fi_gemm_scale_only_)(m, n, beta, c, ldc, ep);
+        return;
+    }
+    FI_F(fi_gemm_ctx_) x;
+    x.kt = FI_F(fi_gemm_select_)();
+    x.ta = trans_a != 0;
+    x.tb = trans_b != 0;
+    x.m = m, x.n = n, x.k = k;
+    x.alpha = alpha, x.beta = beta;
+    x.a = a, x.b = b, x.c = c;
+    x.lda = lda, x.ldb = ldb, x.ldc = ldc;
+    x.ep = ep;
+    const int MR = x.kt->mr, NR = x.kt->nr;
+
+    /* K blocks of equal size (a short last block wastes a C update). */
+    fi_index nkb = (k + x.kt->kc - 1) / x.kt->kc;
+    x.kc = (k + nkb - 1) / nkb;
+    /* Small, narrow products read A in place: packing it would cost about
+     * as much as the few slivers of B it is reused for. */
+    x.strided_a = !x.ta && n <= FI_GEMM_STRIDED_A_MAX_N;
+
+    fi_index mt = (m + MR - 1) / MR;
+    fi_index nsl = ((n < x.kt->nc ? n : x.kt->nc) + NR - 1) / NR;
+    int nt = fi_threads_for((double)m * (double)n * (double)k, FI_GEMM_MIN_WORK_PER_THREAD);
+    x.split_m = mt >= 4 * (fi_index)nt || mt >= nsl;
+    fi_index units = x.split_m ? mt : nsl;
+    if ((fi_index)nt > units)
+        nt = (int)units;
+
+    fi_index kcr = (x.kc + 15) & ~(fi_index)15;
+    size_t bsz = (size_t)(nsl * NR) * (size_t)kcr;
+    fi_index mrows = x.strided_a ? MR : (m < x.kt->mc ? (mt * MR) : x.kt->mc);
+    x.a_stride = (mrows * kcr + 15) & ~(fi_index)15;
+    T *ws = (T *)fi_gemm_workspace((bsz + (size_t)nt * (size_t)x.a_stride) * sizeof(T));
+    if (!ws) {
+        FI_F(fi_gemm_unblocked_)(&x);
+        return;
+    }
+    x.bufb = ws;
+    x.bufa = ws + bsz;
+
+    if (nt <= 1) {
+        FI_F(fi_gemm_thread_)(&x, 0, 1);
+        return;
+    }
+#ifdef FI_HAVE_OPENMP
+#pragma omp parallel num_threads(nt)
+    {
+        /* The runtime may grant fewer threads than asked (nested regions,
+         * limits): split by the team actually running. */
+        FI_F(fi_gemm_thread_)(&x, omp_get_thread_num(), omp_get_num_threads());
+    }
+#else
+    FI_F(fi_gemm_thread_)(&x, 0, 1);
+#endif
+}
+
+void FI_F(fi_gemm_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k, T alpha,
+                    const T *a, fi_index lda, const T *b, fi_index ldb, T beta, T *c,
+                    fi_index ldc) {
+    FI_F(fi_gemm_ex_)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, NULL);
+}
+
+#undef FI_A_AT
+#undef FI_A_RS
+#undef FI_A_CS
+#undef FI_B_AT
+#undef FI_B_RS
+#undef FI_B_CS
+#undef FI_KT
+#undef FI_F
+#undef FI_CAT
+#undef FI_CAT_

@@ -1,0 +1,62 @@
+/* gemm_internal.h: the contract between the GEMM driver (gemm.c) and the
+ * per-ISA micro-kernels (gemm_kernels_*.c).  Not part of the public API.
+ *
+ * A micro-kernel computes one full MR x NR tile of C:
+ *
+ *   C[i, j] = alpha * sum_p A(i, p) * B(p, j)            (beta == 0)
+ *   C[i, j] = alpha * sum_p A(i, p) * B(p, j) + beta * C  (beta != 0)
+ *
+ * B is always packed: NR consecutive values per p (b[p * NR + j]).  A is
+ * either packed (MR consecutive values per p, a[p * MR + i]) for the
+ * "packed" kernel, or read in place at a[i * rsa + p * csa] for the
+ * "strided" kernel, which lets small products skip packing A.
+ *
+ * Every path must round identically so that the thread count, the tile a
+ * value falls in (full or edge) and whether A was packed never change the
+ * result: the sum over p runs in increasing p with one rounding per step
+ * (FMA in the SIMD kernels), then alpha * sum is rounded, and with beta != 0
+ * beta * C is rounded and added -- separate multiply and add, never fused,
+ * so fi_gemm_merge_tile (plain C) reproduces it exactly for edge tiles.
+ * The summation inside a kernel set is fixed; different kernel sets (avx2
+ * vs generic) agree only to rounding. */
+#ifndef FASTINIT_GEMM_INTERNAL_H
+#define FASTINIT_GEMM_INTERNAL_H
+
+#include "fastinit.h"
+
+typedef void (*fi_ukernel_f32)(fi_index k, const float *a, fi_index rsa, fi_index csa,
+                               const float *b, float *c, fi_index ldc, float alpha, float beta);
+typedef void (*fi_ukernel_f64)(fi_index k, const double *a, fi_index rsa, fi_index csa,
+                               const double *b, double *c, fi_index ldc, double alpha,
+                               double beta);
+
+/* Register tile (mr x nr) and cache blocks: a kc x nr sliver of packed B
+ * stays in L1, an mc x kc block of packed A in L2, a kc x nc panel of B in
+ * L3.  mc is a multiple of mr and nc of nr. */
+typedef struct {
+    int mr, nr;
+    fi_index mc, kc, nc;
+    fi_ukernel_f32 packed;  /* A packed; rsa/csa ignored */
+    fi_ukernel_f32 strided; /* A read in place */
+} fi_gemm_kernels_f32;
+
+typedef struct {
+    int mr, nr;
+    fi_index mc, kc, nc;
+    fi_ukernel_f64 packed;
+    fi_ukernel_f64 strided;
+} fi_gemm_kernels_f64;
+
+/* Largest mr * nr of any kernel set: size of the edge-tile buffer. */
+#define FI_GEMM_MAX_TILE (16 * 32)
+
+extern const fi_gemm_kernels_f32 fi_gemm_generic_f32;
+extern const fi_gemm_kernels_f64 fi_gemm_generic_f64;
+#if FI_X86
+extern const fi_gemm_kernels_f32 fi_gemm_avx2_f32;
+extern const fi_gemm_kernels_f64 fi_gemm_avx2_f64;
+extern const fi_gemm_kernels_f32 fi_gemm_avx512_f32;
+extern const fi_gemm_kernels_f64 fi_gemm_avx512_f64;
+#endif
+
+#endif

@@ -1,0 +1,54 @@
+/* Portable C GEMM micro-kernels: 4x8 float and double (gemm_internal.h).
+ * Plain loops the compiler can vectorize for the baseline ISA (SSE2, NEON);
+ * used where no SIMD set is available or FASTINIT_SIMD=generic. */
+#include "gemm_internal.h"
+
+#ifdef __clang__
+/* Rounding must match fi_gemm_merge_tile: no contraction into FMA. */
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+#define FI_GENERIC_MR 4
+#define FI_GENERIC_NR 8
+
+#define FI_GEMM_GENERIC(T, SFX)                                                              \
+    static inline void fi_ukr_generic_body_##SFX(fi_index k, const T *a, fi_index rsa,       \
+                                                 fi_index csa, const T *b, T *c,             \
+                                                 fi_index ldc, T alpha, T beta) {            \
+        T acc[FI_GENERIC_MR][FI_GENERIC_NR] = {{0}};                                         \
+        for (fi_index p = 0; p < k; p++) {                                                   \
+            const T *bp = b + p * FI_GENERIC_NR;                                             \
+            for (int i = 0; i < FI_GENERIC_MR; i++) {                                        \
+                T ai = a[i * rsa + p * csa];                                                 \
+                for (int j = 0; j < FI_GENERIC_NR; j++)                                      \
+                    acc[i][j] += ai * bp[j];                                                 \
+            }                                                                                \
+        }                                                                                    \
+        for (int i = 0; i < FI_GENERIC_MR; i++) {                                            \
+            T *ci = c + i * ldc;                                                             \
+            if (beta == (T)0)                                                                \
+                for (int j = 0; j < FI_GENERIC_NR; j++)                                      \
+                    ci[j] = alpha * acc[i][j];                                               \
+            else                                                                             \
+                for (int j = 0; j < FI_GENERIC_NR; j++)                                      \
+                    ci[j] = alpha * acc[i][j] + beta * ci[j];                                \
+        }                                                                                    \
+    }                                                                                        \
+    static void fi_ukr_generic_packed_##SFX(fi_index k, const T *a, fi_index rsa,            \
+                                            fi_index csa, const T *b, T *c, fi_index ldc,    \
+                                            T alpha, T beta) {                               \
+        (void)rsa;                                                                           \
+        (void)csa;                                                                           \
+        fi_ukr_generic_body_##SFX(k, a, 1, FI_GENERIC_MR, b, c, ldc, alpha, beta);           \
+    }                                                                                        \
+    static void fi_ukr_generic_strided_##SFX(fi_index k, const T *a, fi_index rsa,           \
+                                             fi_index csa, const T *b, T *c, fi_index ldc,   \
+                                             T alpha, T beta) {                              \
+        fi_ukr_generic_body_##SFX(k, a, rsa, csa, b, c, ldc, alpha, beta);                   \
+    }                                                                                        \
+    const fi_gemm_kernels_##SFX fi_gemm_generic_##SFX = {                                    \
+        FI_GENERIC_MR, FI_GENERIC_NR, 128, 256, 4096, fi_ukr_generic_packed_##SFX,           \
+        fi_ukr_generic_strided_##SFX};
+
+FI_GEMM_GENERIC(float, f32)
+FI_GEMM_GENERIC(double, f64)

@@ -1,0 +1,66 @@
+/* gemm_ukernel.h: one micro-kernel template, instantiated per ISA and dtype
+ * by the gemm_kernels_*.c files (each compiled with its own target flags).
+ *
+ * FI_GEMM_UKERNEL(NAME, T, V, MR, NV, W, ...) defines NAME_packed and
+ * NAME_strided, computing an MR x (NV * W) tile with MR * NV vector
+ * accumulators of W lanes.  The accumulator arrays are fully unrolled, so
+ * the compiler keeps them in registers.  Rounding follows gemm_internal.h:
+ * FMA per p, then alpha * acc, then (beta != 0) + beta * C unfused. */
+#ifndef FASTINIT_GEMM_UKERNEL_H
+#define FASTINIT_GEMM_UKERNEL_H
+
+#if defined(__GNUC__) && !defined(__clang__)
+#define FI_UNROLL(n) _Pragma(FI_STR(GCC unroll n))
+#elif defined(__clang__)
+#define FI_UNROLL(n) _Pragma(FI_STR(unroll n))
+#else
+#define FI_UNROLL(n)
+#endif
+#define FI_STR(x) #x
+
+#define FI_GEMM_UKERNEL(NAME, T, V, MR, NV, W, ZERO, SET1, BCAST, LOAD, STORE, FMADD, MUL,    \
+                        ADD)                                                                \
+    FI_INLINE void NAME##_body(fi_index k, const T *a, fi_index rsa, fi_index csa,           \
+                               const T *b, T *c, fi_index ldc, T alpha, T beta) {            \
+        V acc[MR][NV];                                                                      \
+        FI_UNROLL(16) for (int i = 0; i < MR; i++) {                                        \
+            _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);                         \
+            _mm_prefetch((const char *)(c + i * ldc + NV * W - 1), _MM_HINT_T0);            \
+            FI_UNROLL(4) for (int v = 0; v < NV; v++) acc[i][v] = ZERO();                   \
+        }                                                                                   \
+        FI_UNROLL(4) for (fi_index p = 0; p < k; p++) {                                     \
+            V bv[NV];                                                                       \
+            FI_UNROLL(4) for (int v = 0; v < NV; v++) bv[v] = LOAD(b + v * W);              \
+            FI_UNROLL(16) for (int i = 0; i < MR; i++) {                                    \
+                V av = BCAST(a + i * rsa + p * csa);                                        \
+                FI_UNROLL(4) for (int v = 0; v < NV; v++) acc[i][v] =                      \
+                    FMADD(av, bv[v], acc[i][v]);                                            \
+            }                                                                               \
+            b += NV * W;                                                                    \
+        }                                                                                   \
+        V va = SET1(alpha);                                                                 \
+        if (beta == (T)0) {                                                                 \
+            FI_UNROLL(16) for (int i = 0; i < MR; i++)                                      \
+                FI_UNROLL(4) for (int v = 0; v < NV; v++)                                   \
+                    STORE(c + i * ldc + v * W, MUL(va, acc[i][v]));                         \
+        } else {                                                                            \
+            V vb = SET1(beta);                                                              \
+            FI_UNROLL(16) for (int i = 0; i < MR; i++)                                      \
+                FI_UNROLL(4) for (int v = 0; v < NV; v++) {                                 \
+                    T *ci = c + i * ldc + v * W;                                            \
+                    STORE(ci, ADD(MUL(va, acc[i][v]), MUL(vb, LOAD(ci))));                  \
+                }                                                                           \
+        }                                                                                   \
+    }                                                                                       \
+    static void NAME##_packed(fi_index k, const T *a, fi_index rsa, fi_index csa,           \
+                              const T *b, T *c, fi_index ldc, T alpha, T beta) {            \
+        (void)rsa;                                                                          \
+        (void)csa;                                                                          \
+        NAME##_body(k, a, 1, MR, b, c, ldc, alpha, beta);                                   \
+    }                                                                                       \
+    static void NAME##_strided(fi_index k, const T *a, fi_index rsa, fi_index csa,          \
+                               const T *b, T *c, fi_index ldc, T alpha, T beta) {           \
+        NAME##_body(k, a, rsa, csa, b, c, ldc, alpha, beta);                                \
+    }
+
+#endif
