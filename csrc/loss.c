@@ -1,11 +1,30 @@
-/* Softmax and softmax cross-entropy, one row at a time. */
+/* Softmax and softmax cross-entropy, row by row.
+ *
+ * The row kernel (max, exp, sum in double, scale) comes from the active
+ * SIMD set (elementwise_isa.h); rows are spread over threads.  The loss is
+ * reduced in a fixed tree, independent of the thread count: rows are summed
+ * in blocks of FI_XENT_BLOCK, and block sums are added in order. */
 #include "loss.h"
 
 #include <math.h>
 
-#define FI_LOSS_DEFINE(T, SFX, EXP, LOG)                                                      \
-    /* writes y = softmax(x) for one row and returns logsumexp(x) */                          \
-    static double fi_softmax_row_##SFX(fi_index n, const T *x, T *y) {                        \
+#include "cpu.h"
+#include "elementwise_isa.h"
+
+#define FI_XENT_BLOCK 64
+#define FI_XENT_BLOCKS (FI_XENT_CHUNK_ROWS / FI_XENT_BLOCK)
+
+#if FI_X86
+#define FI_PICK_ROW(SFX)                                                                      \
+    (fi_active_isa() == FI_ISA_AVX512 ? fi_softmax_row_##SFX##_avx512                         \
+     : fi_active_isa() == FI_ISA_AVX2 ? fi_softmax_row_##SFX##_avx2                           \
+                                      : fi_softmax_row_##SFX##_generic)
+#else
+#define FI_PICK_ROW(SFX) fi_softmax_row_##SFX##_generic
+#endif
+
+#define FI_LOSS_DEFINE(T, SFX, EXP)                                                           \
+    double fi_softmax_row_##SFX##_generic(fi_index n, const T *x, T *y) {                     \
         T mx = x[0];                                                                          \
         for (fi_index j = 1; j < n; j++)                                                      \
             if (x[j] > mx || x[j] != x[j]) mx = x[j];                                         \
@@ -20,40 +39,68 @@
         return (double)mx + log(s);                                                           \
     }                                                                                         \
     void fi_softmax_##SFX(fi_index m, fi_index n, const T *x, T *y) {                         \
-        if (n <= 0) return;                                                                   \
+        if (m <= 0 || n <= 0) return;                                                         \
+        double (*row)(fi_index, const T *, T *) = FI_PICK_ROW(SFX);                           \
         int nt = fi_threads_for((double)m * n, 32768.0);                                      \
         (void)nt;                                                                             \
         _Pragma("omp parallel for num_threads(nt) schedule(static)")                          \
-        for (fi_index i = 0; i < m; i++) fi_softmax_row_##SFX(n, x + i * n, y + i * n);       \
+        for (fi_index i = 0; i < m; i++) row(n, x + i * n, y + i * n);                        \
     }                                                                                         \
-    double fi_softmax_xent_##SFX(fi_index m, fi_index n, const T *logits,                     \
-                                 const int64_t *labels, const T *onehot, T *probs) {          \
-        if (m <= 0 || n <= 0) return 0.0;                                                     \
+    /* sum over rows [i0, i1) of the per-row loss, in row order */                            \
+    static double fi_xent_rows_##SFX(double (*row)(fi_index, const T *, T *), fi_index i0,    \
+                                     fi_index i1, fi_index n, const T *logits,                \
+                                     const int64_t *labels, const T *onehot, T *probs) {      \
         double total = 0;                                                                     \
-        for (fi_index i = 0; i < m; i++) {                                                    \
+        for (fi_index i = i0; i < i1; i++) {                                                  \
             const T *xi = logits + i * n;                                                     \
-            double xt;                                                                        \
-            double lse;                                                                       \
+            /* read the logits needed before probs (maybe == logits) is written */            \
+            double tx = 0, ts = 1;                                                            \
             if (labels) {                                                                     \
-                xt = (double)xi[labels[i]];                                                   \
-                lse = fi_softmax_row_##SFX(n, xi, probs + i * n);                             \
-                total += lse - xt;                                                            \
+                tx = (double)xi[labels[i]];                                                   \
             } else {                                                                          \
                 const T *ti = onehot + i * n;                                                 \
-                double tx = 0, ts = 0;                                                        \
+                ts = 0;                                                                       \
                 for (fi_index j = 0; j < n; j++) {                                            \
                     tx += (double)ti[j] * (double)xi[j];                                      \
                     ts += (double)ti[j];                                                      \
                 }                                                                             \
-                lse = fi_softmax_row_##SFX(n, xi, probs + i * n);                             \
-                total += lse * ts - tx;                                                       \
             }                                                                                 \
+            total += row(n, xi, probs + i * n) * ts - tx;                                     \
         }                                                                                     \
-        return total / (double)m;                                                             \
+        return total;                                                                         \
+    }                                                                                         \
+    double fi_softmax_xent_acc_##SFX(fi_index m, fi_index n, const T *logits,                 \
+                                     const int64_t *labels, const T *onehot, T *probs,        \
+                                     double acc) {                                            \
+        if (m <= 0 || n <= 0) return acc;                                                     \
+        double (*row)(fi_index, const T *, T *) = FI_PICK_ROW(SFX);                           \
+        int nt = fi_threads_for((double)m * n, 32768.0);                                      \
+        (void)nt;                                                                             \
+        for (fi_index c0 = 0; c0 < m; c0 += FI_XENT_CHUNK_ROWS) {                             \
+            fi_index rows = m - c0 < FI_XENT_CHUNK_ROWS ? m - c0 : FI_XENT_CHUNK_ROWS;        \
+            fi_index nb = (rows + FI_XENT_BLOCK - 1) / FI_XENT_BLOCK;                         \
+            double part[FI_XENT_BLOCKS];                                                      \
+            _Pragma("omp parallel for num_threads(nt) schedule(static)")                      \
+            for (fi_index b = 0; b < nb; b++) {                                               \
+                fi_index i0 = c0 + b * FI_XENT_BLOCK;                                         \
+                fi_index i1 = i0 + FI_XENT_BLOCK < c0 + rows ? i0 + FI_XENT_BLOCK : c0 + rows; \
+                part[b] = fi_xent_rows_##SFX(row, i0, i1, n, logits, labels, onehot, probs);  \
+            }                                                                                 \
+            for (fi_index b = 0; b < nb; b++) acc += part[b];                                 \
+        }                                                                                     \
+        return acc;                                                                           \
+    }                                                                                         \
+    double fi_softmax_xent_##SFX(fi_index m, fi_index n, const T *logits,                     \
+                                 const int64_t *labels, const T *onehot, T *probs) {          \
+        if (m <= 0 || n <= 0) return 0.0;                                                    \
+        return fi_softmax_xent_acc_##SFX(m, n, logits, labels, onehot, probs, 0.0) / (double)m; \
     }                                                                                         \
     void fi_softmax_xent_backward_##SFX(fi_index m, fi_index n, const T *probs,               \
                                         const int64_t *labels, const T *onehot, T scale,      \
                                         T *dx) {                                              \
+        int nt = fi_threads_for((double)m * n, 65536.0);                                      \
+        (void)nt;                                                                             \
+        _Pragma("omp parallel for num_threads(nt) schedule(static)")                          \
         for (fi_index i = 0; i < m; i++) {                                                    \
             const T *pi = probs + i * n;                                                      \
             T *di = dx + i * n;                                                               \
@@ -68,5 +115,5 @@
         }                                                                                     \
     }
 
-FI_LOSS_DEFINE(float, f32, expf, logf)
-FI_LOSS_DEFINE(double, f64, exp, log)
+FI_LOSS_DEFINE(float, f32, expf)
+FI_LOSS_DEFINE(double, f64, exp)

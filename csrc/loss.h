@@ -34,6 +34,19 @@ void fi_softmax_xent_backward_f64(fi_index m, fi_index n, const double *probs,
                                   const int64_t *labels, const double *onehot, double scale,
                                   double *dx);
 
+/* The same loss as a running sum: returns acc + the sum of the per-row
+ * losses of these m rows.  Calling it on consecutive slices of
+ * FI_XENT_CHUNK_ROWS rows (the last one shorter), threading the
+ * accumulator through, gives bit for bit the sum of one call over all
+ * rows: this is how long calls are split to stay interruptible. */
+#define FI_XENT_CHUNK_ROWS 16384
+double fi_softmax_xent_acc_f32(fi_index m, fi_index n, const float *logits,
+                               const int64_t *labels, const float *onehot, float *probs,
+                               double acc);
+double fi_softmax_xent_acc_f64(fi_index m, fi_index n, const double *logits,
+                               const int64_t *labels, const double *onehot, double *probs,
+                               double acc);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,11 @@
 # cython: freethreading_compatible = True
-"""Cython bridge to csrc/elementwise.h and csrc/loss.h (validated inputs)."""
+"""Cython bridge to csrc/elementwise.h and csrc/loss.h (validated inputs).
+
+Large calls are cut into chunks, each run without the GIL, with a signal
+check in between so Ctrl-C interrupts them; the chunking never changes a
+result (elementwise ops are per element, softmax per row, and the loss is
+accumulated in the kernel's own fixed order)."""
+from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
 from libc.stdint cimport int64_t
 
@@ -10,14 +16,21 @@ cdef extern from "elementwise.h" nogil:
                              const float *saved, float *dx)
     void fi_act_backward_f64(int act, double slope, Py_ssize_t n, const double *dout,
                              const double *saved, double *dx)
+    void fi_bias_act_f32(int act, float slope, Py_ssize_t m, Py_ssize_t n, const float *bias,
+                         float *y, Py_ssize_t ldy)
+    void fi_bias_act_f64(int act, double slope, Py_ssize_t m, Py_ssize_t n, const double *bias,
+                         double *y, Py_ssize_t ldy)
 
 cdef extern from "loss.h" nogil:
+    const Py_ssize_t FI_XENT_CHUNK_ROWS
     void fi_softmax_f32(Py_ssize_t m, Py_ssize_t n, const float *x, float *y)
     void fi_softmax_f64(Py_ssize_t m, Py_ssize_t n, const double *x, double *y)
-    double fi_softmax_xent_f32(Py_ssize_t m, Py_ssize_t n, const float *logits,
-                               const int64_t *labels, const float *onehot, float *probs)
-    double fi_softmax_xent_f64(Py_ssize_t m, Py_ssize_t n, const double *logits,
-                               const int64_t *labels, const double *onehot, double *probs)
+    double fi_softmax_xent_acc_f32(Py_ssize_t m, Py_ssize_t n, const float *logits,
+                                   const int64_t *labels, const float *onehot, float *probs,
+                                   double acc)
+    double fi_softmax_xent_acc_f64(Py_ssize_t m, Py_ssize_t n, const double *logits,
+                                   const int64_t *labels, const double *onehot, double *probs,
+                                   double acc)
     void fi_softmax_xent_backward_f32(Py_ssize_t m, Py_ssize_t n, const float *probs,
                                       const int64_t *labels, const float *onehot, float scale,
                                       float *dx)
@@ -25,56 +38,97 @@ cdef extern from "loss.h" nogil:
                                       const int64_t *labels, const double *onehot,
                                       double scale, double *dx)
 
+# Elements per uninterruptible call: ~5-50 ms of work.
+DEF CHUNK = 1 << 24
+
+
+cdef inline Py_ssize_t _row_chunk(Py_ssize_t n, Py_ssize_t multiple) noexcept nogil:
+    """Rows per chunk: about CHUNK elements, a multiple of `multiple`."""
+    cdef Py_ssize_t rows = CHUNK // n if n > 0 else CHUNK
+    rows = (rows // multiple) * multiple
+    return rows if rows > 0 else multiple
+
 
 def act_forward(int act, double slope, const floating[::1] x, floating[::1] y):
-    cdef Py_ssize_t n = x.shape[0]
-    if n == 0:
-        return
-    with nogil:
-        if floating is float:
-            fi_act_forward_f32(act, <float>slope, n, &x[0], &y[0])
-        else:
-            fi_act_forward_f64(act, slope, n, &x[0], &y[0])
+    cdef Py_ssize_t n = x.shape[0], i, k
+    for i in range(0, n, CHUNK):
+        k = min(CHUNK, n - i)
+        with nogil:
+            if floating is float:
+                fi_act_forward_f32(act, <float>slope, k, &x[i], &y[i])
+            else:
+                fi_act_forward_f64(act, slope, k, &x[i], &y[i])
+        if i + k < n:
+            PyErr_CheckSignals()
 
 
 def act_backward(int act, double slope, const floating[::1] dout, const floating[::1] saved,
                  floating[::1] dx):
-    cdef Py_ssize_t n = dout.shape[0]
-    if n == 0:
+    cdef Py_ssize_t n = dout.shape[0], i, k
+    for i in range(0, n, CHUNK):
+        k = min(CHUNK, n - i)
+        with nogil:
+            if floating is float:
+                fi_act_backward_f32(act, <float>slope, k, &dout[i], &saved[i], &dx[i])
+            else:
+                fi_act_backward_f64(act, slope, k, &dout[i], &saved[i], &dx[i])
+        if i + k < n:
+            PyErr_CheckSignals()
+
+
+def bias_act(int act, double slope, const floating[::1] bias, floating[:, ::1] y):
+    """y = act(y + bias) in place, row by row (the GEMM epilogue kernel);
+    bias may be None."""
+    cdef Py_ssize_t m = y.shape[0], n = y.shape[1]
+    if m == 0 or n == 0:
         return
+    cdef const floating *pb = NULL if bias is None else &bias[0]
     with nogil:
         if floating is float:
-            fi_act_backward_f32(act, <float>slope, n, &dout[0], &saved[0], &dx[0])
+            fi_bias_act_f32(act, <float>slope, m, n, pb, &y[0, 0], n)
         else:
-            fi_act_backward_f64(act, slope, n, &dout[0], &saved[0], &dx[0])
+            fi_bias_act_f64(act, slope, m, n, pb, &y[0, 0], n)
 
 
 def softmax(const floating[:, ::1] x, floating[:, ::1] y):
-    cdef Py_ssize_t m = x.shape[0], n = x.shape[1]
+    cdef Py_ssize_t m = x.shape[0], n = x.shape[1], i, k
     if m == 0 or n == 0:
         return
-    with nogil:
-        if floating is float:
-            fi_softmax_f32(m, n, &x[0, 0], &y[0, 0])
-        else:
-            fi_softmax_f64(m, n, &x[0, 0], &y[0, 0])
+    cdef Py_ssize_t step = _row_chunk(n, 1)
+    for i in range(0, m, step):
+        k = min(step, m - i)
+        with nogil:
+            if floating is float:
+                fi_softmax_f32(k, n, &x[i, 0], &y[i, 0])
+            else:
+                fi_softmax_f64(k, n, &x[i, 0], &y[i, 0])
+        if i + k < m:
+            PyErr_CheckSignals()
 
 
 def softmax_xent(const floating[:, ::1] logits, const int64_t[::1] labels,
                  const floating[:, ::1] onehot, floating[:, ::1] probs):
-    """Exactly one of labels / onehot is None.  Returns the mean loss."""
-    cdef Py_ssize_t m = logits.shape[0], n = logits.shape[1]
-    cdef double loss = 0.0
+    """Exactly one of labels / onehot is None.  Returns the mean loss
+    (NaN for no rows, 0 for rows of no classes)."""
+    cdef Py_ssize_t m = logits.shape[0], n = logits.shape[1], i, k
+    cdef double acc = 0.0
     if m == 0 or n == 0:
         return float("nan") if m == 0 else 0.0
-    cdef const int64_t *pl = NULL if labels is None else &labels[0]
-    cdef const floating *pt = NULL if onehot is None else &onehot[0, 0]
-    with nogil:
-        if floating is float:
-            loss = fi_softmax_xent_f32(m, n, &logits[0, 0], pl, pt, &probs[0, 0])
-        else:
-            loss = fi_softmax_xent_f64(m, n, &logits[0, 0], pl, pt, &probs[0, 0])
-    return loss
+    cdef Py_ssize_t step = _row_chunk(n, FI_XENT_CHUNK_ROWS)
+    cdef const int64_t *pl
+    cdef const floating *pt
+    for i in range(0, m, step):
+        k = min(step, m - i)
+        pl = NULL if labels is None else &labels[i]
+        pt = NULL if onehot is None else &onehot[i, 0]
+        with nogil:
+            if floating is float:
+                acc = fi_softmax_xent_acc_f32(k, n, &logits[i, 0], pl, pt, &probs[i, 0], acc)
+            else:
+                acc = fi_softmax_xent_acc_f64(k, n, &logits[i, 0], pl, pt, &probs[i, 0], acc)
+        if i + k < m:
+            PyErr_CheckSignals()
+    return acc / m
 
 
 def softmax_xent_backward(const floating[:, ::1] probs, const int64_t[::1] labels,
