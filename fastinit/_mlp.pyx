@@ -1,0 +1,176 @@
+# cython: freethreading_compatible = True
+"""Cython bridge to csrc/mlp.h (fused training step) and csrc/optim.h.
+
+Arguments arrive validated by fastinit.net / fastinit.optim; this layer
+holds raw pointers, the workspace and releases the GIL."""
+from cython cimport floating
+from libc.stdint cimport int64_t
+from libc.stdlib cimport calloc, free
+
+import numpy as np
+cimport numpy as cnp
+
+cnp.import_array()
+
+cdef extern from "fastinit.h" nogil:
+    void *fi_aligned_alloc(size_t nbytes)
+    void fi_aligned_free(void *p)
+
+cdef extern from "optim.h" nogil:
+    ctypedef struct fi_optimizer:
+        int kind
+        double lr
+        double momentum
+        double beta1
+        double beta2
+        double eps
+    void fi_optim_update_f32(const fi_optimizer *opt, Py_ssize_t n, float *p, const float *g,
+                             float *s1, float *s2)
+    void fi_optim_update_f64(const fi_optimizer *opt, Py_ssize_t n, double *p,
+                             const double *g, double *s1, double *s2)
+
+cdef extern from "mlp.h" nogil:
+    ctypedef struct fi_mlp_spec:
+        int n_layers
+        const Py_ssize_t *sizes
+        int act
+        double slope
+        double weight_decay
+    size_t fi_mlp_workspace_bytes(const fi_mlp_spec *spec, Py_ssize_t batch, size_t elem)
+    double fi_mlp_step_f32(const fi_mlp_spec *spec, Py_ssize_t batch, const float *x,
+                           const int64_t *labels, const float *onehot, float **params,
+                           float **grads, float **s1, float **s2, const fi_optimizer *opt,
+                           void *work)
+    double fi_mlp_step_f64(const fi_mlp_spec *spec, Py_ssize_t batch, const double *x,
+                           const int64_t *labels, const double *onehot, double **params,
+                           double **grads, double **s1, double **s2,
+                           const fi_optimizer *opt, void *work)
+
+
+cdef inline void _set_opt(fi_optimizer *o, int kind, double lr, double momentum, double beta1,
+                          double beta2, double eps) noexcept:
+    o.kind = kind
+    o.lr = lr
+    o.momentum = momentum
+    o.beta1 = beta1
+    o.beta2 = beta2
+    o.eps = eps
+
+
+def optim_update(int kind, double lr, double momentum, double beta1, double beta2, double eps,
+                 floating[::1] p, const floating[::1] g, floating[::1] s1, floating[::1] s2):
+    """One optimizer update of one parameter, in place (s1/s2 may be None)."""
+    cdef fi_optimizer o
+    _set_opt(&o, kind, lr, momentum, beta1, beta2, eps)
+    cdef Py_ssize_t n = p.shape[0]
+    if n == 0:
+        return
+    cdef floating *p1 = NULL if s1 is None else &s1[0]
+    cdef floating *p2 = NULL if s2 is None else &s2[0]
+    with nogil:
+        if floating is float:
+            fi_optim_update_f32(&o, n, &p[0], &g[0], p1, p2)
+        else:
+            fi_optim_update_f64(&o, n, &p[0], &g[0], p1, p2)
+
+
+cdef void *_data(object a):
+    """Address of a validated C-contiguous ndarray (None -> NULL)."""
+    if a is None:
+        return NULL
+    return cnp.PyArray_DATA(<cnp.ndarray> a)
+
+
+cdef class FusedMLP:
+    """Pointers to a net's parameters, gradients and optimizer state, and
+    the workspace of the fused step, sized for one batch size and
+    reallocated only when it changes."""
+    cdef fi_mlp_spec spec
+    cdef Py_ssize_t *sizes
+    cdef void **ptrs           # 4 * 2L: params, grads, state1, state2
+    cdef void *work
+    cdef readonly Py_ssize_t batch
+    cdef readonly size_t workspace_bytes
+    cdef bint f64
+    cdef object _keep          # the arrays whose pointers are held
+
+    def __cinit__(self, sizes, int act, double slope, double weight_decay, dtype):
+        cdef int L = len(sizes) - 1
+        self.sizes = <Py_ssize_t *> calloc(L + 1, sizeof(Py_ssize_t))
+        self.ptrs = <void **> calloc(8 * L, sizeof(void *))
+        if self.sizes == NULL or self.ptrs == NULL:
+            raise MemoryError()
+        for i in range(L + 1):
+            self.sizes[i] = sizes[i]
+        self.spec.n_layers = L
+        self.spec.sizes = self.sizes
+        self.spec.act = act
+        self.spec.slope = slope
+        self.spec.weight_decay = weight_decay
+        self.f64 = np.dtype(dtype) == np.float64
+        self.batch = -1
+        self.work = NULL
+        self.workspace_bytes = 0
+        self._keep = ()
+
+    def __dealloc__(self):
+        fi_aligned_free(self.work)
+        free(self.sizes)
+        free(self.ptrs)
+
+    property weight_decay:
+        def __get__(self):
+            return self.spec.weight_decay
+        def __set__(self, double value):
+            self.spec.weight_decay = value
+
+    def bind(self, params, grads, state1, state2):
+        """Hold the data pointers of 2L arrays each (state lists may be None)."""
+        cdef int n = 2 * self.spec.n_layers
+        groups = (params, grads, state1, state2)
+        for g in range(4):
+            for i in range(n):
+                self.ptrs[g * n + i] = NULL if groups[g] is None else _data(groups[g][i])
+        self._keep = groups
+
+    cdef int _reserve(self, Py_ssize_t batch) except -1:
+        if batch == self.batch:
+            return 0
+        cdef size_t nbytes = fi_mlp_workspace_bytes(&self.spec, batch, 8 if self.f64 else 4)
+        fi_aligned_free(self.work)
+        self.work = fi_aligned_alloc(nbytes if nbytes else 64)
+        if self.work == NULL:
+            self.batch = -1
+            self.workspace_bytes = 0
+            raise MemoryError(f"fused step workspace of {nbytes} bytes")
+        self.batch = batch
+        self.workspace_bytes = nbytes
+        return 0
+
+    def step(self, x, labels, onehot, bint with_state, int kind, double lr, double momentum,
+             double beta1, double beta2, double eps):
+        """Forward, backward and update on the bound arrays; returns the loss.
+        x: (batch, sizes[0]) C-contiguous; labels int64 (batch,) or onehot."""
+        cdef Py_ssize_t batch = x.shape[0]
+        self._reserve(batch)
+        cdef fi_optimizer o
+        _set_opt(&o, kind, lr, momentum, beta1, beta2, eps)
+        cdef int n = 2 * self.spec.n_layers
+        cdef void **p = self.ptrs
+        cdef void **s1 = p + 2 * n if with_state else NULL
+        cdef void **s2 = p + 3 * n if with_state else NULL
+        cdef const void *px = _data(x)
+        cdef const int64_t *pl = <const int64_t *> _data(labels)
+        cdef const void *pt = _data(onehot)
+        cdef double loss
+        with nogil:
+            if self.f64:
+                loss = fi_mlp_step_f64(&self.spec, batch, <const double *> px, pl,
+                                       <const double *> pt, <double **> p,
+                                       <double **> (p + n), <double **> s1, <double **> s2,
+                                       &o, self.work)
+            else:
+                loss = fi_mlp_step_f32(&self.spec, batch, <const float *> px, pl,
+                                       <const float *> pt, <float **> p, <float **> (p + n),
+                                       <float **> s1, <float **> s2, &o, self.work)
+        return loss

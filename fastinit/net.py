@@ -1,0 +1,264 @@
+"""``MultiLayerNet``: the reference network (fastinit.reference.net) with
+argument checking, every initializer of ``fastinit.init``, and a compiled
+backend whose ``train_step`` is one C call (forward, loss, backward, weight
+decay and optimizer update) on a workspace held by the net."""
+import operator
+
+import numpy as np
+
+from . import _mlp, layers as _layers, ops
+from . import optim as _optim
+from ._validate import index, real_number
+from .reference import layers as _ref_layers
+from .reference import net as _ref_net
+
+__all__ = ["MultiLayerNet"]
+
+BACKENDS = ("native", "numpy")
+ACTIVATIONS = tuple(_ref_net.ACTIVATION_LAYERS)
+LEAKY_SLOPE = 0.01  # the LeakyRelu layers' default
+MAX_LAYERS = 64     # csrc/mlp.c keeps one pointer per layer on the stack
+
+
+class MultiLayerNet(_ref_net.MultiLayerNet):
+    """Fully connected network: ``[Affine -> activation] * len(hidden_size_list)
+    -> Affine -> softmax cross-entropy``, with L2 weight decay.
+
+    Parameters
+    ----------
+    input_size, output_size : int
+    hidden_size_list : sequence of int
+    activation : {"relu", "sigmoid", "tanh", "leaky_relu"}
+        leaky_relu uses slope 0.01.
+    weight_init_std : str, float or callable
+        Anything ``fastinit.init.resolve`` accepts: the seeds' values
+        ("relu"/"he", "sigmoid"/"xavier", a number used as the std) and every
+        initializer name.  Biases start at zero.
+    weight_decay_lambda : float
+        ``loss += lambda/2 * sum ||W||^2``.
+    dtype : float32 or float64
+    seed : int, Generator or None
+    backend : {"native", "numpy"}
+        "native" runs the compiled kernels, "numpy" the pure-NumPy reference
+        layers and optimizers; with the same seed both start from the same
+        weights and follow the same trajectory (up to rounding).
+
+    Attributes
+    ----------
+    params : dict of ndarray
+        ``W1, b1, ..., Wn, bn``; W of shape (fan_in, fan_out).  Optimizers
+        update these arrays in place; assigning new arrays is allowed (they
+        are checked before the next use).
+    layers, last_layer : the layer objects (``fastinit.layers`` or
+        ``fastinit.reference.layers``) sharing ``params``.
+
+    Data: x of shape (N, input_size) (or (N, ...) flattening to it), cast to
+    ``dtype``; t int labels (N,) in [0, output_size) or one-hot (N,
+    output_size).  Bad shapes or labels raise ValueError.  A loss that is
+    not finite (diverged training, NaN in x) is returned as NaN/inf, not
+    raised; ``fastinit.train`` raises on it.
+    """
+
+    def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
+                 weight_init_std="relu", weight_decay_lambda=0.0, dtype=np.float32, seed=None,
+                 backend="native"):
+        input_size = index(input_size, "input_size", minimum=1)
+        output_size = index(output_size, "output_size", minimum=1)
+        hidden = [index(h, "hidden_size_list[]", minimum=1) for h in hidden_size_list]
+        if len(hidden) + 1 > MAX_LAYERS:
+            raise ValueError(f"at most {MAX_LAYERS - 1} hidden layers, got {len(hidden)}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}; expected one of "
+                             f"{list(ACTIVATIONS)}")
+        lam = real_number(weight_decay_lambda, "weight_decay_lambda")
+        if not lam >= 0:
+            raise ValueError(f"weight_decay_lambda must be >= 0, got {lam}")
+        if np.dtype(dtype) not in (np.float32, np.float64):
+            raise TypeError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+        self.backend = backend
+        self.layer_module = _layers if backend == "native" else _ref_layers
+        super().__init__(input_size, hidden, output_size, activation, weight_init_std, lam,
+                         dtype, seed)
+        self._keys = [f"{p}{i}" for i in range(1, len(hidden) + 2) for p in "Wb"]
+        self._checked = []   # the param arrays last checked (by identity)
+        self._fused = None   # _mlp.FusedMLP, created on the first native step
+        self._grads = None   # gradient buffers written by the fused step
+        self._bound = ()
+
+    # ------------------------------------------------------------------
+    # weights
+
+    def _init_weight(self, weight_init_std, seed):
+        try:
+            from . import init as _init
+            resolve = _init.resolve
+        except (ImportError, AttributeError):  # before fastinit.init exists
+            return super()._init_weight(weight_init_std, seed)
+        from . import random as _random
+        gen = _random.Generator(seed)
+        f = resolve(weight_init_std)
+        sizes = self.sizes
+        for idx in range(1, len(sizes)):
+            self.params["W" + str(idx)] = f((sizes[idx - 1], sizes[idx]), dtype=self.dtype,
+                                            seed=gen)
+            self.params["b" + str(idx)] = np.zeros(sizes[idx], dtype=self.dtype)
+
+    def _param_list(self):
+        """The params in W1, b1, ... order, checked (shape, dtype, layout)
+        when they are not the arrays checked last time; the layers are
+        re-pointed at replaced arrays."""
+        arrays = [self.params[k] for k in self._keys]
+        if len(arrays) == len(self._checked) and all(map(operator.is_, arrays, self._checked)):
+            return arrays
+        sizes = self.sizes
+        for i, (key, p) in enumerate(zip(self._keys, arrays)):
+            _optim.check_param(p, key)
+            shape = (sizes[i // 2], sizes[i // 2 + 1]) if i % 2 == 0 else (sizes[i // 2 + 1],)
+            if p.shape != shape or p.dtype != self.dtype:
+                raise ValueError(f"params[{key!r}] has shape {p.shape} and dtype {p.dtype}, "
+                                 f"expected {shape} {self.dtype}")
+            affine = self.layers["Affine" + key[1:]]
+            setattr(affine, key[0], p)
+        self._checked = arrays
+        return arrays
+
+    # ------------------------------------------------------------------
+    # data checking
+
+    def _inputs(self, x):
+        x = np.asarray(x)
+        if x.dtype.kind not in "fiub":
+            raise TypeError(f"x must be a real array, got dtype {x.dtype}")
+        if x.ndim < 2:
+            raise ValueError(f"x must be a batch of shape (N, {self.input_size}), got shape "
+                             f"{x.shape}")
+        n = x.shape[0]
+        if n == 0:
+            raise ValueError("x is an empty batch (0 samples)")
+        features = int(np.prod(x.shape[1:]))
+        if features != self.input_size:
+            raise ValueError(f"x has {features} features per sample (shape {x.shape}) but the "
+                             f"net has input_size={self.input_size}")
+        return np.ascontiguousarray(x.reshape(n, features), dtype=self.dtype)
+
+    def _targets(self, t, n):
+        """(labels int64 (n,) or None, one-hot (n, K) or None)."""
+        t_arr = np.asarray(t)
+        if t_arr.ndim == 0 or t_arr.shape[0] != n:
+            raise ValueError(f"t has shape {t_arr.shape} but x has {n} samples "
+                             "(mismatched batch sizes)")
+        return ops._targets(t_arr, (n, self.output_size), self.dtype)
+
+    def _data(self, x, t):
+        x = self._inputs(x)
+        labels, onehot = self._targets(t, x.shape[0])
+        return x, labels, onehot
+
+    # ------------------------------------------------------------------
+    # the reference API, checked
+
+    def predict(self, x):
+        """Logits (N, output_size), before the softmax."""
+        x = self._inputs(x)
+        params = self._param_list()
+        if self.backend == "numpy":
+            return super().predict(x)
+        L = len(params) // 2
+        for i in range(L):
+            act = self.activation if i < L - 1 else "identity"
+            x = ops.affine(x, params[2 * i], params[2 * i + 1], act, slope=LEAKY_SLOPE)
+        return x
+
+    def loss(self, x, t):
+        """Mean cross-entropy of the batch plus ``lambda/2 * sum ||W||^2``."""
+        x, labels, onehot = self._data(x, t)
+        target = labels if labels is not None else onehot
+        if self.backend == "numpy":
+            return float(super().loss(x, target))
+        data_loss = ops.softmax_cross_entropy(self.predict(x), target)[0]
+        return data_loss + self._weight_decay_loss()
+
+    def accuracy(self, x, t):
+        """Fraction of samples whose largest logit is the label."""
+        x, labels, onehot = self._data(x, t)
+        if labels is None:
+            labels = np.argmax(onehot, axis=1)
+        return float(np.mean(np.argmax(self.predict(x), axis=1) == labels))
+
+    def numerical_gradient(self, x, t, h=1e-5):
+        """Gradient by central differences with step h, for checking
+        ``gradient`` (slow: two forward passes per parameter; use float64)."""
+        x, labels, onehot = self._data(x, t)
+        self._param_list()
+        return super().numerical_gradient(x, labels if labels is not None else onehot, h)
+
+    def gradient(self, x, t):
+        """Gradient of ``loss(x, t)`` by backpropagation: a dict like params."""
+        x, labels, onehot = self._data(x, t)
+        if self.backend == "numpy":
+            self._param_list()
+            return super().gradient(x, labels if labels is not None else onehot)
+        self._fused_step(x, labels, onehot, None)
+        return {k: g.copy() for k, g in self._grads.items()}
+
+    def train_step(self, x, t, optimizer):
+        """One optimizer step on the batch (x, t); returns the loss (with
+        weight decay) before the update.
+
+        On the native backend this is a single C call with the GIL released
+        and no allocation once the batch size is known (the workspace is
+        reallocated only when the batch size changes).  Optimizers other than
+        those of fastinit.optim / fastinit.reference.optim fall back to
+        ``gradient`` + ``optimizer.update``."""
+        x, labels, onehot = self._data(x, t)
+        return self._train_step(x, labels, onehot, optimizer)
+
+    def _train_step(self, x, labels, onehot, optimizer):
+        """train_step on checked data (fastinit.train checks the data once)."""
+        if self.backend == "numpy":
+            self._param_list()
+            loss, grads = self._backprop(x, labels if labels is not None else onehot)
+            _optim.reference_update(optimizer, self.params, grads)
+            return float(loss)
+        return self._fused_step(x, labels, onehot, optimizer)
+
+    def _fused_step(self, x, labels, onehot, optimizer):
+        params = self._param_list()
+        if self._fused is None:
+            self._fused = _mlp.FusedMLP(self.sizes, ops.ACTIVATIONS[self.activation],
+                                        LEAKY_SLOPE, 0.0, self.dtype)
+            self._grads = {k: np.zeros_like(p) for k, p in zip(self._keys, params)}
+        self._fused.weight_decay = self.weight_decay_lambda
+        grads = [self._grads[k] for k in self._keys]
+        hyper, state1, state2 = (0, 0.0, 0.0, 0.0, 0.0, 0.0), None, None
+        if optimizer is not None:
+            args = _optim.kernel_args(optimizer, self.params)
+            if args is None:  # a user's optimizer: gradients here, update there
+                loss = self._fused_step(x, labels, onehot, None)
+                optimizer.update(self.params, {k: g.copy() for k, g in self._grads.items()})
+                return loss
+            hyper, state1, state2 = args
+        s1 = None if state1 is None else [state1[k] for k in self._keys]
+        s2 = None if state2 is None else [state2[k] for k in self._keys]
+        bound = (params, grads, s1, s2)
+        if not self._same_binding(bound):
+            for group, what in ((s1, "optimizer state"), (s2, "optimizer state")):
+                for key, a, p in zip(self._keys, group or (), params):
+                    _optim.check_like(a, p, key, what)
+            self._fused.bind(params, grads, s1, s2)
+            self._bound = bound
+        return self._fused.step(x, labels, onehot, s1 is not None, *hyper)
+
+    def _same_binding(self, bound):
+        old = self._bound
+        if len(old) != 4:
+            return False
+        for new_group, old_group in zip(bound, old):
+            if new_group is None or old_group is None:
+                if new_group is not old_group:
+                    return False
+            elif not all(map(operator.is_, new_group, old_group)):
+                return False
+        return True

@@ -1,0 +1,118 @@
+"""Optimizers with compiled update kernels: the classes of
+:mod:`fastinit.reference.optim` (same arguments, same state attributes, same
+formulas) whose ``update(params, grads)`` runs one C pass per parameter,
+in place, with the GIL released.
+
+Parameters must be C-contiguous, writable float32/float64 arrays; gradients
+are checked against them (same shape and dtype)."""
+import numpy as np
+
+from . import _mlp
+from ._validate import float_array
+from .reference import optim as _ref
+
+__all__ = ["SGD", "Momentum", "AdaGrad", "Adam"]
+
+# Codes shared with csrc/optim.h (enum fi_opt_kind).
+_KINDS = {_ref.SGD: 1, _ref.Momentum: 2, _ref.AdaGrad: 3, _ref.Adam: 4}
+
+
+def _zeros_like_dict(params):
+    return {key: np.zeros_like(val) for key, val in params.items()}
+
+
+def kernel_args(optimizer, params):
+    """``(hyper, state1, state2)`` for one compiled step of ``optimizer``
+    (a fastinit or reference optimizer) on the dict ``params``: the tuple
+    (kind, lr, momentum, beta1, beta2, eps) and the state dicts (or None),
+    created on first use as the reference does.  Advances Adam's step
+    counter.  None when the optimizer has no compiled twin."""
+    kind = next((k for cls, k in _KINDS.items() if isinstance(optimizer, cls)), None)
+    if kind is None:
+        return None
+    lr = float(optimizer.lr)
+    if kind == 1:
+        return (kind, lr, 0.0, 0.0, 0.0, 0.0), None, None
+    if kind == 2:
+        if optimizer.v is None:
+            optimizer.v = _zeros_like_dict(params)
+        return (kind, lr, float(optimizer.momentum), 0.0, 0.0, 0.0), optimizer.v, None
+    if kind == 3:
+        if optimizer.h is None:
+            optimizer.h = _zeros_like_dict(params)
+        return (kind, lr, 0.0, 0.0, 0.0, float(optimizer.eps)), optimizer.h, None
+    if optimizer.m is None:
+        optimizer.m = _zeros_like_dict(params)
+        optimizer.v = _zeros_like_dict(params)
+    optimizer.iter += 1
+    return ((kind, optimizer.step_size(), 0.0, float(optimizer.beta1), float(optimizer.beta2),
+             float(optimizer.eps)), optimizer.m, optimizer.v)
+
+
+def check_param(p, name):
+    """A parameter the kernels may update in place."""
+    if not isinstance(p, np.ndarray) or p.dtype not in (np.float32, np.float64):
+        raise TypeError(f"params[{name!r}] must be a float32/float64 ndarray, got "
+                        f"{getattr(p, 'dtype', type(p).__name__)}")
+    if not (p.flags.c_contiguous and p.flags.writeable and p.flags.aligned):
+        raise ValueError(f"params[{name!r}] must be C-contiguous, aligned and writable "
+                         "(it is updated in place)")
+    return p
+
+
+def check_like(a, p, name, what, writable=True):
+    """``a`` (a gradient or state array) matches parameter ``p`` exactly."""
+    if not isinstance(a, np.ndarray) or a.shape != p.shape or a.dtype != p.dtype:
+        raise ValueError(f"{what}[{name!r}] has shape {getattr(a, 'shape', None)} and dtype "
+                         f"{getattr(a, 'dtype', None)}, expected {p.shape} {p.dtype} "
+                         "like the parameter")
+    if writable and not (a.flags.c_contiguous and a.flags.writeable and a.flags.aligned):
+        raise ValueError(f"{what}[{name!r}] must be C-contiguous, aligned and writable")
+
+
+def reference_update(optimizer, params, grads):
+    """``optimizer.update`` as the pure-NumPy reference computes it (the
+    numpy backend's path); optimizers without a reference twin use their own
+    update."""
+    cls = next((c for c in _KINDS if isinstance(optimizer, c)), None)
+    (optimizer.update if cls is None else cls.update.__get__(optimizer))(params, grads)
+
+
+def _update(optimizer, params, grads):
+    """Update every array of ``params`` in place from ``grads`` (dicts with
+    the same keys), one compiled pass per parameter."""
+    hyper, state1, state2 = kernel_args(optimizer, params)
+    for key, p in params.items():
+        p = check_param(p, key)
+        g = float_array(grads[key], f"grads[{key!r}]")
+        check_like(g, p, key, "grads", writable=False)
+        s1 = s2 = None
+        if state1 is not None:
+            s1 = state1[key]
+            check_like(s1, p, key, "optimizer state")
+            s1 = s1.reshape(-1)
+        if state2 is not None:
+            s2 = state2[key]
+            check_like(s2, p, key, "optimizer state")
+            s2 = s2.reshape(-1)
+        _mlp.optim_update(*hyper, p.reshape(-1), g.reshape(-1), s1, s2)
+
+
+class SGD(_ref.SGD):
+    __doc__ = _ref.SGD.__doc__
+    update = _update
+
+
+class Momentum(_ref.Momentum):
+    __doc__ = _ref.Momentum.__doc__
+    update = _update
+
+
+class AdaGrad(_ref.AdaGrad):
+    __doc__ = _ref.AdaGrad.__doc__
+    update = _update
+
+
+class Adam(_ref.Adam):
+    __doc__ = _ref.Adam.__doc__
+    update = _update
