@@ -1,4 +1,8 @@
 /* Thread-count policy and cooperative interruption shared by all kernels. */
+/* posix_memalign is POSIX, not C11: -std=c11 hides it without this. */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200112L
+#endif
 #include "fastinit.h"
 
 #include <stdlib.h>

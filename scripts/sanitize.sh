@@ -48,7 +48,8 @@ echo "== test suite under ASan + UBSan"
 t0=$SECONDS
 (cd "$work" && cp -r "$work/src/tests" "$work/tests" \
     && LD_PRELOAD="$libasan" ASAN_OPTIONS="$asan_opts" UBSAN_OPTIONS="$ubsan_opts" \
-       PYTHONMALLOC=malloc "$py" -m pytest tests -q -p no:cacheprovider "$@")
+       PYTHONMALLOC=malloc FASTINIT_INTERRUPT_DEADLINE=60 \
+       "$py" -m pytest tests -q -p no:cacheprovider "$@")
 echo "   suite: $((SECONDS - t0)) s"
 
 echo "== LeakSanitizer on the kernels (C driver, no Python)"

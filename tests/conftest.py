@@ -47,3 +47,19 @@ def run_python(code, env=None, timeout=120, check=True, **kwargs):
         return subprocess.run([sys.executable, "-c", code], env=full_env, cwd=cwd,
                               capture_output=True, text=True, timeout=timeout, check=check,
                               **kwargs)
+
+
+def built_module(name):
+    """The fastinit submodule `name` if this copy of fastinit has it, else
+    None.  Only files inside the imported package count: an editable install
+    of another checkout elsewhere on the machine must not stand in for a
+    module this tree lacks."""
+    import importlib
+
+    root = os.path.dirname(os.path.abspath(fastinit.__file__))
+    try:
+        mod = importlib.import_module(name)
+    except ImportError:
+        return None
+    path = os.path.abspath(getattr(mod, "__file__", "") or "")
+    return mod if path.startswith(root + os.sep) or name == "fastinit" else None

@@ -6,8 +6,6 @@ segfault fails the test instead of killing pytest; the subprocess records the
 call in flight in a file, which the failure message shows.  The callables are
 enumerated from the fastinit modules that exist, so functions added by later
 modules are covered without touching this file."""
-import importlib
-import importlib.util
 import inspect
 import math
 import os
@@ -20,6 +18,9 @@ import textwrap
 
 import numpy as np
 import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from conftest import built_module  # noqa: E402 - also run as a script
 
 # Modules whose public callables are fuzzed (those not built yet are skipped).
 MODULES = ("fastinit", "fastinit.ops", "fastinit.random", "fastinit.init", "fastinit.layers",
@@ -89,9 +90,8 @@ def public_callables():
     fastinit modules that exist."""
     found = {}
     for modname in MODULES:
-        try:
-            mod = importlib.import_module(modname)
-        except ImportError:
+        mod = built_module(modname)
+        if mod is None:
             continue
         names = getattr(mod, "__all__", None) or [n for n in dir(mod) if not n.startswith("_")]
         for name in names:
@@ -297,7 +297,7 @@ STRICT = ("fastinit", "fastinit.ops")
 
 @pytest.mark.parametrize("module", MODULES)
 def test_adversarial_inputs_raise_clear_errors(fuzz_report, module):
-    if module != "fastinit" and importlib.util.find_spec(module) is None:
+    if built_module(module) is None:
         pytest.skip(f"{module} is not built in this tree yet")
     unclear = [line.split(" ", 1)[1] for line in fuzz_report.splitlines()
                if line.startswith("UNCLEAR ") and _module_of(line.split(" ", 2)[1]) == module]
