@@ -1,0 +1,626 @@
+"""Weight initializers: everything in ``torch.nn.init`` and Keras', on the
+counter-based ``fastinit.random.Generator``.
+
+Every initializer exists twice::
+
+    W = fastinit.init.he_normal((784, 100), seed=0)          # new array
+    fastinit.init.he_normal_(W, seed=0)                      # fills W, returns it
+
+The functional form is ``f(shape, *, dtype=np.float32, seed=None,
+layout="io", ...)``; the in-place twin ``f_(array, *, seed=None,
+layout="io", ...)`` takes a float32/float64 array (C-contiguous arrays are
+filled directly by the C kernels; others through a temporary copied back).
+``seed`` is an int, a ``fastinit.random.Generator`` (used and advanced, so
+successive layers differ) or None (fresh entropy).  With an int seed the
+result is bitwise the same for any thread count, SIMD kernel set or machine.
+
+Layouts.  ``layout="io"`` (the default) is the ``x @ W`` convention of the
+seeds and Keras: a 2-D weight is ``(fan_in, fan_out)`` and an N-D kernel
+``(*receptive, fan_in, fan_out)``.  ``layout="oi"`` is PyTorch's
+``(fan_out, fan_in, *receptive)``.  The receptive field (the product of the
+kernel axes) multiplies both fans.
+
+A zero-element array is a no-op with a UserWarning, as in PyTorch.
+"""
+import math
+import numbers
+import warnings
+
+import numpy as np
+
+from ._validate import FLOAT_DTYPES, index, real_number
+from .random import as_generator
+
+__all__ = [
+    "calculate_gain", "fan_in_fan_out", "resolve", "INITIALIZERS",
+    "zeros", "ones", "constant", "normal", "uniform", "truncated_normal",
+    "xavier_normal", "xavier_uniform", "glorot_normal", "glorot_uniform",
+    "he_normal", "he_uniform", "kaiming_normal", "kaiming_uniform",
+    "lecun_normal", "lecun_uniform", "orthogonal", "eye", "dirac", "sparse",
+    "variance_scaling",
+    "zeros_", "ones_", "constant_", "normal_", "uniform_", "truncated_normal_",
+    "xavier_normal_", "xavier_uniform_", "glorot_normal_", "glorot_uniform_",
+    "he_normal_", "he_uniform_", "kaiming_normal_", "kaiming_uniform_",
+    "lecun_normal_", "lecun_uniform_", "orthogonal_", "eye_", "dirac_", "sparse_",
+    "variance_scaling_",
+]
+
+# Keras: the std of a unit normal truncated to [-2, 2] is 0.8796...; dividing
+# by it gives the truncated draw the variance asked for.
+TRUNCATED_STD = 0.87962566103423978
+
+_LINEAR = ("linear", "identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+           "conv_transpose2d", "conv_transpose3d")
+
+
+def calculate_gain(nonlinearity, param=None):
+    """The recommended gain for a nonlinearity, with PyTorch's values.
+
+    ============ =====================================
+    linear/conv* 1
+    sigmoid      1
+    tanh         5/3
+    relu         sqrt(2)
+    leaky_relu   sqrt(2 / (1 + negative_slope**2)), slope ``param`` (0.01)
+    selu         3/4
+    ============ =====================================
+    """
+    if nonlinearity in _LINEAR or nonlinearity == "sigmoid":
+        return 1
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif not isinstance(param, (bool, np.bool_)) and isinstance(param, numbers.Real):
+            slope = param
+        else:
+            raise ValueError(f"negative_slope {param!r} is not a valid number")
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"unsupported nonlinearity {nonlinearity!r}; expected one of "
+                     f"{sorted(_LINEAR + ('sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu'))}")
+
+
+def _layout(layout):
+    if layout not in ("io", "oi"):
+        raise ValueError(f"layout must be 'io' (fan_in, fan_out) or 'oi' (fan_out, fan_in), "
+                         f"got {layout!r}")
+    return layout
+
+
+def fan_in_fan_out(shape, layout="io"):
+    """``(fan_in, fan_out)`` of a weight of this shape.
+
+    "io": ``(*receptive, fan_in, fan_out)``; "oi": ``(fan_out, fan_in,
+    *receptive)``; both fans are multiplied by the receptive field size."""
+    shape = tuple(shape)
+    _layout(layout)
+    if len(shape) < 2:
+        raise ValueError(f"fan in and fan out need a weight with at least 2 dimensions, "
+                         f"got shape {shape}")
+    if layout == "io":
+        receptive = math.prod(shape[:-2])
+        return shape[-2] * receptive, shape[-1] * receptive
+    receptive = math.prod(shape[2:])
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def _fan(shape, layout, mode):
+    fan_in, fan_out = fan_in_fan_out(shape, layout)
+    if mode == "fan_in":
+        return fan_in
+    if mode == "fan_out":
+        return fan_out
+    if mode == "fan_avg":
+        return (fan_in + fan_out) / 2.0
+    raise ValueError(f"mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}")
+
+
+def _positive(value, name, allow_zero=True):
+    v = real_number(value, name)
+    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
+        raise ValueError(f"{name} must be {'>=' if allow_zero else '>'} 0 and finite, got {v}")
+    return v
+
+
+# ---------------------------------------------------------------------------
+# Plans: what an elementwise initializer draws, as a function of the shape.
+# The in-place fills below and fastinit.dask both apply the same plan, so a
+# sharded weight equals the single-process one bitwise.
+# ---------------------------------------------------------------------------
+
+#: name -> plan(shape, **params, layout="io") -> ("constant", value) |
+#: ("normal", mean, std) | ("uniform", low, high) |
+#: ("truncated_normal", mean, std, a, b)
+PLANS = {}
+
+
+def _plan(name):
+    def register(fn):
+        PLANS[name] = fn
+        return fn
+    return register
+
+
+def apply_plan(out, plan, gen, offset=None):
+    """Fill the C-contiguous float array ``out`` as ``plan`` says, drawing
+    from ``gen`` (``offset`` as in the Generator methods)."""
+    kind, *params = plan
+    if kind == "constant":
+        out.fill(params[0])
+    else:
+        getattr(gen, kind)(None, *params, out=out, offset=offset)
+
+
+@_plan("constant")
+def _plan_constant(shape, value=0.0, layout="io"):
+    _layout(layout)
+    return ("constant", real_number(value, "value"))
+
+
+@_plan("zeros")
+def _plan_zeros(shape, layout="io"):
+    return _plan_constant(shape, 0.0, layout)
+
+
+@_plan("ones")
+def _plan_ones(shape, layout="io"):
+    return _plan_constant(shape, 1.0, layout)
+
+
+@_plan("normal")
+def _plan_normal(shape, mean=0.0, std=1.0, layout="io"):
+    _layout(layout)
+    return ("normal", _finite(mean, "mean"), _positive(std, "std"))
+
+
+@_plan("uniform")
+def _plan_uniform(shape, low=0.0, high=1.0, layout="io"):
+    _layout(layout)
+    low, high = _finite(low, "low"), _finite(high, "high")
+    if not low < high:
+        raise ValueError(f"uniform needs low < high, got low={low}, high={high}")
+    return ("uniform", low, high)
+
+
+def _symmetric(bound):
+    return ("uniform", -bound, bound) if bound > 0 else ("constant", 0.0)
+
+
+@_plan("truncated_normal")
+def _plan_truncated_normal(shape, mean=0.0, std=1.0, a=-2.0, b=2.0, layout="io"):
+    _layout(layout)
+    a, b = real_number(a, "a"), real_number(b, "b")
+    if not a < b:
+        raise ValueError(f"truncated_normal needs a < b, got a={a}, b={b}")
+    return ("truncated_normal", _finite(mean, "mean"), _positive(std, "std"), a, b)
+
+
+def _glorot_scale(shape, gain, layout, numerator):
+    gain = _positive(gain, "gain")
+    fan_in, fan_out = fan_in_fan_out(shape, layout)
+    return gain * math.sqrt(numerator / float(fan_in + fan_out)) if fan_in + fan_out else 0.0
+
+
+@_plan("xavier_normal")
+def _plan_xavier_normal(shape, gain=1.0, layout="io"):
+    return ("normal", 0.0, _glorot_scale(shape, gain, layout, 2.0))
+
+
+@_plan("xavier_uniform")
+def _plan_xavier_uniform(shape, gain=1.0, layout="io"):
+    return _symmetric(_glorot_scale(shape, gain, layout, 6.0))
+
+
+def _he_std(shape, a, mode, nonlinearity, layout):
+    fan = _fan(shape, layout, mode)
+    gain = calculate_gain(nonlinearity, a)
+    return gain / math.sqrt(fan) if fan else 0.0
+
+
+@_plan("he_normal")
+def _plan_he_normal(shape, a=0, mode="fan_in", nonlinearity="relu", layout="io"):
+    return ("normal", 0.0, _he_std(shape, a, mode, nonlinearity, layout))
+
+
+@_plan("he_uniform")
+def _plan_he_uniform(shape, a=0, mode="fan_in", nonlinearity="relu", layout="io"):
+    return _symmetric(math.sqrt(3.0) * _he_std(shape, a, mode, nonlinearity, layout))
+
+
+@_plan("variance_scaling")
+def _plan_variance_scaling(shape, scale=1.0, mode="fan_in", distribution="truncated_normal",
+                           layout="io"):
+    scale = _positive(scale, "scale", allow_zero=False)
+    scale = scale / max(1.0, _fan(shape, layout, mode))
+    if distribution == "truncated_normal":
+        return ("truncated_normal", 0.0, math.sqrt(scale) / TRUNCATED_STD, -2.0, 2.0)
+    if distribution == "untruncated_normal":
+        return ("normal", 0.0, math.sqrt(scale))
+    if distribution == "uniform":
+        return _symmetric(math.sqrt(3.0 * scale))
+    raise ValueError(f"distribution must be 'truncated_normal', 'untruncated_normal' or "
+                     f"'uniform', got {distribution!r}")
+
+
+@_plan("lecun_normal")
+def _plan_lecun_normal(shape, layout="io"):
+    return _plan_variance_scaling(shape, 1.0, "fan_in", "truncated_normal", layout)
+
+
+@_plan("lecun_uniform")
+def _plan_lecun_uniform(shape, layout="io"):
+    return _plan_variance_scaling(shape, 1.0, "fan_in", "uniform", layout)
+
+
+# ---------------------------------------------------------------------------
+# Functional / in-place plumbing
+# ---------------------------------------------------------------------------
+
+def _finite(value, name):
+    v = real_number(value, name)
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {v}")
+    return v
+
+
+def _target(array, name="array"):
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"{name} must be a numpy.ndarray, got {type(array).__name__}")
+    if array.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{name} must have dtype float32 or float64, got {array.dtype}")
+    if not array.flags.writeable:
+        raise ValueError(f"{name} is read-only")
+    return array
+
+
+def _fill_in_place(array, fill):
+    """Run fill(contiguous_array) on array itself or on a temporary."""
+    if array.size == 0:
+        warnings.warn("initializing a zero-element array is a no-op", UserWarning, stacklevel=3)
+        return array
+    if array.flags.c_contiguous and array.flags.aligned:
+        fill(array)
+    else:
+        tmp = np.empty(array.shape, array.dtype)
+        fill(tmp)
+        array[...] = tmp
+    return array
+
+
+def _elementwise(array, name, seed, layout, *params, **kwparams):
+    """Fill ``array`` in place with the plan of initializer ``name``."""
+    _target(array)
+    plan = PLANS[name](array.shape, *params, layout=layout, **kwparams)
+    gen = None if plan[0] == "constant" else as_generator(seed)
+    return _fill_in_place(array, lambda a: apply_plan(a, plan, gen))
+
+
+def shape_and_dtype(shape, dtype):
+    """Checked ``(shape tuple, float dtype)`` of a weight to create."""
+    if isinstance(shape, (numbers.Integral, np.integer)):
+        shape = (shape,)
+    try:
+        shape = tuple(index(s, "shape") for s in shape)
+    except TypeError:
+        raise TypeError(f"shape must be a tuple of ints, got {shape!r}") from None
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
+    if dt not in FLOAT_DTYPES:
+        raise TypeError(f"dtype must be float32 or float64, got {dt}")
+    return shape, dt
+
+
+def _new_array(shape, dtype):
+    return np.empty(*shape_and_dtype(shape, dtype))
+
+
+def _initializer(inplace):
+    """Make the functional twin ``f(shape, *, dtype, ...)`` of an in-place
+    initializer ``f_(array, ...)``."""
+    name = inplace.__name__[:-1]
+
+    def functional(shape, *args, dtype=np.float32, **kwargs):
+        arr = _new_array(shape, dtype)
+        return inplace(arr, *args, **kwargs)
+
+    functional.__name__ = functional.__qualname__ = name
+    functional.__module__ = inplace.__module__
+    functional.__doc__ = (f"New array of ``shape`` initialized as :func:`{inplace.__name__}` "
+                          f"(``dtype`` float32 or float64).\n\n" + (inplace.__doc__ or ""))
+    return functional
+
+
+# ---------------------------------------------------------------------------
+# In-place initializers
+# ---------------------------------------------------------------------------
+
+def constant_(array, value=0.0, *, seed=None, layout="io"):
+    """Fill with ``value``."""
+    return _elementwise(array, "constant", seed, layout, value)
+
+
+def zeros_(array, *, seed=None, layout="io"):
+    """Fill with 0 (every unit computes the same: symmetry is never broken)."""
+    return _elementwise(array, "zeros", seed, layout)
+
+
+def ones_(array, *, seed=None, layout="io"):
+    """Fill with 1."""
+    return _elementwise(array, "ones", seed, layout)
+
+
+def normal_(array, mean=0.0, std=1.0, *, seed=None, layout="io"):
+    """Normal(mean, std)."""
+    return _elementwise(array, "normal", seed, layout, mean, std)
+
+
+def uniform_(array, low=0.0, high=1.0, *, seed=None, layout="io"):
+    """Uniform on [low, high)."""
+    return _elementwise(array, "uniform", seed, layout, low, high)
+
+
+def truncated_normal_(array, mean=0.0, std=1.0, a=-2.0, b=2.0, *, seed=None, layout="io"):
+    """Normal(mean, std) truncated to [mean + a*std, mean + b*std] (a, b in
+    standard deviations, as Keras/JAX; PyTorch's ``trunc_normal_`` takes
+    absolute bounds: ``a_torch = mean + a*std``).  Inverse-CDF sampling:
+    no rejection loop."""
+    return _elementwise(array, "truncated_normal", seed, layout, mean, std, a, b)
+
+
+def xavier_normal_(array, gain=1.0, *, seed=None, layout="io"):
+    """Glorot & Bengio (2010): Normal(0, gain * sqrt(2 / (fan_in + fan_out)))."""
+    return _elementwise(array, "xavier_normal", seed, layout, gain)
+
+
+def xavier_uniform_(array, gain=1.0, *, seed=None, layout="io"):
+    """Glorot & Bengio (2010): Uniform(-b, b), b = gain * sqrt(6 / (fan_in + fan_out))."""
+    return _elementwise(array, "xavier_uniform", seed, layout, gain)
+
+
+def he_normal_(array, a=0, mode="fan_in", nonlinearity="relu", *, seed=None, layout="io"):
+    """He et al. (2015), PyTorch's ``kaiming_normal_``: Normal(0, gain /
+    sqrt(fan)), gain = calculate_gain(nonlinearity, a) (a: the negative slope
+    of leaky_relu), fan = fan_in (preserves the forward variance) or fan_out
+    (the backward one).  Untruncated, as PyTorch and the seeds' ``randn *
+    sqrt(2/n)``; Keras' HeNormal is ``variance_scaling(2.0)`` (truncated)."""
+    return _elementwise(array, "he_normal", seed, layout, a, mode, nonlinearity)
+
+
+def he_uniform_(array, a=0, mode="fan_in", nonlinearity="relu", *, seed=None, layout="io"):
+    """He et al. (2015), PyTorch's ``kaiming_uniform_``: Uniform(-b, b),
+    b = sqrt(3) * gain / sqrt(fan)."""
+    return _elementwise(array, "he_uniform", seed, layout, a, mode, nonlinearity)
+
+
+def variance_scaling_(array, scale=1.0, mode="fan_in", distribution="truncated_normal", *,
+                      seed=None, layout="io"):
+    """Keras' VarianceScaling: variance ``scale / n`` with n = fan_in,
+    fan_out or their average (``mode="fan_avg"``).
+
+    distribution "truncated_normal": std = sqrt(scale / n) / 0.87962566103423978
+    truncated at +-2 std (so the variance after truncation is scale / n);
+    "untruncated_normal": std = sqrt(scale / n); "uniform": Uniform(-l, l),
+    l = sqrt(3 * scale / n)."""
+    return _elementwise(array, "variance_scaling", seed, layout, scale, mode, distribution)
+
+
+def lecun_normal_(array, *, seed=None, layout="io"):
+    """LeCun normal (Keras): ``variance_scaling(1.0, "fan_in", "truncated_normal")``."""
+    return _elementwise(array, "lecun_normal", seed, layout)
+
+
+def lecun_uniform_(array, *, seed=None, layout="io"):
+    """LeCun uniform (Keras): Uniform(-l, l), l = sqrt(3 / fan_in)."""
+    return _elementwise(array, "lecun_uniform", seed, layout)
+
+
+def orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
+    """Saxe et al. (2013): a (semi-)orthogonal matrix times ``gain``.
+
+    The weight is viewed as a matrix — "io": (prod(shape[:-1]), shape[-1]),
+    as Keras; "oi": (shape[0], prod(shape[1:])), as PyTorch — and filled
+    with Q of the QR decomposition of a normal matrix, signs fixed by
+    diag(R) so that Q is uniformly (Haar) distributed."""
+    _target(array)
+    _layout(layout)
+    gain = real_number(gain, "gain")
+    if array.ndim < 2:
+        raise ValueError(f"orthogonal needs at least 2 dimensions, got shape {array.shape}")
+    gen = as_generator(seed)
+
+    def fill(a):
+        if layout == "io":
+            rows, cols = math.prod(a.shape[:-1]), a.shape[-1]
+        else:
+            rows, cols = a.shape[0], math.prod(a.shape[1:])
+        flat = gen.normal((rows, cols), dtype=np.float64)
+        if rows < cols:
+            flat = flat.T
+        q, r = np.linalg.qr(flat)
+        q *= np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        a.reshape(rows, cols)[...] = q * gain
+
+    return _fill_in_place(array, fill)
+
+
+def eye_(array, gain=1.0, *, seed=None, layout="io"):
+    """The identity (2-D only; rectangular: ones on the main diagonal), times
+    ``gain``: Keras' Identity, PyTorch's ``eye_``."""
+    _target(array)
+    _layout(layout)
+    gain = real_number(gain, "gain")
+    if array.ndim != 2:
+        raise ValueError(f"eye needs a 2-D array, got shape {array.shape}")
+
+    def fill(a):
+        a.fill(0.0)
+        np.fill_diagonal(a, gain)
+
+    return _fill_in_place(array, fill)
+
+
+def dirac_(array, groups=1, *, seed=None, layout="io"):
+    """PyTorch's ``dirac_``: a 3-, 4- or 5-D convolution kernel that passes
+    its input through (channel d of each group to output channel d).
+
+    "io" kernels are (*spatial, in, out); "oi" (out, in, *spatial)."""
+    _target(array)
+    _layout(layout)
+    groups = index(groups, "groups", minimum=1)
+    if array.ndim not in (3, 4, 5):
+        raise ValueError(f"dirac needs a 3-, 4- or 5-D array, got shape {array.shape}")
+    oi_shape = array.shape if layout == "oi" else \
+        (array.shape[-1], array.shape[-2]) + array.shape[:-2]
+    if oi_shape[0] % groups:
+        raise ValueError(f"output channels {oi_shape[0]} are not divisible by groups={groups}")
+    out_per_group = oi_shape[0] // groups
+    min_dim = min(out_per_group, oi_shape[1])
+
+    def fill(a):
+        w = np.zeros(oi_shape, a.dtype)
+        centre = tuple(s // 2 for s in oi_shape[2:])
+        for g in range(groups):
+            for d in range(min_dim):
+                w[(g * out_per_group + d, d) + centre] = 1
+        if layout == "io":
+            w = np.moveaxis(w, (0, 1), (-1, -2))
+        a[...] = w
+
+    return _fill_in_place(array, fill)
+
+
+def sparse_(array, sparsity, std=0.01, *, seed=None, layout="io"):
+    """PyTorch's ``sparse_`` (Martens, 2010): Normal(0, std), then in each
+    column of the PyTorch-layout (fan_out, fan_in) matrix — the outgoing
+    weights of one input unit — ceil(sparsity * fan_out) entries, chosen at
+    random, set to zero.  2-D only; "io" weights are handled as their
+    transpose, so the same connections are zeroed."""
+    _target(array)
+    _layout(layout)
+    sparsity = real_number(sparsity, "sparsity")
+    if not 0.0 <= sparsity <= 1.0:
+        raise ValueError(f"sparsity must be in [0, 1], got {sparsity}")
+    std = _positive(std, "std")
+    if array.ndim != 2:
+        raise ValueError(f"sparse needs a 2-D array, got shape {array.shape}")
+    gen = as_generator(seed)
+
+    def fill(a):
+        w = a if layout == "oi" else a.T  # (fan_out, fan_in) view
+        rows = w.shape[0]
+        zeros = int(math.ceil(sparsity * rows))
+        gen.normal(std=std, out=a)
+        if zeros:
+            keys = gen.uniform(w.shape, dtype=np.float64)
+            order = np.argsort(keys, axis=0, kind="stable")[:zeros]
+            np.put_along_axis(w, order, 0.0, axis=0)
+
+    return _fill_in_place(array, fill)
+
+
+xavier_normal = _initializer(xavier_normal_)
+xavier_uniform = _initializer(xavier_uniform_)
+he_normal = _initializer(he_normal_)
+he_uniform = _initializer(he_uniform_)
+zeros = _initializer(zeros_)
+ones = _initializer(ones_)
+constant = _initializer(constant_)
+normal = _initializer(normal_)
+uniform = _initializer(uniform_)
+truncated_normal = _initializer(truncated_normal_)
+lecun_normal = _initializer(lecun_normal_)
+lecun_uniform = _initializer(lecun_uniform_)
+orthogonal = _initializer(orthogonal_)
+eye = _initializer(eye_)
+dirac = _initializer(dirac_)
+sparse = _initializer(sparse_)
+variance_scaling = _initializer(variance_scaling_)
+
+glorot_normal, glorot_normal_ = xavier_normal, xavier_normal_
+glorot_uniform, glorot_uniform_ = xavier_uniform, xavier_uniform_
+kaiming_normal, kaiming_normal_ = he_normal, he_normal_
+kaiming_uniform, kaiming_uniform_ = he_uniform, he_uniform_
+for _alias, _name in (("glorot_normal", "xavier_normal"), ("glorot_uniform", "xavier_uniform"),
+                      ("kaiming_normal", "he_normal"), ("kaiming_uniform", "he_uniform")):
+    PLANS[_alias] = PLANS[_name]
+del _alias, _name
+
+#: Every initializer by name (functional form), aliases included.
+INITIALIZERS = {name: globals()[name] for name in __all__
+                if not name.endswith("_") and name not in
+                ("calculate_gain", "fan_in_fan_out", "resolve", "INITIALIZERS")}
+
+
+# ---------------------------------------------------------------------------
+# resolve(): the seeds' weight_init_std
+# ---------------------------------------------------------------------------
+
+def _book_std(fn_std, label):
+    """An initializer Normal(0, fn_std(fan_in))."""
+    def init(shape, *, dtype=np.float32, seed=None, layout="io"):
+        arr = _new_array(shape, dtype)
+        fan_in, _ = fan_in_fan_out(arr.shape, layout)
+        return normal_(arr, 0.0, fn_std(fan_in), seed=seed, layout=layout)
+
+    init.__name__ = init.__qualname__ = f"book_{label}"
+    init.__doc__ = f"Normal(0, {label}) with n = fan_in (the book's MultiLayerNet)."
+    return init
+
+
+def resolve(spec):
+    """An initializer ``f(shape, *, dtype=np.float32, seed=None, layout="io")``
+    from a ``weight_init_std`` value, read exactly as *Deep Learning from
+    Scratch*'s ``MultiLayerNet``:
+
+    - a number: Normal(0, that std) (e.g. 0.01, or 1 to saturate sigmoid);
+    - ``"xavier"`` or ``"sigmoid"``: Normal(0, sqrt(1 / n_in));
+    - ``"he"`` or ``"relu"``: Normal(0, sqrt(2 / n_in));
+    - ``"std=0.01"``: Normal(0, 0.01);
+    - any initializer name (``"xavier_normal"``, ``"he_uniform"``,
+      ``"orthogonal"``, ``"zeros"``, ...): that initializer with its
+      defaults; a callable is returned unchanged.
+
+    n_in is the layer's fan_in.  Note that the book's "xavier",
+    sqrt(1 / n_in), is not Glorot's: ``xavier_normal`` uses
+    sqrt(2 / (n_in + n_out)) as in the Glorot & Bengio paper and PyTorch
+    (the two agree only when n_in == n_out).  Names are case-insensitive,
+    as in the book (``str(weight_init_std).lower()``).
+    """
+    if callable(spec):
+        return spec
+    if isinstance(spec, (bool, np.bool_)):
+        raise TypeError("weight_init_std must be a number or a name, got bool")
+    if isinstance(spec, numbers.Real):
+        return _std_initializer(float(spec), repr(spec))
+    if not isinstance(spec, str):
+        raise TypeError(f"weight_init_std must be a number or a name, got {type(spec).__name__}")
+    key = spec.strip().lower()
+    if key in ("xavier", "sigmoid"):
+        return _book_std(lambda n: math.sqrt(1.0 / n) if n else 0.0, "sqrt(1/n)")
+    if key in ("he", "relu"):
+        return _book_std(lambda n: math.sqrt(2.0 / n) if n else 0.0, "sqrt(2/n)")
+    if key.startswith("std="):
+        try:
+            std = float(key[4:])
+        except ValueError:
+            raise ValueError(f"cannot read a std from {spec!r}") from None
+        return _std_initializer(std, key[4:])
+    if key in INITIALIZERS:
+        return INITIALIZERS[key]
+    raise ValueError(f"unknown initializer {spec!r}; expected a std (number or 'std=0.01'), "
+                     f"'xavier'/'sigmoid', 'he'/'relu', or one of {sorted(INITIALIZERS)}")
+
+
+def _std_initializer(std, label):
+    if not math.isfinite(std) or std < 0:
+        raise ValueError(f"weight_init_std must be a finite std >= 0, got {label}")
+    return _book_std(lambda n: std, label)

@@ -1,0 +1,291 @@
+"""Counter-based random numbers: ``fastinit.random.Generator``.
+
+The bit generator is Philox4x32-10 (Salmon et al., SC 2011): each 128-bit
+counter and 64-bit key give four 32-bit words, with no state in between.
+Element ``i`` of any fill is therefore a pure function of
+``(seed, stream, position, i)``: the same seed gives the same bits for any
+thread count, any chunking and any SIMD kernel set (the AVX2/AVX-512 kernels
+compute exactly what the portable C computes), and ``offset=k`` makes
+elements ``[k, k + n)`` of a fill on their own — a slice of a large tensor
+matches the same slice of the whole.
+
+Like ``numpy.random.Generator``, a call without ``offset`` draws the next
+numbers and advances the generator, so two calls give different numbers.
+A call with ``offset=k`` addresses the stream explicitly and does not
+advance it::
+
+    g = Generator(42)
+    w = g.normal((1000, 1000))                 # elements [0, 10**6), advances
+    h = Generator(42)
+    h.normal(10, offset=500) == w.ravel()[500:510]   # all True; h not advanced
+
+Which Philox words each element uses is documented in
+csrc/distributions.h.
+"""
+import math
+import numbers
+
+import numpy as np
+
+from . import _random
+from ._validate import FLOAT_DTYPES, index, output, real_number
+
+__all__ = ["Generator", "as_generator", "philox4x32"]
+
+_UNIFORM, _NORMAL, _TRUNCATED = 0, 1, 2
+_U64 = 1 << 64
+
+
+def _elements_per_block(dtype):
+    """Elements one Philox block yields: 4 float32 values, 2 float64/int64."""
+    return 4 if np.dtype(dtype) == np.float32 else 2
+
+
+def _shape(size):
+    if size is None:
+        return None
+    if isinstance(size, (numbers.Integral, np.integer)) and not isinstance(size, (bool, np.bool_)):
+        return (index(size, "size"),)
+    try:
+        return tuple(index(s, "size") for s in size)
+    except TypeError:
+        raise TypeError(f"size must be None, an int or a tuple of ints, got {size!r}") from None
+
+
+def _float_dtype(dtype, out):
+    if dtype is None:
+        if not isinstance(out, np.ndarray):
+            return np.dtype(np.float32)
+        if out.dtype not in FLOAT_DTYPES:
+            raise TypeError(f"out must have dtype float32 or float64, got {out.dtype}")
+        return out.dtype
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
+    if dt not in FLOAT_DTYPES:
+        raise TypeError(f"dtype must be float32 or float64, got {dt}")
+    return dt
+
+
+def _finite(value, name):
+    v = real_number(value, name)
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {v}")
+    return v
+
+
+class Generator:
+    """Philox4x32-10 random numbers, reproducible across threads and machines.
+
+    Parameters
+    ----------
+    seed : None, int >= 0, sequence of ints or numpy.random.SeedSequence
+        Hashed by ``numpy.random.SeedSequence`` into the 64-bit Philox key and
+        a 64-bit stream id.  None draws fresh entropy from the OS.
+
+    Every method takes ``dtype`` (float32 by default, or float64; with
+    ``out=`` its dtype), ``out=`` (a C-contiguous writable array filled in
+    place) and ``offset=`` (see the module docstring).  ``size=None`` returns
+    one scalar.
+    """
+
+    def __init__(self, seed=None):
+        if isinstance(seed, Generator):
+            raise TypeError("Generator(seed) takes an int, a SeedSequence or None; "
+                            "to share a generator pass the Generator itself as seed= "
+                            "to the initializers")
+        if isinstance(seed, (bool, np.bool_)):
+            raise TypeError("seed must be an int, a sequence of ints, a SeedSequence or None, "
+                            "got bool")
+        if isinstance(seed, np.random.SeedSequence):
+            seq = seed
+        else:
+            try:
+                seq = np.random.SeedSequence(seed)
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(f"invalid seed {seed!r}: {exc}") from None
+        words = seq.generate_state(4, np.uint32)
+        self._seed_seq = seq
+        self._key = (int(words[0]), int(words[1]))
+        self._stream = int(words[2]) | (int(words[3]) << 32)
+        self._position = 0
+
+    # -- state -----------------------------------------------------------------
+    @property
+    def seed_seq(self):
+        """The numpy.random.SeedSequence this generator was made from."""
+        return self._seed_seq
+
+    @property
+    def position(self):
+        """Philox blocks consumed so far; the next call starts there."""
+        return self._position
+
+    def __repr__(self):
+        return (f"fastinit.random.Generator(key=0x{self._key[1]:08x}{self._key[0]:08x}, "
+                f"stream=0x{self._stream:016x}, position={self._position})")
+
+    def snapshot(self):
+        """An independent copy at the current position (e.g. to send a fill's
+        parameters to other processes while this generator moves on)."""
+        g = object.__new__(Generator)
+        g.__dict__.update(self.__dict__)
+        return g
+
+    def reserve(self, n, *, dtype=np.float32):
+        """Set aside the next ``n`` elements of a float fill: return a snapshot
+        positioned at them and advance this generator past them, exactly as
+        a fill of ``n`` elements of ``dtype`` would.  Any part of them can
+        then be drawn later, in any process, with
+        ``snapshot.<method>(..., offset=k)`` (fastinit.dask does this)."""
+        n = index(n, "n")
+        dt = _float_dtype(dtype, None)
+        snap = self.snapshot()
+        self._take(n, _elements_per_block(dt), None)
+        return snap
+
+    def spawn(self, n):
+        """``n`` new generators with independent streams (SeedSequence.spawn),
+        e.g. one per worker or per layer."""
+        n = index(n, "n")
+        return [Generator(s) for s in self._seed_seq.spawn(n)]
+
+    def _take(self, n, per_block, offset):
+        """The C state tuple and first element index for a fill of n elements;
+        advances the generator unless offset is given."""
+        start = self._position
+        if offset is None:
+            off = 0
+            blocks = -(-n // per_block)
+            if start + blocks >= _U64:
+                raise OverflowError("generator exhausted its 2**64 Philox blocks")
+            self._position = start + blocks
+        else:
+            off = index(offset, "offset")
+            if (off + n) // per_block + start >= _U64:
+                raise OverflowError(f"offset {off} + size {n} is beyond the 2**64-block stream")
+        return (self._key[0], self._key[1], self._stream, start), off
+
+    def _fill(self, kind, size, dtype, out, offset, p0, p1, p2=0.0, p3=0.0):
+        dtype = _float_dtype(dtype, out)
+        shape = _shape(size)
+        if out is not None and shape is not None and tuple(out.shape) != shape:
+            raise ValueError(f"size {shape} does not match out of shape {out.shape}")
+        res = output(out, shape if shape is not None else
+                     (out.shape if out is not None else ()), dtype)
+        flat = res.reshape(-1)
+        state, off = self._take(flat.size, _elements_per_block(dtype), offset)
+        if flat.size:
+            _random.fill(kind, state, off, flat, p0, p1, p2, p3)
+        if shape is None and out is None:
+            return res[()]
+        return res
+
+    # -- distributions -----------------------------------------------------------
+    def uniform(self, size=None, low=0.0, high=1.0, *, dtype=None, out=None, offset=None):
+        """Uniform on [low, high): ``low + (high - low) * u`` with u carrying 24
+        (float32) or 53 (float64) random bits.  The product may round up to
+        ``high`` when (high - low) * u is inexact, as with NumPy."""
+        low = _finite(low, "low")
+        high = _finite(high, "high")
+        if not low < high:
+            raise ValueError(f"uniform needs low < high, got low={low}, high={high}")
+        dt = _float_dtype(dtype, out)
+        with np.errstate(over="ignore"):
+            span = np.asarray(high, dt) - np.asarray(low, dt)
+        if not np.isfinite(span):
+            raise ValueError(f"high - low overflows {dt}")
+        return self._fill(_UNIFORM, size, dtype, out, offset, low, high)
+
+    def random(self, size=None, *, dtype=None, out=None, offset=None):
+        """Uniform on [0, 1), as ``numpy.random.Generator.random``."""
+        return self._fill(_UNIFORM, size, dtype, out, offset, 0.0, 1.0)
+
+    def normal(self, size=None, mean=0.0, std=1.0, *, dtype=None, out=None, offset=None):
+        """Normal(mean, std) by Box-Muller (vectorized, per-pair pure).
+
+        The radius uses u1 in (0, 1], so no draw is infinite; the largest
+        |z| is 5.77 (float32) / 8.57 (float64) standard deviations."""
+        mean = _finite(mean, "mean")
+        std = _finite(std, "std")
+        if std < 0:
+            raise ValueError(f"std must be >= 0, got {std}")
+        return self._fill(_NORMAL, size, dtype, out, offset, mean, std)
+
+    def standard_normal(self, size=None, *, dtype=None, out=None, offset=None):
+        """Normal(0, 1), as ``numpy.random.Generator.standard_normal``."""
+        return self._fill(_NORMAL, size, dtype, out, offset, 0.0, 1.0)
+
+    def truncated_normal(self, size=None, mean=0.0, std=1.0, a=-2.0, b=2.0, *, dtype=None,
+                         out=None, offset=None):
+        """Normal(mean, std) restricted to [mean + a*std, mean + b*std].
+
+        ``a`` and ``b`` are in standard deviations, as in Keras and JAX
+        (PyTorch's ``trunc_normal_`` takes absolute bounds instead).  Sampled
+        by the inverse CDF — no rejection loop, so every element stays a pure
+        function of its index.  a may be -inf and b +inf."""
+        mean = _finite(mean, "mean")
+        std = _finite(std, "std")
+        a = real_number(a, "a")
+        b = real_number(b, "b")
+        if std < 0:
+            raise ValueError(f"std must be >= 0, got {std}")
+        if math.isnan(a) or math.isnan(b) or not a < b:
+            raise ValueError(f"truncated_normal needs a < b, got a={a}, b={b}")
+        if a >= 37.0 or b <= -37.0:
+            raise ValueError(f"[a, b] = [{a}, {b}] lies beyond 37 standard deviations, "
+                             "where the normal's mass is below double precision")
+        return self._fill(_TRUNCATED, size, dtype, out, offset, mean, std, a, b)
+
+    def integers(self, low, high=None, size=None, *, dtype=np.int64, offset=None):
+        """Integers in [low, high) (or [0, low) when high is None), as NumPy.
+
+        Each element uses 64 random bits, scaled without rejection (so it
+        stays a pure function of its index): the bias is below
+        (high - low) / 2**64."""
+        if high is None:
+            low, high = 0, low
+        low = index(low, "low", minimum=-(1 << 63))
+        high = index(high, "high", minimum=-(1 << 63))
+        dt = np.dtype(dtype)
+        if dt not in (np.dtype(np.int64), np.dtype(np.int32)):
+            raise TypeError(f"dtype must be int32 or int64, got {dt}")
+        info = np.iinfo(dt)
+        if not low < high:
+            raise ValueError(f"integers needs low < high, got low={low}, high={high}")
+        if low < info.min or high - 1 > info.max:
+            raise ValueError(f"[{low}, {high}) does not fit {dt}")
+        shape = _shape(size)
+        res = np.empty(() if shape is None else shape, dtype=np.int64)
+        flat = res.reshape(-1)
+        state, off = self._take(flat.size, 2, offset)
+        if flat.size:
+            _random.integers(state, off, flat, low, (high - low) % _U64)
+        if dt != np.int64:
+            res = res.astype(dt)
+        return res[()] if shape is None else res
+
+
+def as_generator(seed):
+    """The Generator a ``seed=`` argument stands for: a Generator is used
+    (and advanced) as is; None, an int or a SeedSequence makes a new one."""
+    if isinstance(seed, Generator):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        raise TypeError("seed must be an int, None or a fastinit.random.Generator, "
+                        "not a numpy.random.Generator (fastinit's streams are "
+                        "counter-based; pass an int seed instead)")
+    return Generator(seed)
+
+
+def philox4x32(counter, key):
+    """Philox4x32-10 of one 128-bit counter (four uint32 words) and a 64-bit
+    key (two words): the raw bit generator, as Random123's philox4x32_10."""
+    c = [index(w, "counter word") for w in counter]
+    k = [index(w, "key word") for w in key]
+    if len(c) != 4 or len(k) != 2 or max(c + k) >= 1 << 32:
+        raise ValueError("counter must be 4 and key 2 unsigned 32-bit words")
+    out = np.empty(4, np.uint32)
+    _random.philox_words((k[0], k[1], c[2] | (c[3] << 32), 0), c[0] | (c[1] << 32), out)
+    return out

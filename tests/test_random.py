@@ -1,0 +1,361 @@
+"""fastinit.random: Philox bits, distributions, purity (threads, offsets,
+SIMD sets), reproducibility and errors."""
+import math
+
+import numpy as np
+import pytest
+
+import fastinit
+from fastinit import _runtime
+from fastinit.random import Generator, as_generator, philox4x32
+
+scipy_stats = pytest.importorskip("scipy.stats")
+scipy_special = pytest.importorskip("scipy.special")
+
+ISAS = {"generic": ("generic",), "avx2": ("generic", "avx2"),
+        "avx512": ("generic", "avx2", "avx512")}[_runtime.cpu_simd()]
+FILLS = ("uniform", "normal", "truncated_normal")
+P_MIN = 1e-4
+
+
+@pytest.fixture
+def simd():
+    """Restore the best SIMD set after a test changes it."""
+    yield
+    fastinit.set_simd(_runtime.cpu_simd())
+
+
+def _bits(x):
+    return x.view(np.uint32 if x.dtype.itemsize == 4 else np.uint64)
+
+
+def _draw(method, n, dtype, seed=7, **kw):
+    return getattr(Generator(seed), method)(n, dtype=dtype, **kw)
+
+
+# --------------------------------------------------------------------------
+# The bit generator
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("counter, key, expected", [
+    ((0, 0, 0, 0), (0, 0), (0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8)),
+    ((0xffffffff,) * 4, (0xffffffff,) * 2, (0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd)),
+    ((0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344), (0xa4093822, 0x299f31d0),
+     (0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1)),
+])
+def test_philox_known_answers(counter, key, expected, simd):
+    # Random123's kat_vectors for philox4x32_10
+    for isa in ISAS:
+        fastinit.set_simd(isa)
+        assert tuple(philox4x32(counter, key)) == expected
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_simd_philox_words_match_scalar(isa, simd):
+    fastinit.set_simd("generic")
+    state = (0x12345678, 0x9abcdef0, 0xfedcba9876543210, 0)
+    ref = np.empty(4 * 77, np.uint32)
+    fastinit.random._random.philox_words(state, (1 << 32) - 5, ref)  # carries into ctr[1]
+    fastinit.set_simd(isa)
+    got = np.empty_like(ref)
+    fastinit.random._random.philox_words(state, (1 << 32) - 5, got)
+    np.testing.assert_array_equal(got, ref)
+    for i in range(77):
+        b = (1 << 32) - 5 + i
+        one = philox4x32((b & 0xffffffff, b >> 32, state[2] & 0xffffffff, state[2] >> 32),
+                         state[:2])
+        np.testing.assert_array_equal(one, ref[4 * i:4 * i + 4])
+
+
+def test_uniform_float32_uses_top_24_bits_of_each_word():
+    g = Generator(3)
+    u = g.uniform(64)
+    words = np.empty(64, np.uint32)
+    fastinit.random._random.philox_words((*g._key, g._stream, 0), 0, words)
+    np.testing.assert_array_equal(u, (words >> 8).astype(np.float32) * np.float32(2.0 ** -24))
+
+
+def test_uniform_float64_uses_53_bits():
+    g = Generator(3)
+    u = g.uniform(64, dtype=np.float64)
+    w = np.empty(128, np.uint32)
+    fastinit.random._random.philox_words((*g._key, g._stream, 0), 0, w)
+    a, b = (w[0::2] >> 6).astype(np.float64), (w[1::2] >> 5).astype(np.float64)
+    np.testing.assert_array_equal(u, (a * 2.0 ** 27 + b) * 2.0 ** -53)
+
+
+# --------------------------------------------------------------------------
+# Purity: SIMD sets, threads, offsets and chunkings
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", FILLS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [1, 3, 17, 129, 1000, 100_003])
+def test_every_simd_set_gives_the_same_bits(method, dtype, n, simd):
+    results = []
+    for isa in ISAS:
+        assert fastinit.set_simd(isa) == isa
+        results.append(_draw(method, n, dtype, mean=0.5, std=2.0) if method != "uniform"
+                       else _draw(method, n, dtype, low=-3.0, high=5.0))
+    for r in results[1:]:
+        np.testing.assert_array_equal(_bits(r), _bits(results[0]))
+
+
+def test_integers_same_bits_on_every_simd_set(simd):
+    results = []
+    for isa in ISAS:
+        fastinit.set_simd(isa)
+        results.append(Generator(1).integers(-5, 1000, size=10_001))
+    for r in results[1:]:
+        np.testing.assert_array_equal(r, results[0])
+
+
+@pytest.mark.parametrize("method", FILLS + ("integers",))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_one_and_two_threads_give_the_same_bits(method, dtype, threads, simd):
+    n = 1_000_003
+    for isa in ISAS:
+        fastinit.set_simd(isa)
+        out = []
+        for nt in (1, 2):
+            fastinit.set_num_threads(nt)
+            if method == "integers":
+                out.append(Generator(11).integers(0, 10 ** 9, size=n))
+            else:
+                out.append(_bits(_draw(method, n, dtype, seed=11)))
+        np.testing.assert_array_equal(out[0], out[1])
+
+
+@pytest.mark.parametrize("method", FILLS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_offset_fills_match_slices_of_the_whole(method, dtype, rng, simd):
+    n = 5000
+    for isa in ISAS:
+        fastinit.set_simd(isa)
+        whole = _draw(method, n, dtype, seed=5)
+        for _ in range(40):
+            k = int(rng.integers(0, n))
+            m = int(rng.integers(0, n - k + 1))
+            part = _draw(method, m, dtype, seed=5, offset=k)
+            np.testing.assert_array_equal(_bits(part), _bits(whole[k:k + m]))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_any_chunking_gives_the_whole(dtype, rng):
+    n = 100_000
+    whole = Generator(9).normal(n, dtype=dtype)
+    cuts = np.sort(rng.choice(np.arange(1, n), size=30, replace=False))
+    g = Generator(9)
+    pieces = [g.normal(e - s, dtype=dtype, offset=s)
+              for s, e in zip(np.r_[0, cuts], np.r_[cuts, n])]
+    np.testing.assert_array_equal(_bits(np.concatenate(pieces)), _bits(whole))
+
+
+def test_offset_does_not_advance_and_calls_without_it_do():
+    g = Generator(4)
+    a = g.normal(10, offset=0)
+    assert g.position == 0
+    b = g.normal(10)
+    np.testing.assert_array_equal(a, b)
+    assert g.position == 3  # ceil(10 / 4) float32 blocks
+    c = g.normal(10)
+    assert not np.array_equal(b, c)
+    # the stream continues where the last call ended, block-aligned
+    np.testing.assert_array_equal(c, Generator(4).normal(22)[12:22])
+
+
+def test_large_fill_matches_piecewise_across_chunk_boundary():
+    # the Cython bridge cuts fills into 2**22-element pieces
+    n = (1 << 22) + 4099
+    whole = Generator(2).uniform(n)
+    tail = Generator(2).uniform(5000, offset=(1 << 22) - 901)
+    np.testing.assert_array_equal(whole[(1 << 22) - 901:(1 << 22) + 4099], tail)
+
+
+# --------------------------------------------------------------------------
+# Reproducibility and streams
+# --------------------------------------------------------------------------
+
+def test_same_seed_same_bits_different_seeds_differ():
+    a = Generator(123).normal(1000)
+    np.testing.assert_array_equal(_bits(a), _bits(Generator(123).normal(1000)))
+    assert not np.array_equal(a, Generator(124).normal(1000))
+    assert not np.array_equal(a, Generator(None).normal(1000))
+    assert not np.array_equal(Generator(None).normal(10), Generator(None).normal(10))
+
+
+def test_spawn_gives_independent_reproducible_streams():
+    kids = Generator(5).spawn(3)
+    draws = [k.normal(2000) for k in kids]
+    again = [k.normal(2000) for k in Generator(5).spawn(3)]
+    for d, e in zip(draws, again):
+        np.testing.assert_array_equal(d, e)
+    parent = Generator(5).normal(2000)
+    for i, d in enumerate(draws):
+        assert abs(np.corrcoef(d, parent)[0, 1]) < 0.1
+        for e in draws[i + 1:]:
+            assert abs(np.corrcoef(d, e)[0, 1]) < 0.1
+    assert Generator(5).spawn(0) == []
+
+
+def test_snapshot_is_independent():
+    g = Generator(8)
+    g.normal(5)
+    s = g.snapshot()
+    np.testing.assert_array_equal(s.normal(7), g.normal(7))
+    assert s.position == g.position
+
+
+def test_as_generator():
+    g = Generator(1)
+    assert as_generator(g) is g
+    assert isinstance(as_generator(3), Generator)
+    with pytest.raises(TypeError, match="numpy.random.Generator"):
+        as_generator(np.random.default_rng(0))
+
+
+# --------------------------------------------------------------------------
+# Distributions (Kolmogorov-Smirnov, p > 1e-4)
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("low, high", [(0.0, 1.0), (-3.0, 5.5), (1e-3, 2e-3)])
+def test_uniform_distribution(dtype, low, high, simd):
+    for isa in ISAS:
+        fastinit.set_simd(isa)
+        x = Generator(21).uniform(50_000, low, high, dtype=dtype)
+        assert x.dtype == dtype
+        assert x.min() >= low and x.max() <= high
+        p = scipy_stats.kstest(x.astype(np.float64), "uniform", args=(low, high - low)).pvalue
+        assert p > P_MIN
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("mean, std", [(0.0, 1.0), (3.0, 0.01), (-1.0, 7.0)])
+def test_normal_distribution(dtype, mean, std, simd):
+    for isa in ISAS:
+        fastinit.set_simd(isa)
+        x = Generator(22).normal(100_000, mean, std, dtype=dtype).astype(np.float64)
+        assert scipy_stats.kstest(x, "norm", args=(mean, std)).pvalue > P_MIN
+        assert abs(x.mean() - mean) < 5 * std / math.sqrt(x.size)
+
+
+def test_normal_matches_box_muller_reference():
+    # radius and angle recomputed in float64 from the raw words: a few ulp
+    g = Generator(9)
+    z = g.normal(200_000).astype(np.float64)
+    w = np.empty(200_000, np.uint32)
+    fastinit.random._random.philox_words((*g._key, g._stream, 0), 0, w)
+    u1 = ((w[0::2] >> 8) + 1) * 2.0 ** -24
+    theta = 2 * np.pi * (w[1::2] >> 8) * 2.0 ** -24
+    r = np.sqrt(-2 * np.log(u1))
+    ref = np.stack([r * np.cos(theta), r * np.sin(theta)], 1).ravel()
+    np.testing.assert_allclose(z, ref, rtol=5e-7, atol=1e-6)
+    assert np.abs(z).max() <= math.sqrt(-2 * math.log(2.0 ** -24)) + 1e-6
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("a, b", [(-2.0, 2.0), (-1.0, 3.0), (0.5, 1.0), (3.0, 6.0),
+                                  (-8.0, -4.0), (-math.inf, 0.0), (1.0, math.inf)])
+def test_truncated_normal_distribution(dtype, a, b):
+    mean, std = 0.5, 2.0
+    x = Generator(23).truncated_normal(50_000, mean, std, a, b, dtype=dtype).astype(np.float64)
+    lo, hi = mean + a * std, mean + b * std
+    assert x.min() >= lo - 1e-6 * std and x.max() <= hi + 1e-6 * std
+    ref = scipy_stats.truncnorm(a, b, loc=mean, scale=std)
+    assert scipy_stats.kstest(x, ref.cdf).pvalue > P_MIN
+
+
+def test_ndtri_matches_scipy():
+    p = np.concatenate([np.linspace(1e-9, 1 - 1e-9, 2001), np.logspace(-300, -1, 300)])
+    got = np.array([fastinit.random._random.ndtri(v) for v in p])
+    np.testing.assert_allclose(got, scipy_special.ndtri(p), rtol=1e-14)
+    assert fastinit.random._random.ndtri(0.0) == -math.inf
+    assert fastinit.random._random.ndtri(1.0) == math.inf
+    assert math.isnan(fastinit.random._random.ndtri(1.5))
+
+
+def test_integers_range_and_uniformity():
+    g = Generator(31)
+    x = g.integers(-3, 7, size=100_000)
+    assert x.dtype == np.int64 and x.min() == -3 and x.max() == 6
+    counts = np.bincount(x + 3, minlength=10)
+    assert scipy_stats.chisquare(counts).pvalue > P_MIN
+    y = g.integers(5, size=(10, 3), dtype=np.int32)
+    assert y.dtype == np.int32 and y.shape == (10, 3) and 0 <= y.min() and y.max() < 5
+    big = g.integers(-(1 << 63), (1 << 63) - 1, size=1000)
+    assert big.min() < -(1 << 60) and big.max() > (1 << 60)
+    assert isinstance(g.integers(10), np.integer)
+
+
+# --------------------------------------------------------------------------
+# API: sizes, dtypes, out=
+# --------------------------------------------------------------------------
+
+def test_sizes_dtypes_and_scalars():
+    g = Generator(0)
+    assert g.normal().shape == () and isinstance(g.normal(), np.float32)
+    assert isinstance(g.uniform(dtype=np.float64), np.float64)
+    assert g.normal((2, 3, 4)).shape == (2, 3, 4)
+    assert g.normal(0).shape == (0,)
+    assert g.random(5).dtype == np.float32
+    assert g.standard_normal((3, 3), dtype=np.float64).dtype == np.float64
+
+
+def test_out_is_filled_in_place():
+    out = np.empty((7, 11), np.float64)
+    res = Generator(3).normal(out=out)
+    assert res is out
+    np.testing.assert_array_equal(out.ravel(), Generator(3).normal(77, dtype=np.float64))
+    with pytest.raises(ValueError, match="dtype"):
+        Generator(3).normal(out=out, dtype=np.float32)
+    with pytest.raises(ValueError, match="shape"):
+        Generator(3).normal((7, 10), out=out)
+    with pytest.raises(ValueError, match="C-contiguous"):
+        Generator(3).normal(out=out.T)
+    with pytest.raises(TypeError, match="out must have dtype"):
+        Generator(3).normal(out=np.empty(3, np.float16))
+
+
+def test_argument_errors():
+    g = Generator(0)
+    with pytest.raises(ValueError, match="std"):
+        g.normal(3, std=-1.0)
+    with pytest.raises(ValueError, match="low < high"):
+        g.uniform(3, 1.0, 1.0)
+    with pytest.raises(ValueError, match="finite"):
+        g.uniform(3, 0.0, math.inf)
+    with pytest.raises(ValueError, match="overflows"):
+        g.uniform(3, -3e38, 3e38)
+    with pytest.raises(ValueError, match="a < b"):
+        g.truncated_normal(3, a=1.0, b=1.0)
+    with pytest.raises(ValueError, match="a < b"):
+        g.truncated_normal(3, a=math.inf, b=math.inf)
+    with pytest.raises(ValueError, match="a < b"):
+        g.truncated_normal(3, a=math.nan, b=1.0)
+    with pytest.raises(ValueError, match="37"):
+        g.truncated_normal(3, a=40.0, b=41.0)
+    with pytest.raises(ValueError, match="std"):
+        g.truncated_normal(3, std=-2.0)
+    with pytest.raises(TypeError):
+        g.normal(3, mean="0")
+    with pytest.raises(TypeError, match="dtype"):
+        g.normal(3, dtype=np.int32)
+    with pytest.raises(TypeError, match="size"):
+        g.normal(2.5)
+    with pytest.raises(ValueError):
+        g.normal(-1)
+    with pytest.raises(ValueError):
+        g.normal(3, offset=-1)
+    with pytest.raises(ValueError, match="low < high"):
+        g.integers(5, 5)
+    with pytest.raises(ValueError, match="fit"):
+        g.integers(0, 1 << 40, dtype=np.int32)
+    with pytest.raises(TypeError, match="dtype"):
+        g.integers(0, 5, dtype=np.float32)
+    with pytest.raises(TypeError, match="bool"):
+        Generator(True)
+    with pytest.raises(ValueError):
+        Generator(-1)
+    with pytest.raises(TypeError):
+        Generator(Generator(1))
