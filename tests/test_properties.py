@@ -7,6 +7,7 @@ NumPy's generator (fast), with NaN/Inf sprinkled in where NumPy's semantics
 are well defined.  Example counts stay modest (FASTINIT_HYPOTHESIS_EXAMPLES
 raises them for a soak run)."""
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 import fastinit
 from fastinit import ops
 
-from conftest import tol
+from conftest import built_module, tol
 
 EXAMPLES = int(os.environ.get("FASTINIT_HYPOTHESIS_EXAMPLES", "25"))
 PROP = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
@@ -314,6 +315,88 @@ def test_softmax_cross_entropy(simd, m, k, dtype, layout, seed, onehot, label_dt
         got = ops.softmax_cross_entropy_backward(p_in, t, out=out)
         assert got is out
         np.testing.assert_array_equal(got, dx)
+
+
+# --------------------------------------------------------------- initializers
+
+init = built_module("fastinit.init")
+INIT_NAMES = sorted(init.INITIALIZERS) if init else []
+INIT_ARGS = {"sparse": (0.3,)}  # required arguments besides the shape
+# Normal-type fills whose std follows from the fans (the NumPy reference).
+INIT_STD = {
+    "xavier_normal": lambda fi, fo: np.sqrt(2.0 / (fi + fo)),
+    "glorot_normal": lambda fi, fo: np.sqrt(2.0 / (fi + fo)),
+    "he_normal": lambda fi, fo: np.sqrt(2.0 / fi),
+    "kaiming_normal": lambda fi, fo: np.sqrt(2.0 / fi),
+    "lecun_normal": lambda fi, fo: np.sqrt(1.0 / fi) / 0.87962566103423978,
+    "normal": lambda fi, fo: 1.0,
+}
+init_shapes = st.lists(st.sampled_from([0, 1, 2, 3, 5, 17, 64]), min_size=1, max_size=4).map(tuple)
+
+
+def _init_call(fn, target, name, seed, layout):
+    """fn(target, ...) with the initializer's required arguments."""
+    return fn(target, *INIT_ARGS.get(name, ()), seed=seed, layout=layout)
+
+
+@pytest.mark.skipif(init is None, reason="fastinit.init is not built in this tree yet")
+@PROP
+@given(name=st.sampled_from(INIT_NAMES or ["-"]), shape=init_shapes, dtype=dtypes,
+       layout=st.sampled_from(["io", "oi"]), target=layouts, seed=st.integers(0, 2**63 - 1))
+def test_initializer(name, shape, dtype, layout, target, seed):
+    """Functional and in-place twins agree bitwise on every memory layout,
+    touch nothing outside the view, reproduce from a seed, and either fill
+    finite values (normal-type ones with the std the fans give) or raise a
+    clear exception for a shape they do not support."""
+    functional = init.INITIALIZERS[name]
+    inplace = getattr(init, name + "_")
+    if 0 in shape:  # a no-op with a warning, or the shape's own clear error
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                _init_call(inplace, np.empty(shape, dtype), name, seed, layout)
+            except (ValueError, TypeError):
+                return
+        assert any(issubclass(w.category, UserWarning) for w in caught)
+        return
+    try:
+        want = functional(shape, *INIT_ARGS.get(name, ()), dtype=dtype, seed=seed, layout=layout)
+    except (ValueError, TypeError) as exc:
+        with pytest.raises(type(exc)):
+            _init_call(inplace, np.empty(shape, dtype), name, seed, layout)
+        return
+    assert want.shape == shape and want.dtype == dtype
+    assert np.all(np.isfinite(want))
+    np.testing.assert_array_equal(
+        functional(shape, *INIT_ARGS.get(name, ()), dtype=dtype, seed=seed, layout=layout), want)
+    # in place, on a C, Fortran, strided or reversed view of a sentinel buffer
+    buf = np.full(shape[:-1] + (2 * shape[-1],), 7.5, dtype)
+    view = {"C": lambda: np.full(shape, 7.5, dtype),
+            "F": lambda: np.asfortranarray(np.full(shape, 7.5, dtype)),
+            "strided": lambda: buf[..., ::2],
+            "reversed": lambda: np.full(shape, 7.5, dtype)[::-1]}[target]()
+    got = _init_call(inplace, view, name, seed, layout)
+    assert got is view
+    np.testing.assert_array_equal(view, want)
+    if target == "strided":
+        assert np.all(buf[..., 1::2] == 7.5), "wrote outside the view"
+    if name in INIT_STD and want.size >= 4096:
+        fan_in, fan_out = init.fan_in_fan_out(shape, layout) if len(shape) > 1 else (1, 1)
+        expected = INIT_STD[name](fan_in, fan_out)
+        assert abs(want.astype(np.float64).std() / expected - 1) < 0.1
+
+
+@pytest.mark.skipif(init is None, reason="fastinit.init is not built in this tree yet")
+@PROP
+@given(name=st.sampled_from(INIT_NAMES or ["-"]),
+       bad=st.sampled_from(["int", "readonly", "list", "object"]))
+def test_initializer_rejects_bad_targets(name, bad):
+    target = {"int": lambda: np.zeros((4, 4), np.int64),
+              "readonly": lambda: np.broadcast_to(np.float32(0), (4, 4)),
+              "list": lambda: [[0.0] * 4] * 4,
+              "object": lambda: np.zeros((4, 4), object)}[bad]()
+    with pytest.raises((TypeError, ValueError)):
+        _init_call(getattr(init, name + "_"), target, name, 1, "io")
 
 
 # ------------------------------------------------------------- error contract

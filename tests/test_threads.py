@@ -11,6 +11,8 @@ import pytest
 import fastinit
 from fastinit import ops
 
+from conftest import built_module
+
 N_THREADS = 4
 
 
@@ -105,6 +107,31 @@ def test_thread_count_is_capped(threads):
     assert 1 <= n <= max(64, 4 * (os.cpu_count() or 1))
     a = np.ones((64, 64), np.float32)
     np.testing.assert_array_equal(ops.matmul(a, a), np.full((64, 64), 64, np.float32))
+
+
+def test_training_separate_nets_concurrently(threads):
+    """Four threads each train their own net: the weights after the steps
+    equal a serial run's bitwise."""
+    net_mod, optim = built_module("fastinit.net"), built_module("fastinit.optim")
+    if net_mod is None or optim is None:
+        pytest.skip("fastinit.net / fastinit.optim are not built in this tree yet")
+    fastinit.set_num_threads(1)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((64, 20)).astype(np.float32)
+    t = rng.integers(0, 5, 64)
+
+    def train(i):
+        net = net_mod.MultiLayerNet(20, [16, 16], 5, activation="tanh", seed=i)
+        opt = optim.Adam(lr=1e-2) if i % 2 else optim.SGD(lr=0.1)
+        losses = [net.train_step(x, t, opt) for _ in range(10)]
+        return losses, {k: v.copy() for k, v in net.params.items()}
+
+    serial = [train(i) for i in range(N_THREADS)]
+    concurrent = _run_threads(train)
+    for (loss_s, params_s), (loss_c, params_c) in zip(serial, concurrent):
+        assert loss_s == loss_c
+        for key in params_s:
+            np.testing.assert_array_equal(params_c[key], params_s[key], err_msg=key)
 
 
 # ------------------------------------------------------------- GIL release
