@@ -7,6 +7,7 @@
  * Returns non-zero if a result is obviously wrong (not a test of accuracy:
  * the pytest suite does that). */
 #include "cpu.h"
+#include "distributions.h"
 #include "elementwise.h"
 #include "fastinit.h"
 #include "gemm.h"
@@ -124,6 +125,27 @@ static void run_mlp(void) {
     for (int i = 0; i < 6; i++) free(params[i]), free(grads[i]), free(s1[i]), free(s2[i]);
 }
 
+static void run_random(fi_index n) {
+    fi_rng g = {{12345u, 678u}, 3, 0};
+    double *d = malloc(sizeof(double) * (size_t)n);
+    float *f = malloc(sizeof(float) * (size_t)n);
+    int64_t *i64 = malloc(sizeof(int64_t) * (size_t)n);
+    uint32_t *w = malloc(sizeof(uint32_t) * 4 * (size_t)n);
+    CHECK(d && f && i64 && w);
+    for (uint64_t offset = 0; offset < 3; offset++) { /* unaligned starts too */
+        fi_uniform_f32(&g, offset, n - (fi_index)offset, -1.0f, 1.0f, f);
+        fi_uniform_f64(&g, offset, n - (fi_index)offset, -1.0, 1.0, d);
+        fi_normal_f32(&g, offset, n - (fi_index)offset, 0.0f, 1.0f, f);
+        fi_normal_f64(&g, offset, n - (fi_index)offset, 0.0, 1.0, d);
+        fi_truncated_normal_f32(&g, offset, n - (fi_index)offset, 0.0, 1.0, -2.0, 2.0, f);
+        fi_truncated_normal_f64(&g, offset, n - (fi_index)offset, 0.0, 1.0, -2.0, 2.0, d);
+        fi_integers_i64(&g, offset, n - (fi_index)offset, -5, 10, i64);
+    }
+    fi_philox_words(&g, 0, n, w);
+    CHECK(isfinite(d[0]) && fabs(d[0]) <= 2.0 && i64[0] >= -5 && i64[0] < 5);
+    free(d), free(f), free(i64), free(w);
+}
+
 static void *thread_body(void *arg) {
     (void)arg;
     run_gemm(300, 200, 250); /* this thread's workspace is freed when it exits */
@@ -144,6 +166,8 @@ int main(void) {
             run_elementwise(1 << 18);
             run_loss(300, 17);
             run_mlp();
+            run_random(100003);
+            run_random(5);
         }
         pthread_t t[3];
         for (int i = 0; i < 3; i++) CHECK(pthread_create(&t[i], NULL, thread_body, NULL) == 0);
