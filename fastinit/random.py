@@ -101,6 +101,10 @@ class Generator:
         if isinstance(seed, np.random.SeedSequence):
             seq = seed
         else:
+            if isinstance(seed, np.ndarray):
+                # SeedSequence recurses in C without end on np.matrix (its rows
+                # are matrices again) and segfaults: hand it a plain ndarray.
+                seed = np.asarray(seed)
             try:
                 seq = np.random.SeedSequence(seed)
             except (TypeError, ValueError) as exc:
