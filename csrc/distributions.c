@@ -3,6 +3,7 @@
  * uses; every function here follows that map exactly. */
 #include "distributions.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "cpu.h"
@@ -13,9 +14,6 @@
 #define FI_MIN_UNIFORM 65536.0
 #define FI_MIN_NORMAL 32768.0
 #define FI_MIN_TRUNC 8192.0
-/* Thread chunks start at multiples of this many elements (absolute index),
- * so every thread but the last covers whole SIMD groups. */
-#define FI_THREAD_ALIGN 1024u
 
 /* ---- element transforms (shared with the SIMD kernels' tails) --------------- */
 
@@ -148,10 +146,14 @@ static void truncated_f64_generic(const fi_job *J, uint64_t e0, fi_index n, void
 }
 
 static inline uint64_t fi_mulhi64(uint64_t a, uint64_t b) {
+#if defined(__SIZEOF_INT128__)
+    return (uint64_t)(((unsigned __int128)a * b) >> 64);
+#else
     uint64_t a_lo = (uint32_t)a, a_hi = a >> 32, b_lo = (uint32_t)b, b_hi = b >> 32;
     uint64_t p0 = a_lo * b_lo, p1 = a_lo * b_hi, p2 = a_hi * b_lo, p3 = a_hi * b_hi;
     uint64_t mid = (p0 >> 32) + (uint32_t)p1 + (uint32_t)p2;
     return p3 + (p1 >> 32) + (p2 >> 32) + (mid >> 32);
+#endif
 }
 
 /* Integer bounds do not fit the job's doubles exactly: extend the job. */
@@ -161,14 +163,26 @@ typedef struct {
     uint64_t range;
 } fi_int_job;
 
-static void integers_generic(const fi_job *J, uint64_t e0, fi_index n, void *vout) {
+/* The words come from fi_philox_words (SIMD when available, same bits) in
+ * batches; the 64-bit scaling stays scalar. */
+static void integers_range(const fi_job *J, uint64_t e0, fi_index n, void *vout) {
+    enum { BATCH = 256 }; /* blocks per batch: 4 KiB of words on the stack */
     const fi_int_job *I = (const fi_int_job *)J;
     int64_t *out = (int64_t *)vout;
-    FI_FOR_BLOCKS(J->g, e0, n, 2u, w, {
-        uint64_t x = (uint64_t)w[2 * j] | ((uint64_t)w[2 * j + 1] << 32);
-        uint64_t v = I->range ? fi_mulhi64(x, I->range) : x;
-        out[k] = (int64_t)((uint64_t)I->low + v);
-    });
+    uint32_t w[4 * BATCH];
+    uint64_t e = e0, end = e0 + (uint64_t)n;
+    while (e < end) {
+        uint64_t b0 = e / 2, b1 = (end - 1) / 2 + 1;
+        if (b1 - b0 > BATCH)
+            b1 = b0 + BATCH;
+        fi_philox_words(J->g, J->g->start + b0, (fi_index)(b1 - b0), w);
+        for (; e < end && e / 2 < b1; e++) {
+            const uint32_t *x2 = w + 4 * (e / 2 - b0) + 2 * (e % 2);
+            uint64_t x = (uint64_t)x2[0] | ((uint64_t)x2[1] << 32);
+            uint64_t v = I->range ? fi_mulhi64(x, I->range) : x;
+            out[e - e0] = (int64_t)((uint64_t)I->low + v);
+        }
+    }
 }
 
 /* ---- SIMD body + generic edges -------------------------------------------------- */
@@ -199,17 +213,26 @@ FI_SIMD_ADAPTER(uniform_f64, avx512, double, J->p[0], J->p[1])
 FI_SIMD_ADAPTER(normal_f32, avx512, float, J->pf[0], J->pf[1])
 FI_SIMD_ADAPTER(normal_f64, avx512, double, J->p[0], J->p[1])
 #define FI_SIMD_PAIR(NAME) NAME##_avx2_adapt, NAME##_avx512_adapt
+#define FI_TRUNC_ADAPTER(T, SFX)                                                              \
+    static void truncated_##SFX##_avx2_adapt(const fi_job *J, uint64_t block, fi_index ng,    \
+                                             void *o) {                                       \
+        fi_truncated_##SFX##_avx2(J->g, block, ng, J->p, J->pf[0] != 0.0f, (T *)o);           \
+    }
+FI_TRUNC_ADAPTER(float, f32)
+FI_TRUNC_ADAPTER(double, f64)
+#define FI_AVX2_ONLY(NAME) NAME##_avx2_adapt, NULL
 #else
 #define FI_SIMD_PAIR(NAME) NULL, NULL
+#define FI_AVX2_ONLY(NAME) NULL, NULL
 #endif
 
 static const fi_dist FI_UNIFORM_F32 = {uniform_f32_generic, 4, 4, FI_SIMD_PAIR(uniform_f32)};
 static const fi_dist FI_UNIFORM_F64 = {uniform_f64_generic, 2, 8, FI_SIMD_PAIR(uniform_f64)};
 static const fi_dist FI_NORMAL_F32 = {normal_f32_generic, 4, 4, FI_SIMD_PAIR(normal_f32)};
 static const fi_dist FI_NORMAL_F64 = {normal_f64_generic, 2, 8, FI_SIMD_PAIR(normal_f64)};
-static const fi_dist FI_TRUNC_F32 = {truncated_f32_generic, 4, 4, NULL, NULL};
-static const fi_dist FI_TRUNC_F64 = {truncated_f64_generic, 2, 8, NULL, NULL};
-static const fi_dist FI_INTEGERS = {integers_generic, 2, 8, NULL, NULL};
+static const fi_dist FI_TRUNC_F32 = {truncated_f32_generic, 4, 4, FI_AVX2_ONLY(truncated_f32)};
+static const fi_dist FI_TRUNC_F64 = {truncated_f64_generic, 2, 8, FI_AVX2_ONLY(truncated_f64)};
+static const fi_dist FI_INTEGERS = {integers_range, 2, 8, NULL, NULL};
 
 /* Elements [e0, e0 + n): generic head up to a block boundary, SIMD groups,
  * generic tail. */
@@ -242,7 +265,12 @@ static void fi_fill_range(const fi_dist *D, const fi_job *J, uint64_t e0, fi_ind
     D->generic(J, e + done, (fi_index)(rest - done), out + (size_t)(head + done) * D->elsize);
 }
 
-/* Split [offset, offset + n) over threads at aligned absolute indices. */
+/* Split [offset, offset + n) into pieces of FI_PIECE elements starting at
+ * multiples of FI_PIECE (absolute index) and hand them out dynamically: the
+ * bits cannot depend on who computes a piece (every element is pure), and a
+ * thread that loses its core to another process no longer holds up the fill
+ * as it would with one static range per thread. */
+#define FI_PIECE 32768u
 static void fi_fill(const fi_dist *D, const fi_job *J, uint64_t offset, fi_index n, void *out,
                     double min_per_thread) {
     if (n <= 0)
@@ -252,29 +280,18 @@ static void fi_fill(const fi_dist *D, const fi_job *J, uint64_t offset, fi_index
         fi_fill_range(D, J, offset, n, (char *)out);
         return;
     }
+    uint64_t end = offset + (uint64_t)n;
+    uint64_t first = offset / FI_PIECE, last = (end - 1) / FI_PIECE;
+    fi_index npieces = (fi_index)(last - first + 1);
 #ifdef FI_HAVE_OPENMP
-#pragma omp parallel num_threads(nt)
-    {
-        int t = omp_get_thread_num(), T = omp_get_num_threads();
-        uint64_t end = offset + (uint64_t)n;
-        uint64_t lo = offset, hi = end;
-        if (t > 0) {
-            lo = offset + (uint64_t)((double)n * t / T);
-            lo = (lo + FI_THREAD_ALIGN - 1) / FI_THREAD_ALIGN * FI_THREAD_ALIGN;
-            if (lo > end) lo = end;
-        }
-        if (t < T - 1) {
-            hi = offset + (uint64_t)((double)n * (t + 1) / T);
-            hi = (hi + FI_THREAD_ALIGN - 1) / FI_THREAD_ALIGN * FI_THREAD_ALIGN;
-            if (hi > end) hi = end;
-        }
-        if (hi > lo)
-            fi_fill_range(D, J, lo, (fi_index)(hi - lo),
-                          (char *)out + (size_t)(lo - offset) * D->elsize);
-    }
-#else
-    fi_fill_range(D, J, offset, n, (char *)out);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
 #endif
+    for (fi_index p = 0; p < npieces; p++) {
+        uint64_t lo = (first + (uint64_t)p) * FI_PIECE, hi = lo + FI_PIECE;
+        if (lo < offset) lo = offset;
+        if (hi > end) hi = end;
+        fi_fill_range(D, J, lo, (fi_index)(hi - lo), (char *)out + (size_t)(lo - offset) * D->elsize);
+    }
 }
 
 static fi_job fi_make_job(const fi_rng *g) {
@@ -377,56 +394,58 @@ void fi_philox_words(const fi_rng *g, uint64_t block, fi_index nblocks, uint32_t
 
 /* ---- ndtri: Wichura, "Algorithm AS 241", Applied Statistics 37 (1988) ------------ */
 
+/* Rows: the numerators and denominators A, B (central), C, D (tail,
+ * r <= 5), E, F (far tail), lowest degree first. */
+const double fi_ndtri_coef[6][8] = {
+    {3.387132872796366608, 133.14166789178437745, 1971.5909503065514427, 13731.693765509461125,
+     45921.953931549871457, 67265.770927008700853, 33430.575583588128105, 2509.0809287301226727},
+    {1.0, 42.313330701600911252, 687.1870074920579083, 5394.1960214247511077,
+     21213.794301586595867, 39307.89580009271061, 28729.085735721942674, 5226.495278852545925},
+    {1.42343711074968357734, 4.6303378461565452959, 5.7694972214606914055,
+     3.64784832476320460504, 1.27045825245236838258, 0.24178072517745061177,
+     0.0227238449892691845833, 7.7454501427834140764e-4},
+    {1.0, 2.05319162663775882187, 1.6763848301838038494, 0.68976733498510000455,
+     0.14810397642748007459, 0.0151986665636164571966, 5.475938084995344946e-4,
+     1.05075007164441684324e-9},
+    {6.6579046435011037772, 5.4637849111641143699, 1.7848265399172913358,
+     0.29656057182850489123, 0.026532189526576123093, 0.0012426609473880784386,
+     2.71155556874348757815e-5, 2.01033439929228813265e-7},
+    {1.0, 0.59983220655588793769, 0.13692988092273580531, 0.0148753612908506148525,
+     7.868691311456132591e-4, 1.8463183175100546818e-5, 1.4215117583164458887e-7,
+     2.04426310338993978564e-15},
+};
+
 static inline double fi_poly7(const double *c, double x) {
     double r = c[7];
     for (int i = 6; i >= 0; i--)
-        r = r * x + c[i];
+        r = fi_madd_f64(r, x, c[i]);
     return r;
 }
 
+/* The operations (and their order) are those of the AVX2 kernel
+ * fi_ndtri_pd_avx2, which must give the same bits: fi_log_f64, not libm. */
 double fi_ndtri(double p) {
-    static const double A[8] = {3.387132872796366608,   133.14166789178437745,
-                                1971.5909503065514427,  13731.693765509461125,
-                                45921.953931549871457,  67265.770927008700853,
-                                33430.575583588128105,  2509.0809287301226727};
-    static const double B[8] = {1.0,                   42.313330701600911252,
-                                687.1870074920579083,  5394.1960214247511077,
-                                21213.794301586595867, 39307.89580009271061,
-                                28729.085735721942674, 5226.495278852545925};
-    static const double C[8] = {1.42343711074968357734,    4.6303378461565452959,
-                                5.7694972214606914055,     3.64784832476320460504,
-                                1.27045825245236838258,    0.24178072517745061177,
-                                0.0227238449892691845833,  7.7454501427834140764e-4};
-    static const double D[8] = {1.0,                       2.05319162663775882187,
-                                1.6763848301838038494,     0.68976733498510000455,
-                                0.14810397642748007459,    0.0151986665636164571966,
-                                5.475938084995344946e-4,   1.05075007164441684324e-9};
-    static const double E[8] = {6.6579046435011037772,     5.4637849111641143699,
-                                1.7848265399172913358,     0.29656057182850489123,
-                                0.026532189526576123093,   0.0012426609473880784386,
-                                2.71155556874348757815e-5, 2.01033439929228813265e-7};
-    static const double F[8] = {1.0,                       0.59983220655588793769,
-                                0.13692988092273580531,    0.0148753612908506148525,
-                                7.868691311456132591e-4,   1.8463183175100546818e-5,
-                                1.4215117583164458887e-7,  2.04426310338993978564e-15};
+    const double(*K)[8] = fi_ndtri_coef;
     if (!(p >= 0.0 && p <= 1.0))
         return NAN;
     double q = p - 0.5;
     if (fabs(q) <= 0.425) {
         double r = 0.180625 - q * q;
-        return q * fi_poly7(A, r) / fi_poly7(B, r);
+        return q * fi_poly7(K[0], r) / fi_poly7(K[1], r);
     }
     double r = q < 0 ? p : 1.0 - p;
     if (r == 0.0)
         return q < 0 ? -INFINITY : INFINITY;
-    r = sqrt(-log(r));
+    if (r < DBL_MIN) /* subnormal: fi_log_f64 takes normal numbers */
+        r = DBL_MIN;
+    r = sqrt(-fi_log_f64(r));
     double val;
     if (r <= 5.0) {
         r -= 1.6;
-        val = fi_poly7(C, r) / fi_poly7(D, r);
+        val = fi_poly7(K[2], r) / fi_poly7(K[3], r);
     } else {
         r -= 5.0;
-        val = fi_poly7(E, r) / fi_poly7(F, r);
+        val = fi_poly7(K[4], r) / fi_poly7(K[5], r);
     }
     return q < 0 ? -val : val;
 }

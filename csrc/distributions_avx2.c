@@ -1,4 +1,4 @@
-/* AVX2 random fills: Philox4x32-10 on 8 blocks at a time and the uniform /
+/* AVX2 random fills: Philox4x32-10 on 16 blocks at a time and the uniform /
  * Box-Muller transforms, bit-identical to the generic path (see
  * distributions.h for the element -> word map, vmath_log.h for why no FMA).
  *
@@ -11,6 +11,7 @@
 #include "fastinit.h"
 #if FI_X86
 
+#include <float.h>
 #include <immintrin.h>
 
 #include "distributions.h"
@@ -48,23 +49,46 @@ static inline void fi_pkeys_init_avx2(const fi_rng *g, fi_pkeys_avx2 *K) {
         (X).c3 = p0_;                                                                         \
     } while (0)
 
-/* Blocks block..block+3 into A and block+4..block+7 into B. */
-static inline void fi_philox8_avx2(const fi_pkeys_avx2 *K, uint64_t block, fi_px4_avx2 *A,
-                                   fi_px4_avx2 *B) {
+/* Blocks block + 4s .. block + 4s + 3 into X[s], s < nsets (a constant once
+ * inlined): several independent sets hide the multiply latencies. */
+#define FI_SETS_AVX2 (FI_GROUP_AVX2 / 4)
+static inline void fi_philox_avx2(const fi_pkeys_avx2 *K, uint64_t block, fi_px4_avx2 *X,
+                                  int nsets) {
     const __m256i m0 = _mm256_set1_epi64x(FI_PHILOX_M0);
     const __m256i m1 = _mm256_set1_epi64x(FI_PHILOX_M1);
-    __m256i base = _mm256_set1_epi64x((long long)block);
-    __m256i ba = _mm256_add_epi64(base, _mm256_setr_epi64x(0, 1, 2, 3));
-    __m256i bb = _mm256_add_epi64(base, _mm256_setr_epi64x(4, 5, 6, 7));
-    fi_px4_avx2 a = {ba, _mm256_srli_epi64(ba, 32), K->s0, K->s1};
-    fi_px4_avx2 b = {bb, _mm256_srli_epi64(bb, 32), K->s0, K->s1};
-    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
-        FI_PHILOX_ROUND_AVX2(a, r);
-        FI_PHILOX_ROUND_AVX2(b, r);
+    __m256i base = _mm256_add_epi64(_mm256_set1_epi64x((long long)block),
+                                    _mm256_setr_epi64x(0, 1, 2, 3));
+    for (int j = 0; j < nsets; j++) {
+        __m256i b = _mm256_add_epi64(base, _mm256_set1_epi64x(4 * j));
+        X[j].c0 = b;
+        X[j].c1 = _mm256_srli_epi64(b, 32);
+        X[j].c2 = K->s0;
+        X[j].c3 = K->s1;
     }
-    *A = a;
-    *B = b;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 10
+#endif
+    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
+        for (int j = 0; j < nsets; j++)
+            FI_PHILOX_ROUND_AVX2(X[j], r);
+    }
 }
+
+/* Runs the body for each set S (const fi_px4_avx2 *, 4 blocks) of the
+ * ngroups groups from `block` on, in block order, advancing out by STEP
+ * after each set.  Variadic so that the body may contain commas. */
+#define FI_FOR_EACH_SET_AVX2(K, block, ngroups, S, out, STEP, ...)                             \
+    for (fi_index i_ = 0; i_ < (ngroups); i_++, (block) += FI_GROUP_AVX2) {                   \
+        fi_px4_avx2 X_[FI_SETS_AVX2];                                                         \
+        fi_philox_avx2((K), (block), X_, FI_SETS_AVX2);                                       \
+        for (int j_ = 0; j_ < FI_SETS_AVX2; j_++, (out) += (STEP)) {                           \
+            const fi_px4_avx2 *S = &X_[j_];                                                   \
+            __VA_ARGS__;                                                                      \
+        }                                                                                     \
+    }
 
 /* Pack the low halves of x (even 32-bit slots) and y (into odd slots). */
 static inline __m256i fi_pack_lo_avx2(__m256i x, __m256i y) {
@@ -84,17 +108,12 @@ static inline void fi_words16_avx2(const fi_px4_avx2 *X, __m256i *out0, __m256i 
 void fi_philox_words_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, uint32_t *out) {
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
-    for (fi_index i = 0; i < ngroups; i++, block += 8, out += 32) {
-        fi_px4_avx2 A, B;
-        __m256i w0, w1, w2, w3;
-        fi_philox8_avx2(&K, block, &A, &B);
-        fi_words16_avx2(&A, &w0, &w1);
-        fi_words16_avx2(&B, &w2, &w3);
+    FI_FOR_EACH_SET_AVX2(&K, block, ngroups, S, out, 16, {
+        __m256i w0, w1;
+        fi_words16_avx2(S, &w0, &w1);
         _mm256_storeu_si256((__m256i *)out, w0);
         _mm256_storeu_si256((__m256i *)(out + 8), w1);
-        _mm256_storeu_si256((__m256i *)(out + 16), w2);
-        _mm256_storeu_si256((__m256i *)(out + 24), w3);
-    }
+    });
 }
 
 /* ---- uniform ------------------------------------------------------------------------ */
@@ -110,17 +129,12 @@ void fi_uniform_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, floa
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256 vlow = _mm256_set1_ps(low), vspan = _mm256_set1_ps(span);
-    for (fi_index i = 0; i < ngroups; i++, block += 8, out += 32) {
-        fi_px4_avx2 A, B;
-        __m256i w0, w1, w2, w3;
-        fi_philox8_avx2(&K, block, &A, &B);
-        fi_words16_avx2(&A, &w0, &w1);
-        fi_words16_avx2(&B, &w2, &w3);
+    FI_FOR_EACH_SET_AVX2(&K, block, ngroups, S, out, 16, {
+        __m256i w0, w1;
+        fi_words16_avx2(S, &w0, &w1);
         _mm256_storeu_ps(out, fi_uniform8_ps_avx2(w0, vlow, vspan));
         _mm256_storeu_ps(out + 8, fi_uniform8_ps_avx2(w1, vlow, vspan));
-        _mm256_storeu_ps(out + 16, fi_uniform8_ps_avx2(w2, vlow, vspan));
-        _mm256_storeu_ps(out + 24, fi_uniform8_ps_avx2(w3, vlow, vspan));
-    }
+    });
 }
 
 /* The exact integer (x >> 6) * 2^27 + (y >> 5) from the low halves of the
@@ -158,12 +172,9 @@ void fi_uniform_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, doub
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256d vlow = _mm256_set1_pd(low), vspan = _mm256_set1_pd(span);
-    for (fi_index i = 0; i < ngroups; i++, block += 8, out += 16) {
-        fi_px4_avx2 A, B;
-        fi_philox8_avx2(&K, block, &A, &B);
-        fi_uniform_pd4_avx2(&A, vlow, vspan, out);
-        fi_uniform_pd4_avx2(&B, vlow, vspan, out + 8);
-    }
+    FI_FOR_EACH_SET_AVX2(&K, block, ngroups, S, out, 8, {
+        fi_uniform_pd4_avx2(S, vlow, vspan, out);
+    });
 }
 
 /* ---- normal (Box-Muller) ----------------------------------------------------------- */
@@ -206,18 +217,18 @@ void fi_normal_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, float
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256 vmean = _mm256_set1_ps(mean), vstd = _mm256_set1_ps(std);
-    /* Software-pipelined: the next group's Philox rounds are independent of
-     * this group's Box-Muller, so the core overlaps the two long chains. */
-    fi_px4_avx2 A, B;
-    fi_philox8_avx2(&K, block, &A, &B);
-    for (fi_index i = 0; i < ngroups; i++, out += 32) {
-        fi_px4_avx2 A2, B2;
+    /* Software-pipelined in half groups: the next 8 blocks' Philox rounds
+     * are independent of these 8 blocks' Box-Muller, so the two long chains
+     * overlap (a whole group at a time runs out of registers). */
+    fi_px4_avx2 X[2], Y[2];
+    fi_philox_avx2(&K, block, X, 2);
+    for (fi_index i = 0; i < 2 * ngroups; i++, out += 32) {
         block += 8;
-        fi_philox8_avx2(&K, block, &A2, &B2); /* one spare group at the end */
-        fi_normal16_ps_avx2(&A, vmean, vstd, out);
-        fi_normal16_ps_avx2(&B, vmean, vstd, out + 16);
-        A = A2;
-        B = B2;
+        fi_philox_avx2(&K, block, Y, 2); /* one spare half group at the end */
+        fi_normal16_ps_avx2(&X[0], vmean, vstd, out);
+        fi_normal16_ps_avx2(&X[1], vmean, vstd, out + 16);
+        X[0] = Y[0];
+        X[1] = Y[1];
     }
 }
 
@@ -258,12 +269,102 @@ void fi_normal_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, doubl
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256d vmean = _mm256_set1_pd(mean), vstd = _mm256_set1_pd(std);
-    for (fi_index i = 0; i < ngroups; i++, block += 8, out += 16) {
-        fi_px4_avx2 A, B;
-        fi_philox8_avx2(&K, block, &A, &B);
-        fi_normal8_pd_avx2(&A, vmean, vstd, out);
-        fi_normal8_pd_avx2(&B, vmean, vstd, out + 8);
+    FI_FOR_EACH_SET_AVX2(&K, block, ngroups, S, out, 8, {
+        fi_normal8_pd_avx2(S, vmean, vstd, out);
+    });
+}
+
+/* ---- truncated normal (inverse CDF) ------------------------------------------------- */
+
+static inline __m256d fi_poly7_pd_avx2(const double *c, __m256d x) {
+    __m256d r = _mm256_set1_pd(c[7]);
+    for (int i = 6; i >= 0; i--)
+        r = FI_MADD_PD_AVX2(r, x, _mm256_set1_pd(c[i]));
+    return r;
+}
+
+/* fi_ndtri (distributions.c) for p in (0, 1), lane by lane the same
+ * operations; the tail branches are evaluated only when a lane needs them. */
+static inline __m256d fi_ndtri_pd_avx2(__m256d p) {
+    const double(*K)[8] = fi_ndtri_coef;
+    const __m256d sign = _mm256_set1_pd(-0.0);
+    __m256d q = _mm256_sub_pd(p, _mm256_set1_pd(0.5));
+    __m256d central = _mm256_cmp_pd(_mm256_andnot_pd(sign, q), _mm256_set1_pd(0.425), _CMP_LE_OQ);
+    __m256d r = _mm256_sub_pd(_mm256_set1_pd(0.180625), _mm256_mul_pd(q, q));
+    __m256d z = _mm256_div_pd(_mm256_mul_pd(q, fi_poly7_pd_avx2(K[0], r)),
+                              fi_poly7_pd_avx2(K[1], r));
+    if (_mm256_movemask_pd(central) == 0xF)
+        return z;
+    __m256d neg = _mm256_cmp_pd(q, _mm256_setzero_pd(), _CMP_LT_OQ);
+    __m256d t = _mm256_blendv_pd(_mm256_sub_pd(_mm256_set1_pd(1.0), p), p, neg);
+    t = _mm256_blendv_pd(t, _mm256_set1_pd(DBL_MIN),
+                         _mm256_cmp_pd(t, _mm256_set1_pd(DBL_MIN), _CMP_LT_OQ));
+    t = _mm256_sqrt_pd(_mm256_xor_pd(fi_log_pd_avx2(t), sign));
+    __m256d near = _mm256_cmp_pd(t, _mm256_set1_pd(5.0), _CMP_LE_OQ);
+    __m256d tn = _mm256_sub_pd(t, _mm256_set1_pd(1.6));
+    __m256d val = _mm256_div_pd(fi_poly7_pd_avx2(K[2], tn), fi_poly7_pd_avx2(K[3], tn));
+    if (_mm256_movemask_pd(near) != 0xF) {
+        __m256d tf = _mm256_sub_pd(t, _mm256_set1_pd(5.0));
+        __m256d far = _mm256_div_pd(fi_poly7_pd_avx2(K[4], tf), fi_poly7_pd_avx2(K[5], tf));
+        val = _mm256_blendv_pd(far, val, near);
     }
+    val = _mm256_xor_pd(val, _mm256_and_pd(neg, sign));
+    return _mm256_blendv_pd(val, z, central);
+}
+
+/* mean + std * clamp(+-ndtri(Phi(lo) + u (Phi(hi) - Phi(lo))), lo, hi). */
+static inline __m256d fi_truncated_pd_avx2(__m256d u, const double prm[6], __m256d flip) {
+    __m256d p = _mm256_add_pd(_mm256_set1_pd(prm[4]), _mm256_mul_pd(u, _mm256_set1_pd(prm[5])));
+    __m256d z = fi_ndtri_pd_avx2(p);
+    __m256d lo = _mm256_set1_pd(prm[2]), hi = _mm256_set1_pd(prm[3]);
+    z = _mm256_blendv_pd(z, lo, _mm256_cmp_pd(z, lo, _CMP_LT_OQ));
+    z = _mm256_blendv_pd(z, hi, _mm256_cmp_pd(z, hi, _CMP_GT_OQ));
+    z = _mm256_xor_pd(z, flip);
+    return _mm256_add_pd(_mm256_set1_pd(prm[0]), _mm256_mul_pd(_mm256_set1_pd(prm[1]), z));
+}
+
+void fi_truncated_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups,
+                           const double prm[6], int flip, float *out) {
+    fi_pkeys_avx2 K;
+    fi_pkeys_init_avx2(g, &K);
+    const __m256d vflip = flip ? _mm256_set1_pd(-0.0) : _mm256_setzero_pd();
+    const __m256i lo32 = _mm256_set1_epi64x(0xffffffffll);
+    FI_FOR_EACH_SET_AVX2(&K, block, ngroups, S, out, 16, {
+        /* r[w]: word w of the set's 4 blocks -> elements 4b + w */
+        __m256i c[4] = {S->c0, S->c1, S->c2, S->c3};
+        __m256d r[4];
+        for (int w = 0; w < 4; w++) {
+            __m256d u = _mm256_mul_pd(
+                _mm256_add_pd(fi_u52_to_pd_avx2(_mm256_and_si256(c[w], lo32)),
+                              _mm256_set1_pd(0.5)),
+                _mm256_set1_pd(0x1p-32));
+            r[w] = fi_truncated_pd_avx2(u, prm, vflip);
+        }
+        /* 4x4 transpose: block b's four elements together */
+        __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
+        __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
+        _mm_storeu_ps(out, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20)));
+        _mm_storeu_ps(out + 4, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20)));
+        _mm_storeu_ps(out + 8, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31)));
+        _mm_storeu_ps(out + 12, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31)));
+    });
+}
+
+void fi_truncated_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups,
+                           const double prm[6], int flip, double *out) {
+    fi_pkeys_avx2 K;
+    fi_pkeys_init_avx2(g, &K);
+    const __m256d vflip = flip ? _mm256_set1_pd(-0.0) : _mm256_setzero_pd();
+    const __m256d half = _mm256_set1_pd(0.5), scale = _mm256_set1_pd(0x1p-53);
+    FI_FOR_EACH_SET_AVX2(&K, block, ngroups, S, out, 8, {
+        __m256d e = _mm256_mul_pd(_mm256_add_pd(fi_u53_pd_avx2(S->c0, S->c1), half), scale);
+        __m256d o = _mm256_mul_pd(_mm256_add_pd(fi_u53_pd_avx2(S->c2, S->c3), half), scale);
+        __m256d r0, r1;
+        fi_zip_pd_avx2(fi_truncated_pd_avx2(e, prm, vflip), fi_truncated_pd_avx2(o, prm, vflip),
+                       &r0, &r1);
+        _mm256_storeu_pd(out, r0);
+        _mm256_storeu_pd(out + 4, r1);
+    });
 }
 
 #endif /* FI_X86 */

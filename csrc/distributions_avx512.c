@@ -45,23 +45,45 @@ static inline void fi_pkeys_init_avx512(const fi_rng *g, fi_pkeys_avx512 *K) {
         (X).c3 = p0_;                                                                         \
     } while (0)
 
-/* Blocks block..block+7 into A and block+8..block+15 into B. */
-static inline void fi_philox16_avx512(const fi_pkeys_avx512 *K, uint64_t block, fi_px8_avx512 *A,
-                                      fi_px8_avx512 *B) {
+/* Blocks block + 8s .. block + 8s + 7 into X[s], s < FI_SETS_AVX512. */
+#define FI_SETS_AVX512 (FI_GROUP_AVX512 / 8)
+static inline void fi_philox_avx512(const fi_pkeys_avx512 *K, uint64_t block,
+                                    fi_px8_avx512 X[FI_SETS_AVX512]) {
     const __m512i m0 = _mm512_set1_epi64(FI_PHILOX_M0);
     const __m512i m1 = _mm512_set1_epi64(FI_PHILOX_M1);
-    __m512i base = _mm512_set1_epi64((long long)block);
-    __m512i ba = _mm512_add_epi64(base, _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
-    __m512i bb = _mm512_add_epi64(base, _mm512_setr_epi64(8, 9, 10, 11, 12, 13, 14, 15));
-    fi_px8_avx512 a = {ba, _mm512_srli_epi64(ba, 32), K->s0, K->s1};
-    fi_px8_avx512 b = {bb, _mm512_srli_epi64(bb, 32), K->s0, K->s1};
-    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
-        FI_PHILOX_ROUND_AVX512(a, r);
-        FI_PHILOX_ROUND_AVX512(b, r);
+    __m512i base = _mm512_add_epi64(_mm512_set1_epi64((long long)block),
+                                    _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
+    for (int j = 0; j < FI_SETS_AVX512; j++) {
+        __m512i b = _mm512_add_epi64(base, _mm512_set1_epi64(8 * j));
+        X[j].c0 = b;
+        X[j].c1 = _mm512_srli_epi64(b, 32);
+        X[j].c2 = K->s0;
+        X[j].c3 = K->s1;
     }
-    *A = a;
-    *B = b;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 10
+#endif
+    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
+        for (int j = 0; j < FI_SETS_AVX512; j++)
+            FI_PHILOX_ROUND_AVX512(X[j], r);
+    }
 }
+
+/* Runs the body for each set S (const fi_px8_avx512 *, 8 blocks) of the
+ * ngroups groups from `block` on, in block order, advancing out by STEP
+ * after each set (as FI_FOR_EACH_SET_AVX2). */
+#define FI_FOR_EACH_SET_AVX512(K, block, ngroups, S, out, STEP, ...)                           \
+    for (fi_index i_ = 0; i_ < (ngroups); i_++, (block) += FI_GROUP_AVX512) {                 \
+        fi_px8_avx512 X_[FI_SETS_AVX512];                                                     \
+        fi_philox_avx512((K), (block), X_);                                                   \
+        for (int j_ = 0; j_ < FI_SETS_AVX512; j_++, (out) += (STEP)) {                         \
+            const fi_px8_avx512 *S = &X_[j_];                                                 \
+            __VA_ARGS__;                                                                      \
+        }                                                                                     \
+    }
 
 static inline __m512i fi_pack_lo_avx512(__m512i x, __m512i y) {
     return _mm512_mask_blend_epi32((__mmask16)0xAAAA, x, _mm512_slli_epi64(y, 32));
@@ -87,17 +109,12 @@ static inline void fi_words32_avx512(const fi_px8_avx512 *X, __m512i *out0, __m5
 void fi_philox_words_avx512(const fi_rng *g, uint64_t block, fi_index ngroups, uint32_t *out) {
     fi_pkeys_avx512 K;
     fi_pkeys_init_avx512(g, &K);
-    for (fi_index i = 0; i < ngroups; i++, block += 16, out += 64) {
-        fi_px8_avx512 A, B;
-        __m512i w0, w1, w2, w3;
-        fi_philox16_avx512(&K, block, &A, &B);
-        fi_words32_avx512(&A, &w0, &w1);
-        fi_words32_avx512(&B, &w2, &w3);
+    FI_FOR_EACH_SET_AVX512(&K, block, ngroups, S, out, 32, {
+        __m512i w0, w1;
+        fi_words32_avx512(S, &w0, &w1);
         _mm512_storeu_si512((void *)out, w0);
         _mm512_storeu_si512((void *)(out + 16), w1);
-        _mm512_storeu_si512((void *)(out + 32), w2);
-        _mm512_storeu_si512((void *)(out + 48), w3);
-    }
+    });
 }
 
 /* ---- uniform ------------------------------------------------------------------------ */
@@ -113,17 +130,12 @@ void fi_uniform_f32_avx512(const fi_rng *g, uint64_t block, fi_index ngroups, fl
     fi_pkeys_avx512 K;
     fi_pkeys_init_avx512(g, &K);
     const __m512 vlow = _mm512_set1_ps(low), vspan = _mm512_set1_ps(span);
-    for (fi_index i = 0; i < ngroups; i++, block += 16, out += 64) {
-        fi_px8_avx512 A, B;
-        __m512i w0, w1, w2, w3;
-        fi_philox16_avx512(&K, block, &A, &B);
-        fi_words32_avx512(&A, &w0, &w1);
-        fi_words32_avx512(&B, &w2, &w3);
+    FI_FOR_EACH_SET_AVX512(&K, block, ngroups, S, out, 32, {
+        __m512i w0, w1;
+        fi_words32_avx512(S, &w0, &w1);
         _mm512_storeu_ps(out, fi_uniform16_ps_avx512(w0, vlow, vspan));
         _mm512_storeu_ps(out + 16, fi_uniform16_ps_avx512(w1, vlow, vspan));
-        _mm512_storeu_ps(out + 32, fi_uniform16_ps_avx512(w2, vlow, vspan));
-        _mm512_storeu_ps(out + 48, fi_uniform16_ps_avx512(w3, vlow, vspan));
-    }
+    });
 }
 
 /* (x >> 6) * 2^27 + (y >> 5) from the low halves of the 64-bit lanes. */
@@ -160,12 +172,9 @@ void fi_uniform_f64_avx512(const fi_rng *g, uint64_t block, fi_index ngroups, do
     fi_pkeys_avx512 K;
     fi_pkeys_init_avx512(g, &K);
     const __m512d vlow = _mm512_set1_pd(low), vspan = _mm512_set1_pd(span);
-    for (fi_index i = 0; i < ngroups; i++, block += 16, out += 32) {
-        fi_px8_avx512 A, B;
-        fi_philox16_avx512(&K, block, &A, &B);
-        fi_uniform_pd8_avx512(&A, vlow, vspan, out);
-        fi_uniform_pd8_avx512(&B, vlow, vspan, out + 16);
-    }
+    FI_FOR_EACH_SET_AVX512(&K, block, ngroups, S, out, 16, {
+        fi_uniform_pd8_avx512(S, vlow, vspan, out);
+    });
 }
 
 /* ---- normal (Box-Muller) ----------------------------------------------------------- */
@@ -209,12 +218,9 @@ void fi_normal_f32_avx512(const fi_rng *g, uint64_t block, fi_index ngroups, flo
     fi_pkeys_avx512 K;
     fi_pkeys_init_avx512(g, &K);
     const __m512 vmean = _mm512_set1_ps(mean), vstd = _mm512_set1_ps(std);
-    for (fi_index i = 0; i < ngroups; i++, block += 16, out += 64) {
-        fi_px8_avx512 A, B;
-        fi_philox16_avx512(&K, block, &A, &B);
-        fi_normal32_ps_avx512(&A, vmean, vstd, out);
-        fi_normal32_ps_avx512(&B, vmean, vstd, out + 32);
-    }
+    FI_FOR_EACH_SET_AVX512(&K, block, ngroups, S, out, 32, {
+        fi_normal32_ps_avx512(S, vmean, vstd, out);
+    });
 }
 
 /* 8 pairs from 8 blocks (lane = block = pair). Writes 16 doubles. */
@@ -257,12 +263,9 @@ void fi_normal_f64_avx512(const fi_rng *g, uint64_t block, fi_index ngroups, dou
     fi_pkeys_avx512 K;
     fi_pkeys_init_avx512(g, &K);
     const __m512d vmean = _mm512_set1_pd(mean), vstd = _mm512_set1_pd(std);
-    for (fi_index i = 0; i < ngroups; i++, block += 16, out += 32) {
-        fi_px8_avx512 A, B;
-        fi_philox16_avx512(&K, block, &A, &B);
-        fi_normal16_pd_avx512(&A, vmean, vstd, out);
-        fi_normal16_pd_avx512(&B, vmean, vstd, out + 16);
-    }
+    FI_FOR_EACH_SET_AVX512(&K, block, ngroups, S, out, 16, {
+        fi_normal16_pd_avx512(S, vmean, vstd, out);
+    });
 }
 
 #endif /* FI_X86 */

@@ -5,7 +5,7 @@
  * forward quantity the cheapest formula needs:
  *   sigmoid: y (output)   dx = dout * y * (1 - y)
  *   tanh:    y (output)   dx = dout * (1 - y*y)
- *   relu:    x (input)    dx = dout * (x > 0)
+ *   relu:    x (input)    dx = x > 0 ? dout : 0    (no inf * 0 = NaN)
  *   leaky:   x (input)    dx = dout * (x > 0 ? 1 : slope)
  *   identity:             dx = dout
  * dx may alias dout.  Sigmoid is overflow-free for any finite or infinite x;

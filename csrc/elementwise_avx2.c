@@ -9,6 +9,11 @@
 #include "elementwise_isa.h"
 #include "vmath_exp.h"
 
+/* outputs at least this large are written with non-temporal stores */
+#ifndef FI_STREAM_MIN_BYTES
+#define FI_STREAM_MIN_BYTES ((fi_index)1 << 23)
+#endif
+
 /* lanes [0, k) on, the rest off: a window into this table */
 static const int32_t fi_tail_bits[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
 
@@ -49,15 +54,17 @@ FI_INLINE double fi_hsum_pd(__m256d v) {
 #define FI_ISA avx2
 #define V_LOAD(p) _mm256_loadu_ps(p)
 #define V_STORE(p, v) _mm256_storeu_ps(p, v)
+#define V_STREAM(p, v) _mm256_stream_ps(p, v)
 #define V_LOADT(p, k, fill) fi_loadt_ps(p, k, fill)
 #define V_STORET(p, k, v) _mm256_maskstore_ps(p, fi_tail_ps(k), v)
+#define V_KEEPT(v, k) _mm256_and_ps(v, _mm256_castsi256_ps(fi_tail_ps(k)))
 #define V_SET1 _mm256_set1_ps
 #define V_ADD _mm256_add_ps
 #define V_SUB _mm256_sub_ps
 #define V_MUL _mm256_mul_ps
 #define V_MAX _mm256_max_ps
 #define V_GT0_SEL(x, t, f) _mm256_blendv_ps(f, t, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ))
-#define V_RELU(x) _mm256_and_ps(_mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_NLE_UQ), x)
+#define V_RELU(x) _mm256_max_ps(_mm256_setzero_ps(), x)
 #define V_EXP fi_exp_ps_avx2
 #define V_SIGMOID fi_sigmoid_ps_avx2
 #define V_TANH fi_tanh_ps_avx2
@@ -65,13 +72,12 @@ FI_INLINE double fi_hsum_pd(__m256d v) {
 #define FI_BAD_ADD(v) bad = _mm256_or_ps(bad, _mm256_cmp_ps(v, v, _CMP_UNORD_Q))
 #define FI_BAD_ANY _mm256_movemask_ps(bad)
 #define FI_ACC_DECL __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd()
-#define FI_ACC_ADD(v)                                                                         \
-    (acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(v))),                  \
+#define FI_ACC_ADD(v)                                                                          \
+    (acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(v))),                   \
      acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1))))
 #define FI_ACC_SUM fi_hsum_pd(_mm256_add_pd(acc0, acc1))
 #define V_HMAX fi_hmax_ps
 #include "elementwise_simd.h"
-#include "elementwise_simd_undef.h"
 
 /* ---- double --------------------------------------------------------------- */
 #define T double
@@ -81,15 +87,17 @@ FI_INLINE double fi_hsum_pd(__m256d v) {
 #define FI_ISA avx2
 #define V_LOAD(p) _mm256_loadu_pd(p)
 #define V_STORE(p, v) _mm256_storeu_pd(p, v)
+#define V_STREAM(p, v) _mm256_stream_pd(p, v)
 #define V_LOADT(p, k, fill) fi_loadt_pd(p, k, fill)
 #define V_STORET(p, k, v) _mm256_maskstore_pd(p, fi_tail_pd(k), v)
+#define V_KEEPT(v, k) _mm256_and_pd(v, _mm256_castsi256_pd(fi_tail_pd(k)))
 #define V_SET1 _mm256_set1_pd
 #define V_ADD _mm256_add_pd
 #define V_SUB _mm256_sub_pd
 #define V_MUL _mm256_mul_pd
 #define V_MAX _mm256_max_pd
 #define V_GT0_SEL(x, t, f) _mm256_blendv_pd(f, t, _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ))
-#define V_RELU(x) _mm256_and_pd(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_NLE_UQ), x)
+#define V_RELU(x) _mm256_max_pd(_mm256_setzero_pd(), x)
 #define V_EXP fi_exp_pd_avx2
 #define V_SIGMOID fi_sigmoid_pd_avx2
 #define V_TANH fi_tanh_pd_avx2
@@ -101,6 +109,5 @@ FI_INLINE double fi_hsum_pd(__m256d v) {
 #define FI_ACC_SUM fi_hsum_pd(acc0)
 #define V_HMAX fi_hmax_pd
 #include "elementwise_simd.h"
-#include "elementwise_simd_undef.h"
 
 #endif /* FI_X86 */

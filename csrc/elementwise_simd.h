@@ -6,15 +6,18 @@
  *   T, VT, VW            scalar type, vector type, lanes
  *   FI_SFX, FI_ISA       name parts (f32/f64, avx2/avx512)
  *   V_LOAD(p) V_STORE(p, v)            unaligned full vectors
+ *   V_STREAM(p, v)                     aligned non-temporal store
  *   V_LOADT(p, k, fill) V_STORET(p, k, v)   first k lanes, others = fill
+ *   V_KEEPT(v, k)                      first k lanes of v, others = 0
  *   V_SET1 V_ADD V_SUB V_MUL V_MAX
  *   V_GT0_SEL(x, t, f)  x > 0 ? t : f  (NaN -> f)
- *   V_RELU(x)           x > 0 or NaN ? x : +0   (np.maximum(0, x))
+ *   V_RELU(x)           0 > x ? 0 : x, NaN -> x: np.maximum(0, x) exactly,
+ *                       and the x86 max instruction with 0 first
  *   V_EXP V_SIGMOID V_TANH
  *   FI_BAD_DECL FI_BAD_ADD(v) FI_BAD_ANY    "some lane was NaN" tracking
  *   FI_ACC_DECL FI_ACC_ADD(v) FI_ACC_SUM    double accumulation of a row
  *   V_HMAX(v)           horizontal max (no NaN lanes) as T
- * and undefines them afterwards (FI_SIMD_UNDEF in the includer). */
+ * All of them are undefined at the end, ready for the next instantiation. */
 
 #define FI_CAT3_(a, b, c) a##_##b##_##c
 #define FI_CAT3(a, b, c) FI_CAT3_(a, b, c)
@@ -22,27 +25,35 @@
 
 /* y = F(x (+ b)) over n elements; the tail is one masked vector so each
  * element sees the same operations wherever a thread's range starts. */
-#define FI_ROW_LOOP(F)                                                                        \
-    do {                                                                                      \
-        fi_index j = 0;                                                                       \
-        if (b) {                                                                              \
-            for (; j + VW <= n; j += VW)                                                      \
-                V_STORE(y + j, F(V_ADD(V_LOAD(x + j), V_LOAD(b + j))));                       \
-            if (j < n)                                                                        \
-                V_STORET(y + j, n - j,                                                        \
-                         F(V_ADD(V_LOADT(x + j, n - j, zero), V_LOADT(b + j, n - j, zero)))); \
-        } else {                                                                              \
-            for (; j + VW <= n; j += VW) V_STORE(y + j, F(V_LOAD(x + j)));                    \
-            if (j < n) V_STORET(y + j, n - j, F(V_LOADT(x + j, n - j, zero)));                \
-        }                                                                                     \
+#define FI_PUT(p, v)                                                                           \
+    do {                                                                                       \
+        if (stream)                                                                            \
+            V_STREAM(p, v);                                                                    \
+        else                                                                                   \
+            V_STORE(p, v);                                                                     \
+    } while (0)
+#define FI_ROW_LOOP(F)                                                                         \
+    do {                                                                                       \
+        fi_index j = 0;                                                                        \
+        if (b) {                                                                               \
+            for (; j + VW <= n; j += VW)                                                       \
+                V_STORE(y + j, F(V_ADD(V_LOAD(x + j), V_LOAD(b + j))));                        \
+            if (j < n)                                                                         \
+                V_STORET(y + j, n - j,                                                         \
+                         F(V_ADD(V_LOADT(x + j, n - j, zero), V_LOADT(b + j, n - j, zero))));  \
+        } else {                                                                               \
+            for (; j + VW <= n; j += VW) FI_PUT(y + j, F(V_LOAD(x + j)));                      \
+            if (j < n) V_STORET(y + j, n - j, F(V_LOADT(x + j, n - j, zero)));                 \
+        }                                                                                      \
     } while (0)
 
-#define FI_BWD_LOOP(F)                                                                        \
-    do {                                                                                      \
-        fi_index j = 0;                                                                       \
-        for (; j + VW <= n; j += VW) V_STORE(dx + j, F(V_LOAD(dout + j), V_LOAD(s + j)));     \
-        if (j < n)                                                                            \
-            V_STORET(dx + j, n - j, F(V_LOADT(dout + j, n - j, zero), V_LOADT(s + j, n - j, zero))); \
+#define FI_BWD_LOOP(F)                                                                         \
+    do {                                                                                       \
+        fi_index j = 0;                                                                        \
+        for (; j + VW <= n; j += VW) FI_PUT(dx + j, F(V_LOAD(dout + j), V_LOAD(s + j)));       \
+        if (j < n)                                                                             \
+            V_STORET(dx + j, n - j,                                                            \
+                     F(V_LOADT(dout + j, n - j, zero), V_LOADT(s + j, n - j, zero)));           \
     } while (0)
 
 #define FI_F_IDENT(v) (v)
@@ -50,11 +61,13 @@
 /* backward: the reference's literal products, left to right, no FMA */
 #define FI_B_SIGMOID(d, y) V_MUL(V_MUL(d, y), V_SUB(one, y))
 #define FI_B_TANH(d, y) V_MUL(d, V_SUB(one, V_MUL(y, y)))
-#define FI_B_RELU(d, x) V_MUL(d, V_GT0_SEL(x, one, zero))
+#define FI_B_RELU(d, x) V_GT0_SEL(x, d, zero)
 #define FI_B_LEAKY(d, x) V_MUL(d, V_GT0_SEL(x, one, vslope))
 #define FI_B_IDENT(d, x) (d)
 
-static void FN(fi_ew_row)(int act, T slope, fi_index n, const T *x, const T *b, T *y) {
+/* stream != 0: y is vector-aligned; full vectors are stored non-temporally */
+static void FN(fi_ew_row)(int act, T slope, fi_index n, const T *x, const T *b, T *y,
+                          int stream) {
     const VT vslope = V_SET1(slope), zero = V_SET1(0);
     (void)vslope;
     switch (act) {
@@ -67,12 +80,30 @@ static void FN(fi_ew_row)(int act, T slope, fi_index n, const T *x, const T *b, 
     }
 }
 
-void FN(fi_ew_rows)(int act, T slope, fi_index m, fi_index n, const T *x, fi_index ldx,
-                    const T *bias, T *y, fi_index ldy) {
-    for (fi_index i = 0; i < m; i++) FN(fi_ew_row)(act, slope, n, x + i * ldx, bias, y + i * ldy);
+/* How many elements precede the first vector-aligned one at p, or -1 to
+ * not stream at all (output too small, or p not even T-aligned).  A large
+ * output does not stay in cache anyway, and non-temporal stores skip the
+ * read-for-ownership: a third of the memory traffic. */
+static fi_index FN(fi_stream_head)(fi_index n, const T *p) {
+    if (n * (fi_index)sizeof(T) < FI_STREAM_MIN_BYTES || (uintptr_t)p % sizeof(T)) return -1;
+    return (fi_index)((sizeof(VT) - (uintptr_t)p % sizeof(VT)) % sizeof(VT) / sizeof(T));
 }
 
-void FN(fi_ew_backward)(int act, T slope, fi_index n, const T *dout, const T *s, T *dx) {
+void FN(fi_ew_rows)(int act, T slope, fi_index m, fi_index n, const T *x, fi_index ldx,
+                    const T *bias, T *y, fi_index ldy) {
+    fi_index head = (m == 1 && !bias) ? FN(fi_stream_head)(n, y) : -1;
+    if (head >= 0) {
+        FN(fi_ew_row)(act, slope, head, x, NULL, y, 0);
+        FN(fi_ew_row)(act, slope, n - head, x + head, NULL, y + head, 1);
+        _mm_sfence();
+        return;
+    }
+    for (fi_index i = 0; i < m; i++)
+        FN(fi_ew_row)(act, slope, n, x + i * ldx, bias, y + i * ldy, 0);
+}
+
+static void FN(fi_ew_bwd)(int act, T slope, fi_index n, const T *dout, const T *s, T *dx,
+                          int stream) {
     const VT vslope = V_SET1(slope), one = V_SET1(1), zero = V_SET1(0);
     (void)vslope;
     (void)one;
@@ -84,6 +115,17 @@ void FN(fi_ew_backward)(int act, T slope, fi_index n, const T *dout, const T *s,
     default:
         if (dx != dout) FI_BWD_LOOP(FI_B_IDENT);
     }
+}
+
+void FN(fi_ew_backward)(int act, T slope, fi_index n, const T *dout, const T *s, T *dx) {
+    fi_index head = FN(fi_stream_head)(n, dx);
+    if (head >= 0) {
+        FN(fi_ew_bwd)(act, slope, head, dout, s, dx, 0);
+        FN(fi_ew_bwd)(act, slope, n - head, dout + head, s + head, dx + head, 1);
+        _mm_sfence();
+        return;
+    }
+    FN(fi_ew_bwd)(act, slope, n, dout, s, dx, 0);
 }
 
 double FN(fi_softmax_row)(fi_index n, const T *x, T *y) {
@@ -110,15 +152,17 @@ double FN(fi_softmax_row)(fi_index n, const T *x, T *y) {
         V_STORE(y + j, e);
         FI_ACC_ADD(e);
     }
-    if (j < n) { /* -inf fill: exp gives 0, so the sum is unchanged */
-        VT e = V_EXP(V_SUB(V_LOADT(x + j, n - j, ninf), vmx));
+    if (j < n) { /* fill with the max, not -inf: exp(-inf) would compute
+                  * denormals, which cost a microcode assist per instruction */
+        VT e = V_EXP(V_SUB(V_LOADT(x + j, n - j, vmx), vmx));
         V_STORET(y + j, n - j, e);
+        e = V_KEEPT(e, n - j);
         FI_ACC_ADD(e);
     }
     double s = FI_ACC_SUM;
     const VT inv = V_SET1((T)(1.0 / s));
     for (j = 0; j + VW <= n; j += VW) V_STORE(y + j, V_MUL(V_LOAD(y + j), inv));
-    if (j < n) V_STORET(y + j, n - j, V_MUL(V_LOADT(y + j, n - j, ninf), inv));
+    if (j < n) V_STORET(y + j, n - j, V_MUL(V_LOADT(y + j, n - j, V_SET1(0)), inv));
     return (double)mx + log(s);
 }
 
@@ -126,6 +170,7 @@ double FN(fi_softmax_row)(fi_index n, const T *x, T *y) {
 #undef FI_CAT3
 #undef FI_CAT3_
 #undef FI_ROW_LOOP
+#undef FI_PUT
 #undef FI_BWD_LOOP
 #undef FI_F_IDENT
 #undef FI_F_LEAKY
@@ -134,3 +179,32 @@ double FN(fi_softmax_row)(fi_index n, const T *x, T *y) {
 #undef FI_B_RELU
 #undef FI_B_LEAKY
 #undef FI_B_IDENT
+/* the includer's macros */
+#undef T
+#undef VT
+#undef VW
+#undef FI_SFX
+#undef FI_ISA
+#undef V_LOAD
+#undef V_STORE
+#undef V_STREAM
+#undef V_LOADT
+#undef V_STORET
+#undef V_KEEPT
+#undef V_SET1
+#undef V_ADD
+#undef V_SUB
+#undef V_MUL
+#undef V_MAX
+#undef V_GT0_SEL
+#undef V_RELU
+#undef V_EXP
+#undef V_SIGMOID
+#undef V_TANH
+#undef FI_BAD_DECL
+#undef FI_BAD_ADD
+#undef FI_BAD_ANY
+#undef FI_ACC_DECL
+#undef FI_ACC_ADD
+#undef FI_ACC_SUM
+#undef V_HMAX

@@ -15,104 +15,104 @@
 #define FI_XENT_BLOCKS (FI_XENT_CHUNK_ROWS / FI_XENT_BLOCK)
 
 #if FI_X86
-#define FI_PICK_ROW(SFX)                                                                      \
-    (fi_active_isa() == FI_ISA_AVX512 ? fi_softmax_row_##SFX##_avx512                         \
-     : fi_active_isa() == FI_ISA_AVX2 ? fi_softmax_row_##SFX##_avx2                           \
+#define FI_PICK_ROW(SFX)                                                                       \
+    (fi_active_isa() == FI_ISA_AVX512 ? fi_softmax_row_##SFX##_avx512                          \
+     : fi_active_isa() == FI_ISA_AVX2 ? fi_softmax_row_##SFX##_avx2                            \
                                       : fi_softmax_row_##SFX##_generic)
 #else
 #define FI_PICK_ROW(SFX) fi_softmax_row_##SFX##_generic
 #endif
 
-#define FI_LOSS_DEFINE(T, SFX, EXP)                                                           \
-    double fi_softmax_row_##SFX##_generic(fi_index n, const T *x, T *y) {                     \
-        T mx = x[0];                                                                          \
-        for (fi_index j = 1; j < n; j++)                                                      \
-            if (x[j] > mx || x[j] != x[j]) mx = x[j];                                         \
-        double s = 0;                                                                         \
-        for (fi_index j = 0; j < n; j++) {                                                    \
-            T e = EXP(x[j] - mx);                                                             \
-            y[j] = e;                                                                         \
-            s += e;                                                                           \
-        }                                                                                     \
-        T inv = (T)(1.0 / s);                                                                 \
-        for (fi_index j = 0; j < n; j++) y[j] *= inv;                                         \
-        return (double)mx + log(s);                                                           \
-    }                                                                                         \
-    void fi_softmax_##SFX(fi_index m, fi_index n, const T *x, T *y) {                         \
-        if (m <= 0 || n <= 0) return;                                                         \
-        double (*row)(fi_index, const T *, T *) = FI_PICK_ROW(SFX);                           \
-        int nt = fi_threads_for((double)m * n, 32768.0);                                      \
-        (void)nt;                                                                             \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")                          \
-        for (fi_index i = 0; i < m; i++) row(n, x + i * n, y + i * n);                        \
-    }                                                                                         \
-    /* sum over rows [i0, i1) of the per-row loss, in row order */                            \
-    static double fi_xent_rows_##SFX(double (*row)(fi_index, const T *, T *), fi_index i0,    \
-                                     fi_index i1, fi_index n, const T *logits,                \
-                                     const int64_t *labels, const T *onehot, T *probs) {      \
-        double total = 0;                                                                     \
-        for (fi_index i = i0; i < i1; i++) {                                                  \
-            const T *xi = logits + i * n;                                                     \
-            /* read the logits needed before probs (maybe == logits) is written */            \
-            double tx = 0, ts = 1;                                                            \
-            if (labels) {                                                                     \
-                tx = (double)xi[labels[i]];                                                   \
-            } else {                                                                          \
-                const T *ti = onehot + i * n;                                                 \
-                ts = 0;                                                                       \
-                for (fi_index j = 0; j < n; j++) {                                            \
-                    tx += (double)ti[j] * (double)xi[j];                                      \
-                    ts += (double)ti[j];                                                      \
-                }                                                                             \
-            }                                                                                 \
-            total += row(n, xi, probs + i * n) * ts - tx;                                     \
-        }                                                                                     \
-        return total;                                                                         \
-    }                                                                                         \
-    double fi_softmax_xent_acc_##SFX(fi_index m, fi_index n, const T *logits,                 \
-                                     const int64_t *labels, const T *onehot, T *probs,        \
-                                     double acc) {                                            \
-        if (m <= 0 || n <= 0) return acc;                                                     \
-        double (*row)(fi_index, const T *, T *) = FI_PICK_ROW(SFX);                           \
-        int nt = fi_threads_for((double)m * n, 32768.0);                                      \
-        (void)nt;                                                                             \
-        for (fi_index c0 = 0; c0 < m; c0 += FI_XENT_CHUNK_ROWS) {                             \
-            fi_index rows = m - c0 < FI_XENT_CHUNK_ROWS ? m - c0 : FI_XENT_CHUNK_ROWS;        \
-            fi_index nb = (rows + FI_XENT_BLOCK - 1) / FI_XENT_BLOCK;                         \
-            double part[FI_XENT_BLOCKS];                                                      \
-            _Pragma("omp parallel for num_threads(nt) schedule(static)")                      \
-            for (fi_index b = 0; b < nb; b++) {                                               \
-                fi_index i0 = c0 + b * FI_XENT_BLOCK;                                         \
+#define FI_LOSS_DEFINE(T, SFX, EXP)                                                            \
+    double fi_softmax_row_##SFX##_generic(fi_index n, const T *x, T *y) {                      \
+        T mx = x[0];                                                                           \
+        for (fi_index j = 1; j < n; j++)                                                       \
+            if (x[j] > mx || x[j] != x[j]) mx = x[j];                                          \
+        double s = 0;                                                                          \
+        for (fi_index j = 0; j < n; j++) {                                                     \
+            T e = EXP(x[j] - mx);                                                              \
+            y[j] = e;                                                                          \
+            s += e;                                                                            \
+        }                                                                                      \
+        T inv = (T)(1.0 / s);                                                                  \
+        for (fi_index j = 0; j < n; j++) y[j] *= inv;                                          \
+        return (double)mx + log(s);                                                            \
+    }                                                                                          \
+    void fi_softmax_##SFX(fi_index m, fi_index n, const T *x, T *y) {                          \
+        if (m <= 0 || n <= 0) return;                                                          \
+        double (*row)(fi_index, const T *, T *) = FI_PICK_ROW(SFX);                            \
+        int nt = fi_threads_for((double)m * n, 32768.0);                                       \
+        (void)nt;                                                                              \
+        _Pragma("omp parallel for num_threads(nt) schedule(static)")                           \
+        for (fi_index i = 0; i < m; i++) row(n, x + i * n, y + i * n);                         \
+    }                                                                                          \
+    /* sum over rows [i0, i1) of the per-row loss, in row order */                             \
+    static double fi_xent_rows_##SFX(double (*row)(fi_index, const T *, T *), fi_index i0,     \
+                                     fi_index i1, fi_index n, const T *logits,                 \
+                                     const int64_t *labels, const T *onehot, T *probs) {       \
+        double total = 0;                                                                      \
+        for (fi_index i = i0; i < i1; i++) {                                                   \
+            const T *xi = logits + i * n;                                                      \
+            /* read the logits needed before probs (maybe == logits) is written */             \
+            double tx = 0, ts = 1;                                                             \
+            if (labels) {                                                                      \
+                tx = (double)xi[labels[i]];                                                    \
+            } else {                                                                           \
+                const T *ti = onehot + i * n;                                                  \
+                ts = 0;                                                                        \
+                for (fi_index j = 0; j < n; j++) {                                             \
+                    tx += (double)ti[j] * (double)xi[j];                                       \
+                    ts += (double)ti[j];                                                       \
+                }                                                                              \
+            }                                                                                  \
+            total += row(n, xi, probs + i * n) * ts - tx;                                      \
+        }                                                                                      \
+        return total;                                                                          \
+    }                                                                                          \
+    double fi_softmax_xent_acc_##SFX(fi_index m, fi_index n, const T *logits,                  \
+                                     const int64_t *labels, const T *onehot, T *probs,         \
+                                     double acc) {                                             \
+        if (m <= 0 || n <= 0) return acc;                                                      \
+        double (*row)(fi_index, const T *, T *) = FI_PICK_ROW(SFX);                            \
+        int nt = fi_threads_for((double)m * n, 32768.0);                                       \
+        (void)nt;                                                                              \
+        for (fi_index c0 = 0; c0 < m; c0 += FI_XENT_CHUNK_ROWS) {                              \
+            fi_index rows = m - c0 < FI_XENT_CHUNK_ROWS ? m - c0 : FI_XENT_CHUNK_ROWS;         \
+            fi_index nb = (rows + FI_XENT_BLOCK - 1) / FI_XENT_BLOCK;                          \
+            double part[FI_XENT_BLOCKS];                                                       \
+            _Pragma("omp parallel for num_threads(nt) schedule(static)")                       \
+            for (fi_index b = 0; b < nb; b++) {                                                \
+                fi_index i0 = c0 + b * FI_XENT_BLOCK;                                          \
                 fi_index i1 = i0 + FI_XENT_BLOCK < c0 + rows ? i0 + FI_XENT_BLOCK : c0 + rows; \
-                part[b] = fi_xent_rows_##SFX(row, i0, i1, n, logits, labels, onehot, probs);  \
-            }                                                                                 \
-            for (fi_index b = 0; b < nb; b++) acc += part[b];                                 \
-        }                                                                                     \
-        return acc;                                                                           \
-    }                                                                                         \
-    double fi_softmax_xent_##SFX(fi_index m, fi_index n, const T *logits,                     \
-                                 const int64_t *labels, const T *onehot, T *probs) {          \
-        if (m <= 0 || n <= 0) return 0.0;                                                    \
+                part[b] = fi_xent_rows_##SFX(row, i0, i1, n, logits, labels, onehot, probs);   \
+            }                                                                                  \
+            for (fi_index b = 0; b < nb; b++) acc += part[b];                                  \
+        }                                                                                      \
+        return acc;                                                                            \
+    }                                                                                          \
+    double fi_softmax_xent_##SFX(fi_index m, fi_index n, const T *logits,                      \
+                                 const int64_t *labels, const T *onehot, T *probs) {           \
+        if (m <= 0 || n <= 0) return 0.0;                                                      \
         return fi_softmax_xent_acc_##SFX(m, n, logits, labels, onehot, probs, 0.0) / (double)m; \
-    }                                                                                         \
-    void fi_softmax_xent_backward_##SFX(fi_index m, fi_index n, const T *probs,               \
-                                        const int64_t *labels, const T *onehot, T scale,      \
-                                        T *dx) {                                              \
-        int nt = fi_threads_for((double)m * n, 65536.0);                                      \
-        (void)nt;                                                                             \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")                          \
-        for (fi_index i = 0; i < m; i++) {                                                    \
-            const T *pi = probs + i * n;                                                      \
-            T *di = dx + i * n;                                                               \
-            if (labels) {                                                                     \
-                T pt = pi[labels[i]]; /* read before dx (maybe == probs) is written */        \
-                for (fi_index j = 0; j < n; j++) di[j] = pi[j] * scale;                       \
-                di[labels[i]] = (pt - (T)1) * scale;                                          \
-            } else {                                                                          \
-                const T *ti = onehot + i * n;                                                 \
-                for (fi_index j = 0; j < n; j++) di[j] = (pi[j] - ti[j]) * scale;             \
-            }                                                                                 \
-        }                                                                                     \
+    }                                                                                          \
+    void fi_softmax_xent_backward_##SFX(fi_index m, fi_index n, const T *probs,                \
+                                        const int64_t *labels, const T *onehot, T scale,       \
+                                        T *dx) {                                               \
+        int nt = fi_threads_for((double)m * n, 65536.0);                                       \
+        (void)nt;                                                                              \
+        _Pragma("omp parallel for num_threads(nt) schedule(static)")                           \
+        for (fi_index i = 0; i < m; i++) {                                                     \
+            const T *pi = probs + i * n;                                                       \
+            T *di = dx + i * n;                                                                \
+            if (labels) {                                                                      \
+                T pt = pi[labels[i]]; /* read before dx (maybe == probs) is written */         \
+                for (fi_index j = 0; j < n; j++) di[j] = pi[j] * scale;                        \
+                di[labels[i]] = (pt - (T)1) * scale;                                           \
+            } else {                                                                           \
+                const T *ti = onehot + i * n;                                                  \
+                for (fi_index j = 0; j < n; j++) di[j] = (pi[j] - ti[j]) * scale;              \
+            }                                                                                  \
+        }                                                                                      \
     }
 
 FI_LOSS_DEFINE(float, f32, expf)

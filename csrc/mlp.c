@@ -76,28 +76,38 @@ size_t fi_mlp_workspace_bytes(const fi_mlp_spec *s, fi_index batch, size_t elem)
         /* backward, updating each layer as soon as its weights are no longer read */         \
         fi_softmax_xent_backward_##SFX(N, d[L], P, labels, onehot, (T)(1.0 / (double)N), P);  \
         T *delta = P; /* dLoss / d(pre-activation) of layer l + 1 */                          \
+        /* SGD folds its update into the weight-gradient GEMM:                             \
+         * W = (1 - lr*lambda) W - lr * in^T delta, one pass over W instead of              \
+         * writing dW and reading it back (grads then holds only the biases). */            \
+        const int sgd_in_gemm = opt->kind == FI_OPT_SGD;                                      \
         for (int l = L - 1; l >= 0; l--) {                                                    \
             const T *in = l ? H[l - 1] : x;                                                   \
             T *W = params[2 * l], *b = params[2 * l + 1];                                     \
             T *gW = grads[2 * l], *gb = grads[2 * l + 1];                                     \
             const fi_index nw = d[l] * d[l + 1];                                              \
-            fi_gemm_##SFX(1, 0, d[l], d[l + 1], N, (T)1, in, d[l], delta, d[l + 1], (T)0, gW, \
-                          d[l + 1]);                                                          \
-            fi_sum_rows_##SFX(N, d[l + 1], delta, d[l + 1], gb);                              \
-            if (lambda != 0) fi_mlp_decay_##SFX(nw, lambda, W, gW);                           \
-            if (l > 0) {                                                                      \
-                T *next = D[l & 1];                                                           \
+            T *next = NULL;                                                                   \
+            if (l > 0) { /* dLoss/dH of the layer below, from W before its update */          \
+                next = D[l & 1];                                                              \
                 fi_gemm_##SFX(0, 1, N, d[l], d[l + 1], (T)1, delta, d[l + 1], W, d[l + 1],    \
                               (T)0, next, d[l]);                                              \
                 fi_act_backward_##SFX(s->act, (T)s->slope, N * d[l], next, H[l - 1], next);   \
-                delta = next;                                                                 \
             }                                                                                 \
-            if (opt->kind != FI_OPT_NONE) {                                                   \
-                fi_optim_update_##SFX(opt, nw, W, gW, state1 ? state1[2 * l] : NULL,          \
-                                      state2 ? state2[2 * l] : NULL);                         \
+            fi_sum_rows_##SFX(N, d[l + 1], delta, d[l + 1], gb);                              \
+            if (sgd_in_gemm) {                                                                \
+                fi_gemm_##SFX(1, 0, d[l], d[l + 1], N, (T)(-opt->lr), in, d[l], delta,        \
+                              d[l + 1], (T)(1.0 - opt->lr * s->weight_decay), W, d[l + 1]);   \
+            } else {                                                                          \
+                fi_gemm_##SFX(1, 0, d[l], d[l + 1], N, (T)1, in, d[l], delta, d[l + 1], (T)0, \
+                              gW, d[l + 1]);                                                  \
+                if (lambda != 0) fi_mlp_decay_##SFX(nw, lambda, W, gW);                       \
+                if (opt->kind != FI_OPT_NONE)                                                 \
+                    fi_optim_update_##SFX(opt, nw, W, gW, state1 ? state1[2 * l] : NULL,      \
+                                          state2 ? state2[2 * l] : NULL);                     \
+            }                                                                                 \
+            if (opt->kind != FI_OPT_NONE)                                                     \
                 fi_optim_update_##SFX(opt, d[l + 1], b, gb, state1 ? state1[2 * l + 1] : NULL, \
                                       state2 ? state2[2 * l + 1] : NULL);                     \
-            }                                                                                 \
+            delta = next;                                                                     \
         }                                                                                     \
         return loss;                                                                          \
     }

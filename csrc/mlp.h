@@ -11,7 +11,9 @@
  * Parameters are passed as arrays of 2L pointers ordered W1, b1, ..., WL, bL
  * (Wl is (sizes[l-1], sizes[l]) row-major, bl has sizes[l] entries); grads
  * has the same layout and receives dLoss/dparam including the weight-decay
- * term lambda * W.  The activations are relu, leaky_relu (slope >= 0),
+ * term lambda * W (except the W entries of an SGD step: SGD updates W
+ * inside the weight-gradient GEMM, W = (1 - lr*lambda) W - lr * dW, and
+ * never writes dW).  The activations are relu, leaky_relu (slope >= 0),
  * sigmoid, tanh or identity: their backward pass is computed from the
  * stored outputs, so no pre-activations are kept. */
 #ifndef FASTINIT_MLP_H

@@ -9,6 +9,10 @@ from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
 from libc.stdint cimport int64_t
 
+cimport numpy as cnp
+
+cnp.import_array()
+
 cdef extern from "elementwise.h" nogil:
     void fi_act_forward_f32(int act, float slope, Py_ssize_t n, const float *x, float *y)
     void fi_act_forward_f64(int act, double slope, Py_ssize_t n, const double *x, double *y)
@@ -39,7 +43,8 @@ cdef extern from "loss.h" nogil:
                                       double scale, double *dx)
 
 # Elements per uninterruptible call: ~5-50 ms of work.
-DEF CHUNK = 1 << 24
+cdef enum:
+    CHUNK = 1 << 24
 
 
 cdef inline Py_ssize_t _row_chunk(Py_ssize_t n, Py_ssize_t multiple) noexcept nogil:
@@ -49,34 +54,61 @@ cdef inline Py_ssize_t _row_chunk(Py_ssize_t n, Py_ssize_t multiple) noexcept no
     return rows if rows > 0 else multiple
 
 
-def act_forward(int act, double slope, const floating[::1] x, floating[::1] y):
-    cdef Py_ssize_t n = x.shape[0], i, k
+cdef inline int _pair_type(cnp.ndarray a, cnp.ndarray b, bint b_writable) except -1:
+    """The common float type of two C-contiguous arrays of one size (the ops
+    layer guarantees it; checked again here because a wrong pointer would
+    crash the interpreter).  Raw array pointers instead of memoryviews: the
+    small activations of a training step are dominated by call overhead."""
+    cdef int t = cnp.PyArray_TYPE(a)
+    if (t != cnp.NPY_FLOAT32 and t != cnp.NPY_FLOAT64) or cnp.PyArray_TYPE(b) != t:
+        raise TypeError("float32 or float64 arrays of one dtype expected")
+    if not (cnp.PyArray_IS_C_CONTIGUOUS(a) and cnp.PyArray_IS_C_CONTIGUOUS(b)) \
+            or cnp.PyArray_SIZE(a) != cnp.PyArray_SIZE(b) \
+            or (b_writable and not cnp.PyArray_ISWRITEABLE(b)):
+        raise ValueError("C-contiguous arrays of equal size expected, the output writable")
+    return t
+
+
+def act_forward(int act, double slope, cnp.ndarray x not None, cnp.ndarray y not None):
+    """y = act(x) elementwise over arrays of any shape and equal size."""
+    cdef int t = _pair_type(x, y, True)
+    cdef Py_ssize_t n = cnp.PyArray_SIZE(x), i, k
+    cdef char *px = <char *>cnp.PyArray_DATA(x)
+    cdef char *py = <char *>cnp.PyArray_DATA(y)
     for i in range(0, n, CHUNK):
         k = min(CHUNK, n - i)
         with nogil:
-            if floating is float:
-                fi_act_forward_f32(act, <float>slope, k, &x[i], &y[i])
+            if t == cnp.NPY_FLOAT32:
+                fi_act_forward_f32(act, <float>slope, k, <float *>px + i, <float *>py + i)
             else:
-                fi_act_forward_f64(act, slope, k, &x[i], &y[i])
+                fi_act_forward_f64(act, slope, k, <double *>px + i, <double *>py + i)
         if i + k < n:
             PyErr_CheckSignals()
 
 
-def act_backward(int act, double slope, const floating[::1] dout, const floating[::1] saved,
-                 floating[::1] dx):
-    cdef Py_ssize_t n = dout.shape[0], i, k
+def act_backward(int act, double slope, cnp.ndarray dout not None, cnp.ndarray saved not None,
+                 cnp.ndarray dx not None):
+    """dx = act'(saved) * dout elementwise over arrays of equal size."""
+    cdef int t = _pair_type(dout, dx, True)
+    _pair_type(saved, dx, True)
+    cdef Py_ssize_t n = cnp.PyArray_SIZE(dout), i, k
+    cdef char *pd = <char *>cnp.PyArray_DATA(dout)
+    cdef char *ps = <char *>cnp.PyArray_DATA(saved)
+    cdef char *px = <char *>cnp.PyArray_DATA(dx)
     for i in range(0, n, CHUNK):
         k = min(CHUNK, n - i)
         with nogil:
-            if floating is float:
-                fi_act_backward_f32(act, <float>slope, k, &dout[i], &saved[i], &dx[i])
+            if t == cnp.NPY_FLOAT32:
+                fi_act_backward_f32(act, <float>slope, k, <float *>pd + i, <float *>ps + i,
+                                    <float *>px + i)
             else:
-                fi_act_backward_f64(act, slope, k, &dout[i], &saved[i], &dx[i])
+                fi_act_backward_f64(act, slope, k, <double *>pd + i, <double *>ps + i,
+                                    <double *>px + i)
         if i + k < n:
             PyErr_CheckSignals()
 
 
-def bias_act(int act, double slope, const floating[::1] bias, floating[:, ::1] y):
+def bias_act(int act, double slope, floating[:, ::1] y, const floating[::1] bias):
     """y = act(y + bias) in place, row by row (the GEMM epilogue kernel);
     bias may be None."""
     cdef Py_ssize_t m = y.shape[0], n = y.shape[1]

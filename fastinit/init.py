@@ -29,7 +29,7 @@ import warnings
 import numpy as np
 
 from ._validate import FLOAT_DTYPES, index, real_number
-from .random import as_generator
+from .random import _finite, _float_dtype, _shape, as_generator
 
 __all__ = [
     "calculate_gain", "fan_in_fan_out", "resolve", "INITIALIZERS",
@@ -263,13 +263,6 @@ def _plan_lecun_uniform(shape, layout="io"):
 # Functional / in-place plumbing
 # ---------------------------------------------------------------------------
 
-def _finite(value, name):
-    v = real_number(value, name)
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {v}")
-    return v
-
-
 def _target(array, name="array"):
     if not isinstance(array, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray, got {type(array).__name__}")
@@ -304,19 +297,7 @@ def _elementwise(array, name, seed, layout, *params, **kwparams):
 
 def shape_and_dtype(shape, dtype):
     """Checked ``(shape tuple, float dtype)`` of a weight to create."""
-    if isinstance(shape, (numbers.Integral, np.integer)):
-        shape = (shape,)
-    try:
-        shape = tuple(index(s, "shape") for s in shape)
-    except TypeError:
-        raise TypeError(f"shape must be a tuple of ints, got {shape!r}") from None
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
-    if dt not in FLOAT_DTYPES:
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    return shape, dt
+    return _shape(shape), _float_dtype(dtype, None)
 
 
 def _new_array(shape, dtype):

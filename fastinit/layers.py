@@ -1,22 +1,16 @@
 """Layers of a fully connected network on the compiled kernels of
-:mod:`fastinit.ops`: the classes of :mod:`fastinit.reference.layers` with
-the same constructor arguments, attributes and results.  Inputs and
-parameters must share one float dtype (float32 or float64)."""
+:mod:`fastinit.ops`: subclasses of the :mod:`fastinit.reference.layers`
+classes (same constructor arguments, attributes and results) whose forward
+and backward passes run in C.  Inputs and parameters must share one float
+dtype (float32 or float64)."""
 from . import ops
+from .reference import layers as _ref
 
 __all__ = ["Affine", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "SoftmaxWithLoss"]
 
 
-class Affine:
-    """``out = x @ W + b`` for x of shape (N, D) (or (N, ...), flattened)."""
-
-    def __init__(self, W, b):
-        self.W = W
-        self.b = b
-        self.x = None
-        self.original_x_shape = None
-        self.dW = None
-        self.db = None
+class Affine(_ref.Affine):
+    __doc__ = _ref.Affine.__doc__
 
     def forward(self, x):
         self.original_x_shape = x.shape
@@ -30,18 +24,21 @@ class Affine:
         return dx.reshape(self.original_x_shape)
 
 
-class _MaskedActivation:
-    """Keeps the forward input; ``mask`` (x <= 0) is derived on demand."""
-
-    def __init__(self):
-        self.x = None
+class _KeepsInput:
+    """Keeps the forward input x; the reference's ``mask`` (x <= 0) is
+    derived from it on demand instead of costing a pass per forward."""
+    x = None
 
     @property
     def mask(self):
         return None if self.x is None else self.x <= 0
 
+    @mask.setter
+    def mask(self, value):  # the reference __init__ sets mask = None
+        pass
 
-class Relu(_MaskedActivation):
+
+class Relu(_KeepsInput, _ref.Relu):
     def forward(self, x):
         self.x = x
         return ops.relu(x)
@@ -50,12 +47,8 @@ class Relu(_MaskedActivation):
         return ops.relu_backward(dout, self.x)
 
 
-class LeakyRelu(_MaskedActivation):
-    """``x`` for x > 0, ``slope * x`` otherwise."""
-
-    def __init__(self, slope=0.01):
-        super().__init__()
-        self.slope = slope
+class LeakyRelu(_KeepsInput, _ref.LeakyRelu):
+    __doc__ = _ref.LeakyRelu.__doc__
 
     def forward(self, x):
         self.x = x
@@ -65,10 +58,7 @@ class LeakyRelu(_MaskedActivation):
         return ops.leaky_relu_backward(dout, self.x, self.slope)
 
 
-class Sigmoid:
-    def __init__(self):
-        self.out = None
-
+class Sigmoid(_ref.Sigmoid):
     def forward(self, x):
         self.out = ops.sigmoid(x)
         return self.out
@@ -77,10 +67,7 @@ class Sigmoid:
         return ops.sigmoid_backward(dout, self.out)
 
 
-class Tanh:
-    def __init__(self):
-        self.out = None
-
+class Tanh(_ref.Tanh):
     def forward(self, x):
         self.out = ops.tanh(x)
         return self.out
@@ -89,14 +76,8 @@ class Tanh:
         return ops.tanh_backward(dout, self.out)
 
 
-class SoftmaxWithLoss:
-    """Softmax and the mean cross-entropy against int labels t (N,) or
-    one-hot rows (N, K): the exact log-softmax, no epsilon."""
-
-    def __init__(self):
-        self.loss = None
-        self.y = None  # softmax output
-        self.t = None
+class SoftmaxWithLoss(_ref.SoftmaxWithLoss):
+    __doc__ = _ref.SoftmaxWithLoss.__doc__
 
     def forward(self, x, t):
         self.t = t

@@ -7,8 +7,10 @@ import operator
 import numpy as np
 
 from . import _mlp, layers as _layers, ops
+from . import init as _init
 from . import optim as _optim
 from ._validate import index, real_number
+from .random import as_generator
 from .reference import layers as _ref_layers
 from .reference import net as _ref_net
 
@@ -57,6 +59,10 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
     output_size).  Bad shapes or labels raise ValueError.  A loss that is
     not finite (diverged training, NaN in x) is returned as NaN/inf, not
     raised; ``fastinit.train`` raises on it.
+
+    The native backend keeps a workspace for the last batch size and the
+    gradient buffers in the net: one net runs one step at a time (use one
+    net per thread).
     """
 
     def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
@@ -91,18 +97,14 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
     # weights
 
     def _init_weight(self, weight_init_std, seed):
-        try:
-            from . import init as _init
-            resolve = _init.resolve
-        except (ImportError, AttributeError):  # before fastinit.init exists
-            return super()._init_weight(weight_init_std, seed)
-        from . import random as _random
-        gen = _random.Generator(seed)
-        f = resolve(weight_init_std)
+        """W_l = resolve(weight_init_std)((fan_in, fan_out)) drawn from one
+        generator in layer order; biases 0."""
+        f = _init.resolve(weight_init_std)
+        gen = as_generator(seed)
         sizes = self.sizes
         for idx in range(1, len(sizes)):
-            self.params["W" + str(idx)] = f((sizes[idx - 1], sizes[idx]), dtype=self.dtype,
-                                            seed=gen)
+            W = f((sizes[idx - 1], sizes[idx]), dtype=self.dtype, seed=gen)
+            self.params["W" + str(idx)] = np.ascontiguousarray(W, dtype=self.dtype)
             self.params["b" + str(idx)] = np.zeros(sizes[idx], dtype=self.dtype)
 
     def _param_list(self):
@@ -149,6 +151,8 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
         if t_arr.ndim == 0 or t_arr.shape[0] != n:
             raise ValueError(f"t has shape {t_arr.shape} but x has {n} samples "
                              "(mismatched batch sizes)")
+        if t_arr.ndim == 2 and t_arr.dtype.kind == "f":  # one-hot rows follow x's cast
+            t_arr = t_arr.astype(self.dtype, copy=False)
         return ops._targets(t_arr, (n, self.output_size), self.dtype)
 
     def _data(self, x, t):

@@ -24,6 +24,7 @@ csrc/distributions.h.
 """
 import math
 import numbers
+import threading
 
 import numpy as np
 
@@ -34,6 +35,10 @@ __all__ = ["Generator", "as_generator", "philox4x32"]
 
 _UNIFORM, _NORMAL, _TRUNCATED = 0, 1, 2
 _U64 = 1 << 64
+# Guards the position update only (the fills themselves run without the GIL
+# on disjoint counters), so two threads sharing a generator never draw the
+# same numbers.
+_POSITION_LOCK = threading.Lock()
 
 
 def _elements_per_block(dtype):
@@ -42,6 +47,7 @@ def _elements_per_block(dtype):
 
 
 def _shape(size):
+    """None, or the shape tuple of an int or a sequence of ints >= 0."""
     if size is None:
         return None
     if isinstance(size, (numbers.Integral, np.integer)) and not isinstance(size, (bool, np.bool_)):
@@ -49,7 +55,7 @@ def _shape(size):
     try:
         return tuple(index(s, "size") for s in size)
     except TypeError:
-        raise TypeError(f"size must be None, an int or a tuple of ints, got {size!r}") from None
+        raise TypeError(f"size/shape must be an int or a tuple of ints, got {size!r}") from None
 
 
 def _float_dtype(dtype, out):
@@ -146,7 +152,8 @@ class Generator:
         n = index(n, "n")
         dt = _float_dtype(dtype, None)
         snap = self.snapshot()
-        self._take(n, _elements_per_block(dt), None)
+        state, _ = self._take(n, _elements_per_block(dt), None)
+        snap._position = state[3]
         return snap
 
     def spawn(self, n):
@@ -158,14 +165,16 @@ class Generator:
     def _take(self, n, per_block, offset):
         """The C state tuple and first element index for a fill of n elements;
         advances the generator unless offset is given."""
-        start = self._position
         if offset is None:
             off = 0
             blocks = -(-n // per_block)
-            if start + blocks >= _U64:
-                raise OverflowError("generator exhausted its 2**64 Philox blocks")
-            self._position = start + blocks
+            with _POSITION_LOCK:
+                start = self._position
+                if start + blocks >= _U64:
+                    raise OverflowError("generator exhausted its 2**64 Philox blocks")
+                self._position = start + blocks
         else:
+            start = self._position
             off = index(offset, "offset")
             if (off + n) // per_block + start >= _U64:
                 raise OverflowError(f"offset {off} + size {n} is beyond the 2**64-block stream")

@@ -49,6 +49,47 @@ def run_python(code, env=None, timeout=120, check=True, **kwargs):
                               **kwargs)
 
 
+def simd_sets():
+    """Every kernel set this CPU runs (generic .. best)."""
+    order = ["generic", "avx2", "avx512"]
+    return order[:order.index(fastinit.build_info()["cpu_simd"]) + 1]
+
+
+@pytest.fixture(params=simd_sets())
+def simd(request):
+    """Run the test once per SIMD kernel set, restoring the best one after."""
+    best = fastinit.build_info()["cpu_simd"]
+    fastinit.set_simd(request.param)
+    yield request.param
+    fastinit.set_simd(best)
+
+
+def outputs_per_simd(script, inputs):
+    """Run `script` once per supported SIMD set, each in a fresh interpreter
+    started with FASTINIT_SIMD=<set>.  The script sees `inputs` (a dict of
+    arrays), `np`, `fastinit` and `ops`, and fills the dict `out` with
+    arrays.  Returns {set name: out}."""
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "inputs.npz")
+        np.savez(src, **inputs)
+        for name in simd_sets():
+            dst = os.path.join(tmp, f"out_{name}.npz")
+            code = "\n".join([
+                "import numpy as np, fastinit",
+                "from fastinit import ops",
+                f"assert fastinit.build_info()['simd'] == {name!r}, fastinit.build_info()",
+                f"inputs = dict(np.load({src!r}))",
+                "out = {}",
+                script,
+                f"np.savez({dst!r}, **out)",
+            ])
+            run_python(code, env={"FASTINIT_SIMD": name})
+            with np.load(dst) as f:
+                results[name] = dict(f)
+    return results
+
+
 def built_module(name):
     """The fastinit submodule `name` if this copy of fastinit has it, else
     None.  Only files inside the imported package count: an editable install

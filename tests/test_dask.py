@@ -114,6 +114,7 @@ def cluster_client():
 
 
 def test_distributed_local_cluster(cluster_client):
+    import distributed
     assert len(cluster_client.scheduler_info()["workers"]) == 2
     shape = (301, 257)
     for name in ("he_normal", "xavier_uniform", "variance_scaling", "orthogonal"):
@@ -123,5 +124,6 @@ def test_distributed_local_cluster(cluster_client):
     # blocks really ran on both workers
     arr = fd.normal((4000, 100), chunks=(100, 100), seed=1)
     futures = cluster_client.compute(arr.to_delayed().ravel().tolist())
+    distributed.wait(futures)
     who = cluster_client.who_has(futures)
     assert len({w for ws in who.values() for w in ws}) == 2

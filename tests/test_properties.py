@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import fastinit
 from fastinit import ops
 
 from conftest import built_module, tol
@@ -24,22 +23,10 @@ PROP = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
 
-_ORDER = ("generic", "avx2", "avx512")
-SIMD_SETS = _ORDER[:_ORDER.index(fastinit.build_info()["cpu_simd"]) + 1]
-
 dims = st.sampled_from([0, 1, 2, 3, 5, 17, 33])
 dtypes = st.sampled_from([np.float32, np.float64])
 layouts = st.sampled_from(["C", "F", "strided", "reversed"])
 seeds = st.integers(0, 2**32 - 1)
-
-
-@pytest.fixture(params=SIMD_SETS)
-def simd(request):
-    """Run the test under each kernel set this CPU supports."""
-    best = fastinit.build_info()["cpu_simd"]
-    fastinit.set_simd(request.param)
-    yield request.param
-    fastinit.set_simd(best)
 
 
 def make(shape, dtype, layout="C", seed=0, special=False, scale=3.0):

@@ -10,7 +10,7 @@ Numerical conventions shared with the kernels:
 
 * sigmoid uses the overflow-free form ``exp(-|x|)``, so it is exactly 0.5 at
   0, saturates to exactly 0 / 1, and never warns;
-* relu is ``np.maximum(0, x)`` (NaN propagates), leaky_relu
+* relu is ``np.maximum(0, x)`` (NaN propagates; -0.0 stays -0.0), leaky_relu
   ``where(x > 0, x, slope * x)``;
 * backward kernels are the literal products written in their docstrings,
   evaluated left to right (``dout * y * (1 - y)``), so the compiled kernels
@@ -90,7 +90,8 @@ def tanh(x, out=None):
 
 
 def relu(x, out=None):
-    """``np.maximum(0, x)``: NaN propagates, -0.0 becomes +0.0."""
+    """``np.maximum(0, x)``, i.e. ``0 if 0 > x else x``: NaN propagates
+    and -0.0 stays -0.0."""
     x = np.asarray(x)
     return _store(np.maximum(x.dtype.type(0), x), out)
 
@@ -113,9 +114,10 @@ def tanh_backward(dout, y, out=None):
 
 
 def relu_backward(dout, x, out=None):
-    """``dout * (x > 0)``: 0 * inf and 0 * NaN give NaN, as in NumPy."""
+    """``dout`` where x > 0, else exactly 0: an inactive unit passes no
+    gradient, not even an inf or NaN one (as PyTorch's ReLU)."""
     dout = np.asarray(dout)
-    return _store(dout * (np.asarray(x) > 0).astype(dout.dtype), out)
+    return _store(np.where(np.asarray(x) > 0, dout, dout.dtype.type(0)), out)
 
 
 def leaky_relu_backward(dout, x, slope=0.01, out=None):

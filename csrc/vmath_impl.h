@@ -1,0 +1,110 @@
+/* vmath_impl.h (internal): exp, sigmoid and tanh written once over vector
+ * macros; vmath_exp.h instantiates it per ISA and type.
+ *
+ * No include guard.  The includer defines FI_VM_DOUBLE (0/1), the types
+ * VF (floats), VI (integers), VM (comparison mask), VFN(name) (the function
+ * name), and the operations V1 (broadcast), VADD VSUB VMUL VDIV, VFMA(a, b,
+ * c) = a*b + c, VFNMA(a, b, c) = c - a*b, VMIN VMAX (NaN in the second
+ * operand wins), VOR VAND VANDNOT, VROUND (to nearest) VFLOOR, VCMPGE,
+ * VBLEND(m, f, t) (t where m), VANY, VBITS VFROMBITS (reinterpret), VISUB and
+ * VISLLI (integer subtract, shift into the exponent field).  They are all
+ * undefined at the end. */
+
+#if FI_VM_DOUBLE
+#define K_(f, d) d
+#else
+#define K_(f, d) f
+#endif
+
+#define FI_VM_STEP_(c) p = VFMA(p, z_, V1(c));
+
+/* 2^k for an integral k whose biased exponent is in the normal range: add
+ * 1.5 * 2^mant + bias (exact), subtract the magic's bits to get k + bias as
+ * an integer, shift it into the exponent field. */
+FI_INLINE VF VFN(pow2i)(VF k) {
+    VI e = VISUB(VBITS(VADD(k, V1(K_(FI_EXPF_MAGIC + 127.0f, FI_EXP_MAGIC + 1023.0)))),
+                 VBITS(V1(K_(FI_EXPF_MAGIC, FI_EXP_MAGIC))));
+    return VFROMBITS(VISLLI(e));
+}
+
+FI_INLINE VF VFN(exp)(VF x) {
+    x = VMIN(V1(K_(FI_EXPF_HI, FI_EXP_HI)), x);
+    x = VMAX(V1(K_(FI_EXPF_LO, FI_EXP_LO)), x);
+    VF n = VROUND(VMUL(x, V1(K_(FI_EXPF_LOG2E, FI_EXP_LOG2E))));
+    VF z_ = VFNMA(n, V1(K_(FI_EXPF_C1, FI_EXP_C1)), x); /* r = x - n ln2, in two parts */
+    z_ = VFNMA(n, V1(K_(FI_EXPF_C2, FI_EXP_C2)), z_);
+    VF p = V1(K_(FI_EXPF_P_FIRST, FI_EXP_P_FIRST));
+#if FI_VM_DOUBLE
+    FI_EXP_P_REST(FI_VM_STEP_)
+#else
+    FI_EXPF_P_REST(FI_VM_STEP_)
+#endif
+    p = VADD(VFMA(p, VMUL(z_, z_), z_), V1(K_(1.0f, 1.0)));
+    /* 2^n = 2^n1 * 2^n2, both normal over the clamped range, so a denormal
+     * result is rounded once, by the last product */
+    VF n1 = VFLOOR(VMUL(n, V1(K_(0.5f, 0.5))));
+    return VMUL(VMUL(p, VFN(pow2i)(n1)), VFN(pow2i)(VSUB(n, n1)));
+}
+
+/* e = exp(-|x|); 1/(1+e) for x >= 0, e * (1/(1+e)) otherwise (NaN: e*r = NaN) */
+FI_INLINE VF VFN(sigmoid)(VF x) {
+    const VF one = V1(K_(1.0f, 1.0));
+    VF e = VFN(exp)(VOR(x, V1(K_(-0.0f, -0.0))));
+    VF r = VDIV(one, VADD(one, e));
+    return VBLEND(VCMPGE(x, V1(K_(0.0f, 0.0))), VMUL(e, r), r);
+}
+
+/* tanh on |x| with the sign put back last, so tanh(-x) = -tanh(x) exactly.
+ * The exp branch is skipped when no lane needs it (same result per lane). */
+FI_INLINE VF VFN(tanh)(VF x) {
+    const VF sgn = V1(K_(-0.0f, -0.0)), one = V1(K_(1.0f, 1.0));
+    VF ax = VANDNOT(sgn, x);
+    VF z_ = VMUL(ax, ax);
+    VF p = V1(K_(FI_TANHF_P_FIRST, FI_TANH_P_FIRST));
+#if FI_VM_DOUBLE
+    FI_TANH_P_REST(FI_VM_STEP_)
+    VF q = VADD(z_, V1(FI_TANH_Q0)); /* Q is monic */
+    q = VFMA(q, z_, V1(FI_TANH_Q1));
+    q = VFMA(q, z_, V1(FI_TANH_Q2));
+    p = VDIV(p, q);
+#else
+    FI_TANHF_P_REST(FI_VM_STEP_)
+#endif
+    VF y = VFMA(VMUL(p, z_), ax, ax);
+    VM big = VCMPGE(ax, V1(K_((float)FI_TANH_SMALL, FI_TANH_SMALL)));
+    if (VANY(big)) {
+        VF e = VFN(exp)(VADD(ax, ax));
+        VF t = VSUB(one, VDIV(V1(K_(2.0f, 2.0)), VADD(e, one)));
+        y = VBLEND(big, y, t);
+    }
+    return VOR(y, VAND(sgn, x));
+}
+
+#undef K_
+#undef FI_VM_STEP_
+#undef FI_VM_DOUBLE
+#undef VF
+#undef VI
+#undef VM
+#undef V1
+#undef VADD
+#undef VSUB
+#undef VMUL
+#undef VDIV
+#undef VFMA
+#undef VFNMA
+#undef VMIN
+#undef VMAX
+#undef VOR
+#undef VAND
+#undef VANDNOT
+#undef VROUND
+#undef VFLOOR
+#undef VCMPGE
+#undef VBLEND
+#undef VANY
+#undef VBITS
+#undef VFROMBITS
+#undef VISUB
+#undef VISLLI
+#undef VFN
