@@ -56,6 +56,8 @@ def get_simd():
 
 
 def set_simd(name):
+    if not isinstance(name, str):
+        raise TypeError(f"SIMD kernel set must be a str, got {type(name).__name__}")
     cdef int want = fi_isa_from_name(name.encode())
     if want < 0:
         raise ValueError(f"unknown SIMD kernel set {name!r}; expected 'generic', 'avx2' or 'avx512'")

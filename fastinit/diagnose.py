@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 
 from . import ops
-from .net import LEAKY_SLOPE
+from .net import LEAKY_SLOPE, check_net
 
 __all__ = ["diagnose", "Diagnosis", "LayerStats"]
 
@@ -75,7 +75,7 @@ def diagnose(net, x, t=None):
     layer  units    mean    std  saturated   dead  dead units   |dW|
     ...
     """
-    x = net._inputs(x)
+    x = check_net(net)._inputs(x)
     params = net._param_list()
     grads = net.gradient(x, t) if t is not None else None
     L = len(params) // 2

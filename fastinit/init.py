@@ -97,7 +97,9 @@ def fan_in_fan_out(shape, layout="io"):
 
     "io": ``(*receptive, fan_in, fan_out)``; "oi": ``(fan_out, fan_in,
     *receptive)``; both fans are multiplied by the receptive field size."""
-    shape = tuple(shape)
+    # ints only, checked one by one: an array passed as the shape fails on
+    # its first row instead of being unpacked into 2**29 rows first
+    shape = tuple(index(s, "shape") for s in shape)
     _layout(layout)
     if len(shape) < 2:
         raise ValueError(f"fan in and fan out need a weight with at least 2 dimensions, "

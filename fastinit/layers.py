@@ -4,6 +4,7 @@ classes (same constructor arguments, attributes and results) whose forward
 and backward passes run in C.  Inputs and parameters must share one float
 dtype (float32 or float64)."""
 from . import ops
+from ._validate import float_array
 from .reference import layers as _ref
 
 __all__ = ["Affine", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "SoftmaxWithLoss"]
@@ -13,6 +14,7 @@ class Affine(_ref.Affine):
     __doc__ = _ref.Affine.__doc__
 
     def forward(self, x):
+        x = float_array(x, "x")
         self.original_x_shape = x.shape
         self.x = x.reshape(x.shape[0], -1)
         return ops.affine(self.x, self.W, self.b)

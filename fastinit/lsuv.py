@@ -8,7 +8,7 @@ import numpy as np
 
 from . import init, ops
 from ._validate import index, real_number
-from .net import LEAKY_SLOPE
+from .net import LEAKY_SLOPE, check_net
 from .random import as_generator
 
 __all__ = ["lsuv"]
@@ -29,6 +29,7 @@ def lsuv(net, x_batch, tol=0.1, max_iter=10, seed=None):
     Returns ``net``.  A layer whose output has zero variance (e.g. all
     inputs dead) cannot be rescaled: ValueError.
     """
+    check_net(net)
     tol = real_number(tol, "tol")
     if not tol > 0:
         raise ValueError(f"tol must be > 0, got {tol}")

@@ -266,3 +266,10 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
             elif not all(map(operator.is_, new_group, old_group)):
                 return False
         return True
+
+
+def check_net(net, name="net"):
+    """`net` must be a fastinit.MultiLayerNet (either backend): TypeError otherwise."""
+    if not isinstance(net, MultiLayerNet):
+        raise TypeError(f"{name} must be a fastinit.MultiLayerNet, got {type(net).__name__}")
+    return net

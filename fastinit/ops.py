@@ -266,7 +266,8 @@ def softmax(x, out=None):
     """Row-wise softmax (max-subtracted), for 1-D or 2-D x."""
     x2, flat = _rows(x, "x")
     res = output(out, x2.shape[1:] if flat else x2.shape, x2.dtype)
-    _activations.softmax(x2, res.reshape(x2.shape))
+    res2 = res.reshape(x2.shape)
+    _activations.softmax(unaliased(x2, res2), res2)
     return res
 
 
@@ -288,5 +289,6 @@ def softmax_cross_entropy_backward(probs, t, dout=1.0, out=None):
     dout = real_number(dout, "dout")
     res = output(out, p.shape, p.dtype)
     scale = dout / p.shape[0] if p.shape[0] else 0.0
-    _activations.softmax_xent_backward(p, labels, onehot, scale, res)
+    _activations.softmax_xent_backward(unaliased(p, res), labels, unaliased(onehot, res),
+                                       scale, res)
     return res

@@ -81,6 +81,9 @@ def reference_update(optimizer, params, grads):
 def _update(optimizer, params, grads):
     """Update every array of ``params`` in place from ``grads`` (dicts with
     the same keys), one compiled pass per parameter."""
+    if not isinstance(params, dict) or not isinstance(grads, dict):
+        raise TypeError("params and grads must be dicts of arrays (name -> ndarray), got "
+                        f"{type(params).__name__} and {type(grads).__name__}")
     hyper, state1, state2 = kernel_args(optimizer, params)
     for key, p in params.items():
         p = check_param(p, key)

@@ -107,6 +107,10 @@ class Generator:
         if isinstance(seed, np.random.SeedSequence):
             seq = seed
         else:
+            if isinstance(seed, np.ndarray):
+                # SeedSequence recurses in C without end on np.matrix (its rows
+                # are matrices again) and segfaults: hand it a plain ndarray.
+                seed = np.asarray(seed)
             try:
                 seq = np.random.SeedSequence(seed)
             except (TypeError, ValueError) as exc:
@@ -177,6 +181,8 @@ class Generator:
         return (self._key[0], self._key[1], self._stream, start), off
 
     def _fill(self, kind, size, dtype, out, offset, p0, p1, p2=0.0, p3=0.0):
+        if out is not None and not isinstance(out, np.ndarray):
+            raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
         dtype = _float_dtype(dtype, out)
         shape = _shape(size)
         if out is not None and shape is not None and tuple(out.shape) != shape:

@@ -88,3 +88,19 @@ def outputs_per_simd(script, inputs):
             with np.load(dst) as f:
                 results[name] = dict(f)
     return results
+
+
+def built_module(name):
+    """The fastinit submodule `name` if this copy of fastinit has it, else
+    None.  Only files inside the imported package count: an editable install
+    of another checkout elsewhere on the machine must not stand in for a
+    module this tree lacks."""
+    import importlib
+
+    root = os.path.dirname(os.path.abspath(fastinit.__file__))
+    try:
+        mod = importlib.import_module(name)
+    except ImportError:
+        return None
+    path = os.path.abspath(getattr(mod, "__file__", "") or "")
+    return mod if path.startswith(root + os.sep) or name == "fastinit" else None

@@ -67,6 +67,8 @@ class Adam:
 
     def step_size(self):
         """lr_t of the current iteration (after ``iter`` was incremented)."""
+        if self.iter < 1:
+            raise ValueError("Adam.step_size is defined once update() has run (iter >= 1)")
         return self.lr * math.sqrt(1.0 - self.beta2 ** self.iter) / (1.0 - self.beta1 ** self.iter)
 
     def update(self, params, grads):

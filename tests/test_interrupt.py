@@ -1,0 +1,153 @@
+"""Ctrl-C during a long kernel: control returns within a second with
+KeyboardInterrupt, and fastinit keeps working afterwards.
+
+Each case runs in a subprocess that starts one long call (sized to take
+several seconds if it ran to the end), prints READY and is sent SIGINT while
+inside it.  The parent times the gap between the signal and the child's
+report; the child then checks that the library still computes correctly."""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+import pytest
+
+from conftest import built_module
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
+
+# Spec: control back within a second.  The uninterrupted call is sized to
+# take LONG_CALL_S, so a kernel that ignores the signal fails by far.
+# (scripts/sanitize.sh raises the deadline: an ASan build at -O1 is ~10x
+# slower, and there the test is about state, not speed.)
+DEADLINE_S = float(os.environ.get("FASTINIT_INTERRUPT_DEADLINE", "1.0"))
+LONG_CALL_S = 8.0
+
+PRELUDE = textwrap.dedent("""
+    import sys, time
+    import numpy as np
+    import fastinit
+    from fastinit import ops
+
+    def seconds(fn, *args):
+        t = time.perf_counter(); fn(*args); return time.perf_counter() - t
+
+    def run(long_call, check):
+        threads = fastinit.get_num_threads()
+        print("READY", flush=True)
+        try:
+            t = time.perf_counter()
+            long_call()
+            print("COMPLETED", round(time.perf_counter() - t, 2), flush=True)
+        except KeyboardInterrupt:
+            print("INTERRUPTED", flush=True)
+        # no corrupted state: same settings, the interrupt is not sticky,
+        # and a fresh call is right
+        assert fastinit.get_num_threads() == threads
+        a = np.random.default_rng(1).standard_normal((70, 50))
+        np.testing.assert_allclose(ops.matmul(a, a, trans_b=True), a @ a.T, rtol=1e-12)
+        check()
+        print("STATE OK", flush=True)
+""")
+
+CASES = {
+    # one GEMM sized by timing a smaller one, capped so memory stays < 1.5 GB
+    "matmul": """
+        a = np.ones((512, 512)); t = max(seconds(ops.matmul, a, a), 1e-4)
+        n = int(min(12000, 512 * (LONG / t) ** (1 / 3)))
+        a = np.ones((n, n))
+        run(lambda: ops.matmul(a, a), lambda: None)
+    """,
+    "affine": """
+        a = np.ones((512, 512), np.float32); t = max(seconds(ops.affine, a, a, a[0]), 1e-4)
+        n = int(min(16000, 512 * (LONG / t) ** (1 / 3)))
+        a = np.ones((n, n), np.float32)
+        run(lambda: ops.affine(a, a, a[0], activation="tanh"), lambda: None)
+    """,
+    # training: many fused steps in a Python loop, as a user's script runs them
+    "training": """
+        from fastinit.net import MultiLayerNet
+        from fastinit.optim import SGD
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal((512, 784)).astype(np.float32)
+        t = rng.integers(0, 10, 512)
+        net = MultiLayerNet(784, [512, 512, 512], 10, activation="relu")
+        opt = SGD(lr=0.01)
+        def train():
+            while True:
+                net.train_step(x, t, opt)
+        def check():
+            for p in net.params.values():
+                assert np.all(np.isfinite(p))
+            before = float(net.loss(x, t))
+            for _ in range(3):
+                net.train_step(x, t, opt)
+            assert np.isfinite(float(net.loss(x, t)))
+        run(train, check)
+    """,
+    # one fill large enough to take seconds
+    "fill": """
+        from fastinit.random import Generator
+        g = Generator(0)
+        t = max(seconds(lambda: g.normal(size=1 << 22)), 1e-4)
+        n = int(min(1 << 28, (1 << 22) * LONG / t))
+        def check():
+            a, b = Generator(5).normal(size=1000), Generator(5).normal(size=1000)
+            np.testing.assert_array_equal(a, b)
+        run(lambda: g.normal(size=n), check)
+    """,
+}
+
+NEEDS = {"training": ("fastinit.net", "fastinit.optim"), "fill": ("fastinit.random",)}
+
+
+def _missing(case):
+    return next((mod for mod in NEEDS.get(case, ()) if built_module(mod) is None), None)
+
+
+def _interrupt(case):
+    """Run CASES[case] in a child, send SIGINT once it is inside the long
+    call; return (first line after READY, seconds to it, the child's output)."""
+    code = PRELUDE + f"LONG = {LONG_CALL_S}\n" + textwrap.dedent(CASES[case])
+    with tempfile.TemporaryDirectory() as cwd:
+        proc = subprocess.Popen([sys.executable, "-c", code], cwd=cwd, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, bufsize=1)
+        try:
+            line = proc.stdout.readline()
+            assert line.strip() == "READY", line + proc.stderr.read()
+            time.sleep(0.5)  # well inside the long call
+            sent = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            first = proc.stdout.readline().strip()
+            latency = time.monotonic() - sent
+            rest, err = proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    return first, latency, f"{first}\n{rest}\n{err[-3000:]}", proc.returncode
+
+
+# Known shortfall (fastinit/_linalg.pyx): the GEMM checks for signals only
+# between blocks of 2**34 multiply-adds, which take 1.3 s (float32) to 3.2 s
+# (float64) on a busy 2-core machine, so Ctrl-C can come back late.
+_COARSE_GEMM = pytest.mark.xfail(
+    reason="GEMM signal checks every 2**34 multiply-adds: > 1 s per block on slow machines",
+    strict=False)
+CASE_PARAMS = [pytest.param(c, marks=_COARSE_GEMM) if c in ("matmul", "affine") else c
+               for c in sorted(CASES)]
+
+
+@pytest.mark.parametrize("case", CASE_PARAMS)
+def test_ctrl_c_returns_promptly(case):
+    missing = _missing(case)
+    if missing:
+        pytest.skip(f"{missing} is not built in this tree yet")
+    first, latency, output, rc = _interrupt(case)
+    assert first == "INTERRUPTED", f"the call ignored Ctrl-C:\n{output}"
+    assert latency < DEADLINE_S, f"KeyboardInterrupt came {latency:.2f} s after SIGINT"
+    assert rc == 0 and "STATE OK" in output, output
+
