@@ -104,3 +104,22 @@ def built_module(name):
         return None
     path = os.path.abspath(getattr(mod, "__file__", "") or "")
     return mod if path.startswith(root + os.sep) or name == "fastinit" else None
+
+
+def source_toolchain(*needed):
+    """(csrc folder, tests folder, C compiler) for tests that compile kernels
+    from the source tree (the AVX-512 emulation checks); skips when the tree,
+    x86-64 or a compiler is missing.  `needed`: paths relative to the repo."""
+    import platform
+    import shutil
+    import sysconfig
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    if not all((root / p).exists() for p in needed):
+        pytest.skip(f"needs the source tree ({', '.join(needed)})")
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        pytest.skip("the AVX-512 kernels exist on x86-64 only")
+    cc = shutil.which((sysconfig.get_config_var("CC") or "cc").split()[0]) or shutil.which("cc")
+    if cc is None:
+        pytest.skip("no C compiler")
+    return root / "csrc", root / "tests", cc

@@ -10,7 +10,7 @@ import fastinit
 from fastinit import _linalg, ops
 from fastinit.reference import functional as ref
 
-from conftest import DTYPES, ODD_SIZES, simd_sets, tol
+from conftest import DTYPES, ODD_SIZES, simd_sets, source_toolchain, tol
 
 TRANS = list(itertools.product((False, True), repeat=2))
 # (m, k, n): every odd size on each axis, mixed with the others
@@ -411,21 +411,11 @@ def test_avx512_microkernels_emulated(tmp_path):
     AVX-512 micro-kernel (full/half width, packed/strided A, beta 0 or not)
     bit for bit against the rounding contract of csrc/gemm_internal.h, so
     the AVX-512 path is checked on machines without AVX-512 too."""
-    import platform
-    import shutil
     import subprocess
-    import sysconfig
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
-    csrc, emu = root / "csrc", root / "tests" / "gemm_avx512_emu"
-    if not ((csrc / "gemm_kernels_avx512.c").exists() and (emu / "check.c").exists()):
-        pytest.skip("needs the source tree (csrc/, tests/gemm_avx512_emu/)")
-    if platform.machine().lower() not in ("x86_64", "amd64"):
-        pytest.skip("the AVX-512 kernels exist on x86-64 only")
-    cc = shutil.which((sysconfig.get_config_var("CC") or "cc").split()[0]) or shutil.which("cc")
-    if cc is None:
-        pytest.skip("no C compiler")
+    csrc, tests, cc = source_toolchain("csrc/gemm_kernels_avx512.c",
+                                       "tests/gemm_avx512_emu/check.c")
+    emu = tests / "gemm_avx512_emu"
     obj = tmp_path / "kernels.o"
     exe = tmp_path / "check"
     subprocess.run([cc, "-std=gnu11", "-O1", f"-I{csrc}", f"-I{emu}", "-D__AVX512F__", "-c",

@@ -9,6 +9,8 @@ import fastinit
 from fastinit import _runtime
 from fastinit.random import Generator, as_generator, philox4x32
 
+from conftest import source_toolchain
+
 scipy_stats = pytest.importorskip("scipy.stats")
 scipy_special = pytest.importorskip("scipy.special")
 
@@ -392,21 +394,11 @@ def test_avx512_kernels_match_generic_under_emulation(tmp_path):
     (plain-C intrinsics) and checks its uniform/normal/raw-word output bit for
     bit against the generic kernels.  On AVX-512 hardware the SIMD tests above
     run the real kernels as well."""
-    import platform
-    import shutil
     import subprocess
-    import sysconfig
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
-    csrc, emu = root / "csrc", root / "tests" / "avx512_emu"
-    if not ((csrc / "distributions_avx512.c").exists() and (emu / "check.c").exists()):
-        pytest.skip("needs the source tree (csrc/, tests/avx512_emu/)")
-    if platform.machine().lower() not in ("x86_64", "amd64"):
-        pytest.skip("the AVX-512 kernels exist on x86-64 only")
-    cc = shutil.which((sysconfig.get_config_var("CC") or "cc").split()[0]) or shutil.which("cc")
-    if cc is None:
-        pytest.skip("no C compiler")
+    csrc, tests, cc = source_toolchain("csrc/distributions_avx512.c",
+                                       "tests/avx512_emu/check.c")
+    emu = tests / "avx512_emu"
 
     def compile_(src, *flags):
         obj = tmp_path / (src.stem + ".o")
