@@ -1,6 +1,7 @@
 """fastinit.dask: sharded fills equal fastinit.init bitwise for any chunking,
 on dask's local scheduler and on a distributed.LocalCluster."""
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -125,5 +126,12 @@ def test_distributed_local_cluster(cluster_client):
     arr = fd.normal((4000, 100), chunks=(100, 100), seed=1)
     futures = cluster_client.compute(arr.to_delayed().ravel().tolist())
     distributed.wait(futures)
-    who = cluster_client.who_has(futures)
-    assert len({w for ws in who.values() for w in ws}) == 2
+    # the scheduler's who_has can lag the futures' completion by a moment
+    deadline = time.monotonic() + 10
+    while True:
+        who = cluster_client.who_has(futures)
+        workers = {w for ws in who.values() for w in ws}
+        if len(workers) == 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(workers) == 2
