@@ -298,19 +298,12 @@ def test_adversarial_inputs_never_crash(fuzz_report):
     assert "SystemError" not in fuzz_report  # a C-level error without a Python one
 
 
-# The engine (this branch's concern) must give clear errors; the modules
-# built on it are reported here until they check their arguments too.
-STRICT = ("fastinit", "fastinit.ops")
-
-
 @pytest.mark.parametrize("module", MODULES)
 def test_adversarial_inputs_raise_clear_errors(fuzz_report, module):
     if built_module(module) is None:
         pytest.skip(f"{module} is not built in this tree yet")
     unclear = [line.split(" ", 1)[1] for line in fuzz_report.splitlines()
                if line.startswith("UNCLEAR ") and _module_of(line.split(" ", 2)[1]) == module]
-    if unclear and module not in STRICT:
-        pytest.xfail("unclear exceptions (missing argument checks):\n" + "\n".join(unclear))
     assert not unclear, "unclear exceptions (missing argument checks):\n" + "\n".join(unclear)
 
 
