@@ -25,6 +25,9 @@ trap 'rm -rf "$work"' EXIT
 cc=${CC:-gcc}
 libasan=$("$cc" -print-file-name=libasan.so)
 [ -f "$libasan" ] || { echo "sanitize.sh: $cc has no libasan ($libasan)" >&2; exit 1; }
+# libstdc++ preloaded too: ASan's __cxa_throw interceptor needs it resolvable
+# before C++ extensions (matplotlib's) throw, or ASan aborts with CHECK failed.
+libstdcxx=$("$cc" -print-file-name=libstdc++.so)
 
 echo "== copy the tree and build with ASan + UBSan"
 tar -C "$root" --exclude=./build --exclude='./.venv*' --exclude=./dist --exclude='*.so' \
@@ -49,7 +52,7 @@ ubsan_opts="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
 echo "== test suite under ASan + UBSan"
 t0=$SECONDS
 (cd "$work" && cp -r "$work/src/tests" "$work/tests" \
-    && LD_PRELOAD="$libasan" ASAN_OPTIONS="$asan_opts" UBSAN_OPTIONS="$ubsan_opts" \
+    && LD_PRELOAD="$libasan $libstdcxx" ASAN_OPTIONS="$asan_opts" UBSAN_OPTIONS="$ubsan_opts" \
        PYTHONMALLOC=malloc FASTINIT_INTERRUPT_DEADLINE=60 \
        "$py" -m pytest tests -q -p no:cacheprovider -k "not rss" "$@")
 echo "   suite: $((SECONDS - t0)) s"
@@ -77,7 +80,7 @@ ASAN_OPTIONS="detect_leaks=1:halt_on_error=1" UBSAN_OPTIONS="$ubsan_opts" \
     LSAN_OPTIONS="suppressions=$root/scripts/lsan.supp:print_suppressions=0" "$work/leak_driver"
 
 echo "== reference leaks: repeated calls must not grow traced memory"
-(cd "$work" && LD_PRELOAD="$libasan" ASAN_OPTIONS="$asan_opts" "$py" - <<'EOF'
+(cd "$work" && LD_PRELOAD="$libasan $libstdcxx" ASAN_OPTIONS="$asan_opts" "$py" - <<'EOF'
 import gc, tracemalloc
 import numpy as np
 from fastinit import ops
