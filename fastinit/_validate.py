@@ -26,7 +26,7 @@ def float_array(x, name, ndim=None):
             arr = np.asarray(x)
         except Exception as exc:  # noqa: BLE001 - ragged lists, odd objects
             raise TypeError(f"{name} could not be converted to an array: {exc}") from None
-        if arr.dtype.kind in "iub" and arr.dtype.kind != "b" and not isinstance(x, np.generic):
+        if arr.dtype.kind in "iu" and not isinstance(x, np.generic):
             # plain Python numbers/lists: promote ints like NumPy's float ops would
             arr = arr.astype(np.float64)
     if arr.dtype not in FLOAT_DTYPES:
