@@ -59,6 +59,17 @@ int fi_have_openmp(void);
  * `min_per_thread` of them: small work stays on one thread. */
 int fi_threads_for(double work, double min_per_thread);
 
+/* ---- Ctrl-C during long calls (runtime.c) --------------------------------
+ * fi_interrupt_arm (Python's main thread only) replaces the SIGINT handler
+ * by one that sets a flag, and returns 1; 0 when it did not (SIGINT ignored
+ * or default, or no sigaction).  Kernels that support it poll
+ * fi_interrupt_pending() between blocks and stop early.  fi_interrupt_disarm
+ * restores the previous handler and, when SIGINT arrived meanwhile, raises
+ * it again for that handler and returns 1. */
+int fi_interrupt_arm(void);
+int fi_interrupt_disarm(void);
+int fi_interrupt_pending(void);
+
 /* ---- aligned scratch memory ---------------------------------------------- */
 void *fi_aligned_alloc(size_t bytes); /* 64-byte aligned, NULL on failure */
 void fi_aligned_free(void *p);
