@@ -220,6 +220,7 @@ def test_armed_product_is_bitwise_the_plain_one(dtype, threads):
     w = rng.standard_normal((333, 610)).astype(dtype)
     bias = rng.standard_normal(610).astype(dtype)
     assert 700 * 333 * 610 > _linalg.interrupt_work
+    assert threading.current_thread() is threading.main_thread()  # where arming happens
     before = fastinit.get_num_threads()
     fastinit.set_num_threads(threads)
     try:
