@@ -284,14 +284,23 @@ static void fi_fill(const fi_dist *D, const fi_job *J, uint64_t offset, fi_index
     uint64_t first = offset / FI_PIECE, last = (end - 1) / FI_PIECE;
     fi_index npieces = (fi_index)(last - first + 1);
 #ifdef FI_HAVE_OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    const int cpu0 = fi_current_cpu();
+#pragma omp parallel num_threads(nt)
+    {
+        if (omp_get_thread_num() > 0)
+            fi_spread_from(cpu0);
+#pragma omp for schedule(dynamic, 1)
 #endif
-    for (fi_index p = 0; p < npieces; p++) {
-        uint64_t lo = (first + (uint64_t)p) * FI_PIECE, hi = lo + FI_PIECE;
-        if (lo < offset) lo = offset;
-        if (hi > end) hi = end;
-        fi_fill_range(D, J, lo, (fi_index)(hi - lo), (char *)out + (size_t)(lo - offset) * D->elsize);
+        for (fi_index p = 0; p < npieces; p++) {
+            uint64_t lo = (first + (uint64_t)p) * FI_PIECE, hi = lo + FI_PIECE;
+            if (lo < offset) lo = offset;
+            if (hi > end) hi = end;
+            fi_fill_range(D, J, lo, (fi_index)(hi - lo),
+                          (char *)out + (size_t)(lo - offset) * D->elsize);
+        }
+#ifdef FI_HAVE_OPENMP
     }
+#endif
 }
 
 static fi_job fi_make_job(const fi_rng *g) {

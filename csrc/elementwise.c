@@ -36,7 +36,9 @@ static void fi_split(fi_index n, fi_index grain, int t, int nt, fi_index *lo, fi
             fi_index lo = 0, hi = (n);                                                         \
             CALL;                                                                              \
         } else {                                                                               \
+            const int cpu0 = fi_current_cpu();                                                 \
             _Pragma("omp parallel num_threads(nt)") {                                          \
+                if (omp_get_thread_num() > 0) fi_spread_from(cpu0);                            \
                 fi_index lo, hi;                                                               \
                 fi_split((n), (grain), omp_get_thread_num(), omp_get_num_threads(), &lo, &hi); \
                 if (hi > lo) CALL;                                                             \

@@ -71,6 +71,13 @@ int fi_interrupt_arm(void);
 int fi_interrupt_disarm(void);
 int fi_interrupt_pending(void);
 
+/* Team threads on distinct processors (spread.c): the master reads
+ * fi_current_cpu() before a parallel region, every other team member calls
+ * fi_spread_from(that) first thing inside it and moves off the master's
+ * processor if the scheduler put it there.  -1 / a no-op off Linux. */
+int fi_current_cpu(void);
+void fi_spread_from(int master_cpu);
+
 /* for (fi_index i = 0; i < n; i++) { ... } as an OpenMP static parallel for
  * when nt > 1 and as a plain loop otherwise: even a one-thread region costs
  * about 0.4 us (1 us inside a team, e.g. in the fused MLP step), more than
@@ -81,8 +88,12 @@ int fi_interrupt_pending(void);
 #define FI_PARALLEL_FOR(nt, i, n, ...)                                                         \
     do {                                                                                       \
         if ((nt) > 1) {                                                                        \
-            _Pragma("omp parallel for num_threads(nt) schedule(static)")                       \
-            for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                                 \
+            const int fi_cpu0_ = fi_current_cpu();                                             \
+            _Pragma("omp parallel num_threads(nt)") {                                          \
+                if (omp_get_thread_num() > 0) fi_spread_from(fi_cpu0_);                        \
+                _Pragma("omp for schedule(static)")                                            \
+                for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                             \
+            }                                                                                  \
         } else {                                                                               \
             for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                                 \
         }                                                                                      \
@@ -90,8 +101,12 @@ int fi_interrupt_pending(void);
 #define FI_PARALLEL_FOR_SIMD(nt, i, n, ...)                                                    \
     do {                                                                                       \
         if ((nt) > 1) {                                                                        \
-            _Pragma("omp parallel for simd num_threads(nt) schedule(static)")                  \
-            for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                                 \
+            const int fi_cpu0_ = fi_current_cpu();                                             \
+            _Pragma("omp parallel num_threads(nt)") {                                          \
+                if (omp_get_thread_num() > 0) fi_spread_from(fi_cpu0_);                        \
+                _Pragma("omp for simd schedule(static)")                                       \
+                for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                             \
+            }                                                                                  \
         } else {                                                                               \
             _Pragma("omp simd")                                                                \
             for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                                 \

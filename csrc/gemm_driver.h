@@ -348,8 +348,11 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
         FI_F(fi_gemm_thread_)(&x, 0, 1);
     } else {
 #ifdef FI_HAVE_OPENMP
+        const int cpu0 = fi_current_cpu();
 #pragma omp parallel num_threads(nt)
         {
+            if (omp_get_thread_num() > 0)
+                fi_spread_from(cpu0);
             /* The runtime may grant fewer threads than asked (nested regions,
              * limits): split by the team actually running. */
             FI_F(fi_gemm_thread_)(&x, omp_get_thread_num(), omp_get_num_threads());

@@ -144,8 +144,13 @@ double FI_F(fi_mlp_step_)(const fi_mlp_spec *s, fi_index batch, const T *x,
         nt = (int)tiles;
 #ifdef FI_HAVE_OPENMP
     if (nt > 1) {
+        const int cpu0 = fi_current_cpu();
 #pragma omp parallel num_threads(nt)
-        FI_F(fi_mlp_thread_)(&c, omp_get_thread_num(), omp_get_num_threads());
+        {
+            if (omp_get_thread_num() > 0)
+                fi_spread_from(cpu0);
+            FI_F(fi_mlp_thread_)(&c, omp_get_thread_num(), omp_get_num_threads());
+        }
     } else
 #endif
         FI_F(fi_mlp_thread_)(&c, 0, 1);

@@ -511,10 +511,18 @@ def _seconds(fn, number, clock=time.perf_counter):
     return clock() - start
 
 
-def _time_impls(impls, threads, repeats, min_time, clock=time.perf_counter):
+# Seconds to wait before each timed sample: OpenBLAS's worker threads spin
+# (busy-wait) for about 2**28 cycles after a call and OpenMP runtimes' for a
+# shorter while, so without a pause each sample would share the cores with the
+# previous implementation's idle threads.
+SETTLE = 0.15
+
+
+def _time_impls(impls, threads, repeats, min_time, clock=time.perf_counter, settle=SETTLE):
     """Median seconds per call of each implementation.  Each is warmed up
     and given a loop count so one sample lasts about ``min_time``; then the
-    repeats alternate the implementations, rotating who goes first."""
+    repeats alternate the implementations, rotating who goes first, each
+    sample after ``settle`` seconds of quiet."""
     items = impls.items()
     number = {}
     for name, fn in items:
@@ -531,6 +539,8 @@ def _time_impls(impls, threads, repeats, min_time, clock=time.perf_counter):
             k = r % len(items)
             for name, fn in items[k:] + items[:k]:
                 threads.use(impls.threads.get(name, threads.n))
+                if settle:
+                    time.sleep(settle)
                 samples[name].append(_seconds(fn, number[name], clock) / number[name])
     finally:
         if gc_was_enabled:
@@ -586,7 +596,7 @@ def _judge(case, row, quick):
 
 
 def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_time=None,
-             clock="wall"):
+             clock="wall", settle=None):
     """Run one case; returns its table row as a dict.  Never raises for a
     missing API (status 'unavailable') or a failing case (status 'error').
     ``clock``: "wall" (elapsed time) or "cpu" (this process's CPU time)."""
@@ -614,7 +624,8 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
         else:
             reps = repeats or (3 if quick else case.repeats or 9)
             min_t = min_time if min_time is not None else (0.0 if quick else 0.1)
-            samples = _time_impls(impls, pool, reps, min_t, CLOCKS[clock])
+            settle_t = settle if settle is not None else (0.0 if quick else SETTLE)
+            samples = _time_impls(impls, pool, reps, min_t, CLOCKS[clock], settle_t)
             med = {k: statistics.median(v) for k, v in samples.items()}
             row["samples"] = samples
             row["fastinit"], row["numpy"] = med["fastinit"], med["numpy"]
@@ -642,12 +653,12 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
 
 
 def run(cases, *, quick=False, torch=None, threads=None, repeats=None, min_time=None,
-        clock="wall", progress=None):
+        clock="wall", progress=None, settle=None):
     """Run ``cases`` in order; ``progress(row)`` is called after each."""
     rows = []
     for case in cases:
         row = run_case(case, quick=quick, torch=torch, threads=threads,
-                       repeats=repeats, min_time=min_time, clock=clock)
+                       repeats=repeats, min_time=min_time, clock=clock, settle=settle)
         rows.append(row)
         if progress is not None:
             progress(row)
@@ -802,6 +813,10 @@ def _parser():
                    help="timed samples per implementation (default 9, 3 when --quick)")
     p.add_argument("--min-time", type=float, default=None,
                    help="seconds one sample lasts at least (default 0.1, 0 when --quick)")
+    p.add_argument("--settle", type=float, default=None,
+                   help=f"seconds of quiet before each sample, so the previous "
+                        f"implementation's spinning threads are idle (default {SETTLE:g}, "
+                        f"0 when --quick)")
     p.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
                    help="wall: elapsed time (default); cpu: this process's CPU time, "
                         "steadier on a busy machine, fair with --threads 1")
@@ -821,6 +836,8 @@ def main(argv=None):
         _parser().error("--threads must be >= 1")
     if args.repeats is not None and args.repeats < 1:
         _parser().error("--repeats must be >= 1")
+    if args.settle is not None and not 0 <= args.settle <= 60:
+        _parser().error("--settle must be between 0 and 60 seconds")
     try:
         cases = select(filters=args.filter, dtypes=args.dtype, quick=args.quick)
     except re.error as exc:
@@ -847,7 +864,7 @@ def main(argv=None):
         for case in cases:
             rows += run([case], quick=args.quick, torch=torch, threads=args.threads,
                         repeats=args.repeats, min_time=args.min_time, clock=args.clock,
-                        progress=progress)
+                        progress=progress, settle=args.settle)
     except KeyboardInterrupt:
         interrupted = True
         print("interrupted: the table holds the cases finished so far", file=sys.stderr)

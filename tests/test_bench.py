@@ -107,9 +107,9 @@ def test_targets_are_judged_outside_quick_mode():
     slow = lambda: time.sleep(0.002)  # noqa: E731
     fast = lambda: None  # noqa: E731
     met = fb.run_case(_case(_impls(fast, slow), target=fb.Target(numpy=2)),
-                      repeats=3, min_time=0)
+                      repeats=3, min_time=0, settle=0)
     missed = fb.run_case(_case(_impls(slow, fast), target=fb.Target(numpy=2)),
-                         repeats=3, min_time=0)
+                         repeats=3, min_time=0, settle=0)
     assert met["met"] is True and met["ratio"] > 2
     assert missed["met"] is False and missed["ratio"] < 1
     quick = fb.run_case(_case(_impls(slow, fast), target=fb.Target(numpy=2)), quick=True)
@@ -215,13 +215,27 @@ def test_pytest_benchmark_suite_runs_in_quick_mode(tmp_path):
     assert passed >= 2 * sum(c.name == "sgemm" for c in fb.CASES)
 
 
+def test_samples_wait_for_the_previous_implementations_threads_to_settle():
+    calls = []
+    record = lambda name: (lambda: calls.append((name, time.perf_counter())))  # noqa: E731
+    row = fb.run_case(_case(_impls(record("fastinit"), record("numpy"))), repeats=3,
+                      min_time=0, settle=0.05)
+    assert row["status"] == "ok"
+    timed = calls[-6:]  # after the two calibration calls each: 3 repeats x 2 impls
+    assert {name for name, _ in timed} == {"fastinit", "numpy"}
+    gaps = [b[1] - a[1] for a, b in zip(timed, timed[1:])]
+    assert min(gaps) >= 0.05
+    with pytest.raises(SystemExit):
+        fb.main(["--settle", "-1"])
+
+
 def test_cpu_clock_counts_only_this_process():
     def busy():
         end = time.perf_counter() + 0.002
         while time.perf_counter() < end:
             pass
     idle = lambda: time.sleep(0.002)  # noqa: E731
-    row = fb.run_case(_case(_impls(busy, idle)), repeats=3, min_time=0, clock="cpu")
+    row = fb.run_case(_case(_impls(busy, idle)), repeats=3, min_time=0, clock="cpu", settle=0)
     assert row["status"] == "ok"
     assert row["numpy"] < 0.5 * row["fastinit"]  # sleeping costs no CPU time
     scaling = [c for c in fb.CASES if c.group == "threads"][0]
