@@ -1,64 +1,122 @@
-/* Single-threaded on purpose: the study calls it on ~1e5 values (tens of
- * microseconds), and the sums stay in one fixed order for any thread
- * setting.  The slot of each value is chosen with selects rather than
- * branches (ReLU outputs are zero at random, half the time), and four
- * partial sums break the floating-point add chain. */
-#include "histogram.h"
+/* Histogram plan, the portable kernels and the dispatch to the AVX2 ones
+ * (histogram_avx2.c).  Layout of the work: histogram_impl.h. */
+#include <float.h>
+#include <math.h>
 
+#include "cpu.h"
+#include "histogram_impl.h"
 
-#define FI_HIST_STEP(T, k)                                                                       \
-    do {                                                                                         \
-        const double v = (double)x[i + (k)];                                                     \
-        sum[k] += v;                                                                             \
-        sumsq[k] += v * v;                                                                       \
-        zeros += (v == 0.0);                                                                     \
-        low += (v < low_cut);                                                                    \
-        high += (v > high_cut);                                                                  \
-        const double p = (v - lo) * scale;                                                       \
-        double c = p >= -1.0 ? p : -1.0; /* NaN -> -1: the cast below stays defined */          \
-        c = c <= top ? c : top;                                                                  \
-        int64_t b = (int64_t)(c + 1.0);                                                          \
-        b = b > bins ? bins : b;                                                                 \
-        b = p > top ? bins + 1 : b;                                                              \
-        b = p != p ? bins + 3 : b;                                                               \
-        b = (skip_zeros & (v == 0.0)) ? bins + 2 : b;                                            \
-        counts[b]++;                                                                             \
-    } while (0)
-
-#define FI_HISTOGRAM_BODY(T)                                                                     \
-    const double scale = (double)bins / (hi - lo);                                               \
-    const double top = (double)bins;                                                             \
-    int64_t zeros = s->zeros, low = s->low_tail, high = s->high_tail;                            \
-    double sum[4], sumsq[4];                                                                     \
-    for (int k = 0; k < 4; k++) {                                                                \
-        sum[k] = s->sum[k];                                                                      \
-        sumsq[k] = s->sumsq[k];                                                                  \
-    }                                                                                            \
-    size_t i = 0;                                                                                \
-    for (; i + 4 <= n; i += 4) {                                                                 \
-        FI_HIST_STEP(T, 0);                                                                      \
-        FI_HIST_STEP(T, 1);                                                                      \
-        FI_HIST_STEP(T, 2);                                                                      \
-        FI_HIST_STEP(T, 3);                                                                      \
-    }                                                                                            \
-    for (size_t k = 0; i + k < n; k++) /* the last n % 4 values */                             \
-        FI_HIST_STEP(T, k);                                                                      \
-    s->zeros = zeros;                                                                            \
-    s->low_tail = low;                                                                           \
-    s->high_tail = high;                                                                         \
-    for (int k = 0; k < 4; k++) {                                                                \
-        s->sum[k] = sum[k];                                                                      \
-        s->sumsq[k] = sumsq[k];                                                                  \
-    }
-
-void fi_histogram_f32(const float *x, size_t n, double lo, double hi, int64_t bins,
-                      int skip_zeros, double low_cut, double high_cut, int64_t *counts,
-                      fi_hist_summary *s) {
-    FI_HISTOGRAM_BODY(float)
+/* d as a float without undefined behaviour beyond FLT_MAX */
+static float fi_hist_to_float(double d) {
+    return d > FLT_MAX ? INFINITY : d < -FLT_MAX ? -INFINITY : (float)d;
 }
 
-void fi_histogram_f64(const double *x, size_t n, double lo, double hi, int64_t bins,
-                      int skip_zeros, double low_cut, double high_cut, int64_t *counts,
+/* The least float >= d: for a float x, x < d <=> x < fi_hist_ceil_f(d)
+ * and x >= d <=> x >= fi_hist_ceil_f(d). */
+static float fi_hist_ceil_f(double d) {
+    float f = fi_hist_to_float(d);
+    return (double)f < d ? nextafterf(f, INFINITY) : f;
+}
+
+/* The greatest float <= d: for a float x, x > d <=> x > fi_hist_floor_f(d). */
+static float fi_hist_floor_f(double d) {
+    float f = fi_hist_to_float(d);
+    return (double)f > d ? nextafterf(f, -INFINITY) : f;
+}
+
+/* How far from k + 1 the estimate q puts edge k, the worst over the
+ * interior edges.  q is monotone in x (a subtraction and a multiplication
+ * by a positive number, each rounded), so a value of bin t has q between
+ * the q of edges t and t + 1: when q is farther than this from every
+ * integer in [2, bins], trunc(clamp(q, 1, bins)) is its slot.  The ends
+ * need no bound: values beyond them are sorted by exact comparisons and
+ * the clamp keeps the others inside.  Computed with the kernels' own
+ * arithmetic (float for float data), so the bound is exact, not estimated. */
+static double fi_hist_deviation(const fi_hist_plan *P, int in_float) {
+    double dev = 0.0;
+    for (int64_t k = 1; k < P->bins; k++) {
+        double q;
+        if (in_float) {
+            volatile float qf = (fi_hist_ceil_f(P->edges[k]) - P->qlo_f) * P->qscale_f;
+            q = qf;
+        } else {
+            q = (P->edges[k] - P->qlo) * P->qscale;
+        }
+        const double d = fabs(q - (double)(k + 1));
+        if (!(d <= dev))
+            dev = d; /* NaN too: then never below the limit */
+    }
+    return dev;
+}
+
+int fi_hist_plan_init(fi_hist_plan *P, const double *edges, int64_t bins, int skip_zeros,
+                      double low_cut, double high_cut) {
+    if (bins < 1 || bins > INT32_MAX - FI_HIST_EXTRA)
+        return -1;
+    for (int64_t k = 0; k <= bins; k++)
+        if (!isfinite(edges[k]) || (k > 0 && !(edges[k] > edges[k - 1])))
+            return -1;
+    P->edges = edges;
+    P->bins = bins;
+    P->skip_zeros = skip_zeros != 0;
+    P->lo = edges[0];
+    P->hi = edges[bins];
+    P->low_cut = low_cut;
+    P->high_cut = high_cut;
+    P->qscale = (double)bins / (P->hi - P->lo); /* 0 if hi - lo overflows: never fast */
+    P->qlo = P->lo - 1.0 / P->qscale;            /* slot 1 starts at q = 1 */
+    P->qscale_f = fi_hist_to_float(P->qscale);
+    P->qlo_f = fi_hist_to_float(P->qlo);
+    P->lo_f = fi_hist_ceil_f(P->lo);
+    P->hi_f = fi_hist_floor_f(P->hi);
+    P->low_cut_f = fi_hist_ceil_f(low_cut);
+    P->high_cut_f = fi_hist_floor_f(high_cut);
+    /* A quarter bin of slack at most; beyond that (absurd ranges) search. */
+    const int finite = isfinite(P->qlo) && P->qscale > 0 && isfinite(P->qscale);
+    P->qeps = fi_hist_deviation(P, 0);
+    P->fast_f64 = finite && P->qeps < 0.25;
+    const double dev_f = fi_hist_deviation(P, 1);
+    P->qeps_f = fi_hist_ceil_f(dev_f < 1.0 ? dev_f : 1.0);
+    P->fast_f32 = finite && isfinite(P->qlo_f) && P->qscale_f > 0 && isfinite(P->qscale_f) &&
+                  dev_f < 0.25 && bins <= ((int64_t)1 << 22); /* slots exact in float */
+    return 0;
+}
+
+/* ---- portable kernels: every value searched (a good first guess, so two
+ * comparisons as a rule) ---------------------------------------------------- */
+#define FI_HIST_GENERIC_BLOCK(SFX, T)                                                            \
+    static void fi_hist_block_##SFX##_generic(const fi_hist_plan *P, const T *x, size_t m,       \
+                                              int32_t *slot, fi_hist_summary *s) {               \
+        for (size_t j = 0; j < m; j++) {                                                         \
+            const double v = (double)x[j];                                                       \
+            FI_HIST_MOMENTS(s, j, v, P);                                                         \
+            slot[j] = fi_hist_exact_slot(P, v);                                                  \
+        }                                                                                        \
+    }
+
+FI_HIST_GENERIC_BLOCK(f32, float)
+FI_HIST_GENERIC_BLOCK(f64, double)
+static FI_HIST_DEFINE_DRIVER(fi_histogram_f32_generic, float, fi_hist_block_f32_generic)
+static FI_HIST_DEFINE_DRIVER(fi_histogram_f64_generic, double, fi_hist_block_f64_generic)
+
+void fi_histogram_f32(const fi_hist_plan *P, const float *x, size_t n, int64_t *counts,
                       fi_hist_summary *s) {
-    FI_HISTOGRAM_BODY(double)
+#if FI_X86
+    if (P->fast_f32 && fi_active_isa() >= FI_ISA_AVX2) {
+        fi_histogram_f32_avx2(P, x, n, counts, s);
+        return;
+    }
+#endif
+    fi_histogram_f32_generic(P, x, n, counts, s);
+}
+
+void fi_histogram_f64(const fi_hist_plan *P, const double *x, size_t n, int64_t *counts,
+                      fi_hist_summary *s) {
+#if FI_X86
+    if (P->fast_f64 && fi_active_isa() >= FI_ISA_AVX2) {
+        fi_histogram_f64_avx2(P, x, n, counts, s);
+        return;
+    }
+#endif
+    fi_histogram_f64_generic(P, x, n, counts, s);
 }

@@ -1,5 +1,7 @@
 """Activation histograms of a deep net fed Gaussian input (the seeds'
 Figures 6-10 to 6-14): how the weight scale shapes every layer's output."""
+import functools
+
 import numpy as np
 
 from ._common import check_backend, check_dtype, init_label, positive
@@ -28,30 +30,42 @@ def _affine(backend):
     return affine
 
 
+@functools.lru_cache(maxsize=64)
+def _bin_edges(dtype, hist_range, bins):
+    """np.histogram's edges for data of `dtype` (float32 data gets float32
+    edges), as the float64 array the native kernel compares against."""
+    edges = np.histogram_bin_edges(np.empty(0, dtype), bins=bins, range=hist_range)
+    edges = edges.astype(np.float64)
+    edges.flags.writeable = False
+    return edges
+
+
 def _slots_numpy(flat, hist_range, bins, skip_zeros, cuts):
-    """The NumPy twin of ``fastinit._histogram.histogram``: the same slot
-    expression in float64 (csrc/histogram.h), so both backends put every
-    value in the same bin."""
+    """The NumPy twin of ``fastinit._histogram.histogram``: np.histogram for
+    the bins, plus the slots besides them (csrc/histogram.h)."""
+    inside, _ = np.histogram(flat, bins=bins, range=hist_range)
+    edges = _bin_edges(flat.dtype, hist_range, bins)
+    below = np.count_nonzero(flat < flat.dtype.type(edges[0]))
+    above = np.count_nonzero(flat > flat.dtype.type(edges[-1]))
+    zeros = np.count_nonzero(flat == 0)
+    skipped = zeros if skip_zeros else 0
+    if skipped:  # the zeros have their own slot: take them out of wherever they fell
+        where = np.histogram(np.zeros(1, flat.dtype), bins=bins, range=hist_range)[0]
+        inside -= skipped * where
+        below -= skipped * (edges[0] > 0)
+        above -= skipped * (edges[-1] < 0)
+    counts = np.concatenate(([below], inside, [above, skipped, np.count_nonzero(np.isnan(flat))]))
     v = flat.astype(np.float64)
-    lo, hi = hist_range
-    pos = (v - lo) * (bins / (hi - lo))
-    slot = np.floor(np.minimum(np.maximum(pos, -1.0), bins) + 1.0)
-    np.minimum(slot, bins, out=slot)
-    slot[pos > bins] = bins + 1
-    slot[np.isnan(pos)] = bins + 3
-    if skip_zeros:
-        slot[v == 0] = bins + 2
-    counts = np.bincount(slot.astype(np.intp), minlength=bins + EXTRA_SLOTS)
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: NaN, as in C
         total, total_sq = float(v.sum()), float(np.dot(v, v))
-    return counts, (np.count_nonzero(v == 0), np.count_nonzero(v < cuts[0]),
-                    np.count_nonzero(v > cuts[1]), total, total_sq)
+    return counts, (zeros, np.count_nonzero(v < cuts[0]), np.count_nonzero(v > cuts[1]),
+                    total, total_sq)
 
 
 def _slots_native(flat, hist_range, bins, skip_zeros, cuts):
     from .. import _histogram
     counts = np.zeros(bins + EXTRA_SLOTS, dtype=np.int64)
-    sums = _histogram.histogram(flat, float(hist_range[0]), float(hist_range[1]), counts,
+    sums = _histogram.histogram(flat, _bin_edges(flat.dtype, hist_range, bins), counts,
                                 skip_zeros, float(cuts[0]), float(cuts[1]))
     return counts, sums
 

@@ -1,0 +1,147 @@
+/* Histogram kernels for AVX2 (compiled with -mavx2 -mfma): the slot pass
+ * of histogram_impl.h, eight floats or four doubles a step.  The slot
+ * comes from the estimate q (histogram.c) with exact comparisons for the
+ * values below, above, NaN and skipped zeros; lanes whose q lies within
+ * qeps of an interior edge go to the exact search (a rare branch). */
+#include "fastinit.h"
+#if FI_X86
+#include <immintrin.h>
+
+#include "histogram_impl.h"
+
+/* The remainder of a block (fewer than one vector), value by value. */
+#define FI_HIST_TAIL(x, j0, m, slot, s, P)                                                       \
+    for (size_t t_ = (j0); t_ < (m); t_++) {                                                     \
+        const double v = (double)(x)[t_];                                                        \
+        FI_HIST_MOMENTS(s, t_, v, P);                                                            \
+        (slot)[t_] = fi_hist_exact_slot(P, v);                                                   \
+    }
+
+static int64_t fi_hist_hsum_epi32(__m256i v) {
+    int32_t a[8];
+    _mm256_storeu_si256((__m256i *)a, v);
+    return (int64_t)a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7];
+}
+
+static int64_t fi_hist_hsum_epi64(__m256i v) {
+    int64_t a[4];
+    _mm256_storeu_si256((__m256i *)a, v);
+    return a[0] + a[1] + a[2] + a[3];
+}
+
+/* Blocks start at a multiple of 4, so lane k of the sum vectors is
+ * s->sum[k] and the order of every addition is the generic kernel's. */
+static void fi_hist_block_f32_avx2(const fi_hist_plan *P, const float *x, size_t m,
+                                   int32_t *slot, fi_hist_summary *s) {
+    const __m256 qlo = _mm256_set1_ps(P->qlo_f), qscale = _mm256_set1_ps(P->qscale_f);
+    const __m256 qeps = _mm256_set1_ps(P->qeps_f), one = _mm256_set1_ps(1.0f);
+    const __m256 two = _mm256_set1_ps(2.0f), top = _mm256_set1_ps((float)P->bins);
+    const __m256 lo = _mm256_set1_ps(P->lo_f), hi = _mm256_set1_ps(P->hi_f);
+    const __m256 lcut = _mm256_set1_ps(P->low_cut_f), hcut = _mm256_set1_ps(P->high_cut_f);
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    const __m256 skip = _mm256_castsi256_ps(_mm256_set1_epi32(P->skip_zeros ? -1 : 0));
+    const __m256i below = _mm256_setzero_si256();
+    const __m256i above = _mm256_set1_epi32((int32_t)P->bins + 1);
+    const __m256i zslot = _mm256_set1_epi32((int32_t)P->bins + 2);
+    const __m256i nanslot = _mm256_set1_epi32((int32_t)P->bins + 3);
+    __m256d sum = _mm256_loadu_pd(s->sum), sq = _mm256_loadu_pd(s->sumsq);
+    __m256i nz = _mm256_setzero_si256(), nlow = nz, nhigh = nz;
+    size_t j = 0;
+    for (; j + 8 <= m; j += 8) {
+        const __m256 v = _mm256_loadu_ps(x + j);
+        const __m256d v0 = _mm256_cvtps_pd(_mm256_castps256_ps128(v));
+        const __m256d v1 = _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
+        sum = _mm256_add_pd(_mm256_add_pd(sum, v0), v1);
+        sq = _mm256_add_pd(_mm256_add_pd(sq, _mm256_mul_pd(v0, v0)), _mm256_mul_pd(v1, v1));
+        const __m256 isz = _mm256_cmp_ps(v, zero, _CMP_EQ_OQ);
+        nz = _mm256_sub_epi32(nz, _mm256_castps_si256(isz));
+        nlow = _mm256_sub_epi32(nlow, _mm256_castps_si256(_mm256_cmp_ps(v, lcut, _CMP_LT_OQ)));
+        nhigh = _mm256_sub_epi32(nhigh, _mm256_castps_si256(_mm256_cmp_ps(v, hcut, _CMP_GT_OQ)));
+
+        const __m256 q = _mm256_mul_ps(_mm256_sub_ps(v, qlo), qscale);
+        /* max(q, 1) is 1 for a NaN q; those lanes are overwritten below */
+        __m256i sl = _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(q, one), top));
+        sl = _mm256_blendv_epi8(sl, below, _mm256_castps_si256(_mm256_cmp_ps(v, lo, _CMP_LT_OQ)));
+        sl = _mm256_blendv_epi8(sl, above, _mm256_castps_si256(_mm256_cmp_ps(v, hi, _CMP_GT_OQ)));
+        sl = _mm256_blendv_epi8(sl, nanslot, _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
+        sl = _mm256_blendv_epi8(sl, zslot, _mm256_castps_si256(_mm256_and_ps(isz, skip)));
+        _mm256_storeu_si256((__m256i *)(slot + j), sl);
+
+        /* NaN and infinite q give a NaN distance: never flagged */
+        const __m256 qr = _mm256_round_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        const __m256 dist = _mm256_and_ps(_mm256_sub_ps(q, qr), absmask);
+        const __m256 interior = _mm256_and_ps(_mm256_cmp_ps(qr, two, _CMP_GE_OQ),
+                                              _mm256_cmp_ps(qr, top, _CMP_LE_OQ));
+        const int near = _mm256_movemask_ps(
+            _mm256_and_ps(_mm256_cmp_ps(dist, qeps, _CMP_LE_OQ), interior));
+        if (__builtin_expect(near != 0, 0))
+            for (int k = 0; k < 8; k++)
+                if (near >> k & 1)
+                    slot[j + k] = fi_hist_exact_slot(P, (double)x[j + k]);
+    }
+    _mm256_storeu_pd(s->sum, sum);
+    _mm256_storeu_pd(s->sumsq, sq);
+    s->zeros += fi_hist_hsum_epi32(nz); /* at most FI_HIST_BLOCK per lane: no overflow */
+    s->low_tail += fi_hist_hsum_epi32(nlow);
+    s->high_tail += fi_hist_hsum_epi32(nhigh);
+    FI_HIST_TAIL(x, j, m, slot, s, P)
+}
+
+static void fi_hist_block_f64_avx2(const fi_hist_plan *P, const double *x, size_t m,
+                                   int32_t *slot, fi_hist_summary *s) {
+    const __m256d qlo = _mm256_set1_pd(P->qlo), qscale = _mm256_set1_pd(P->qscale);
+    const __m256d qeps = _mm256_set1_pd(P->qeps), one = _mm256_set1_pd(1.0);
+    const __m256d two = _mm256_set1_pd(2.0), top = _mm256_set1_pd((double)P->bins);
+    const __m256d lo = _mm256_set1_pd(P->lo), hi = _mm256_set1_pd(P->hi);
+    const __m256d lcut = _mm256_set1_pd(P->low_cut), hcut = _mm256_set1_pd(P->high_cut);
+    const __m256d zero = _mm256_setzero_pd();
+    const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+    const __m256d skip = _mm256_castsi256_pd(_mm256_set1_epi64x(P->skip_zeros ? -1 : 0));
+    const __m256d above = _mm256_set1_pd((double)P->bins + 1.0);
+    const __m256d zslot = _mm256_set1_pd((double)P->bins + 2.0);
+    const __m256d nanslot = _mm256_set1_pd((double)P->bins + 3.0);
+    __m256d sum = _mm256_loadu_pd(s->sum), sq = _mm256_loadu_pd(s->sumsq);
+    __m256i nz = _mm256_setzero_si256(), nlow = nz, nhigh = nz;
+    size_t j = 0;
+    for (; j + 4 <= m; j += 4) {
+        const __m256d v = _mm256_loadu_pd(x + j);
+        sum = _mm256_add_pd(sum, v);
+        sq = _mm256_add_pd(sq, _mm256_mul_pd(v, v));
+        const __m256d isz = _mm256_cmp_pd(v, zero, _CMP_EQ_OQ);
+        nz = _mm256_sub_epi64(nz, _mm256_castpd_si256(isz));
+        nlow = _mm256_sub_epi64(nlow, _mm256_castpd_si256(_mm256_cmp_pd(v, lcut, _CMP_LT_OQ)));
+        nhigh = _mm256_sub_epi64(nhigh, _mm256_castpd_si256(_mm256_cmp_pd(v, hcut, _CMP_GT_OQ)));
+
+        const __m256d q = _mm256_mul_pd(_mm256_sub_pd(v, qlo), qscale);
+        __m256d sl = _mm256_min_pd(_mm256_max_pd(q, one), top); /* slots as exact doubles */
+        sl = _mm256_round_pd(sl, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+        sl = _mm256_blendv_pd(sl, zero, _mm256_cmp_pd(v, lo, _CMP_LT_OQ));
+        sl = _mm256_blendv_pd(sl, above, _mm256_cmp_pd(v, hi, _CMP_GT_OQ));
+        sl = _mm256_blendv_pd(sl, nanslot, _mm256_cmp_pd(v, v, _CMP_UNORD_Q));
+        sl = _mm256_blendv_pd(sl, zslot, _mm256_and_pd(isz, skip));
+        _mm_storeu_si128((__m128i *)(slot + j), _mm256_cvttpd_epi32(sl));
+
+        const __m256d qr = _mm256_round_pd(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        const __m256d dist = _mm256_and_pd(_mm256_sub_pd(q, qr), absmask);
+        const __m256d interior = _mm256_and_pd(_mm256_cmp_pd(qr, two, _CMP_GE_OQ),
+                                               _mm256_cmp_pd(qr, top, _CMP_LE_OQ));
+        const int near = _mm256_movemask_pd(
+            _mm256_and_pd(_mm256_cmp_pd(dist, qeps, _CMP_LE_OQ), interior));
+        if (__builtin_expect(near != 0, 0))
+            for (int k = 0; k < 4; k++)
+                if (near >> k & 1)
+                    slot[j + k] = fi_hist_exact_slot(P, x[j + k]);
+    }
+    _mm256_storeu_pd(s->sum, sum);
+    _mm256_storeu_pd(s->sumsq, sq);
+    s->zeros += fi_hist_hsum_epi64(nz);
+    s->low_tail += fi_hist_hsum_epi64(nlow);
+    s->high_tail += fi_hist_hsum_epi64(nhigh);
+    FI_HIST_TAIL(x, j, m, slot, s, P)
+}
+
+FI_HIST_DEFINE_DRIVER(fi_histogram_f32_avx2, float, fi_hist_block_f32_avx2)
+FI_HIST_DEFINE_DRIVER(fi_histogram_f64_avx2, double, fi_hist_block_f64_avx2)
+
+#endif
