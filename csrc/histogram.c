@@ -77,6 +77,9 @@ int fi_hist_plan_init(fi_hist_plan *P, const double *edges, int64_t bins, int sk
     P->fast_f64 = finite && P->qeps < 0.25;
     const double dev_f = fi_hist_deviation(P, 1);
     P->qeps_f = fi_hist_ceil_f(dev_f < 1.0 ? dev_f : 1.0);
+    /* rounded down: a lane at exactly qeps from an integer is still caught */
+    P->qnear = nextafter(0.5 - P->qeps, 0.0);
+    P->qnear_f = fi_hist_floor_f(0.5 - (double)P->qeps_f);
     P->fast_f32 = finite && isfinite(P->qlo_f) && P->qscale_f > 0 && isfinite(P->qscale_f) &&
                   dev_f < 0.25 && bins <= ((int64_t)1 << 22); /* slots exact in float */
     return 0;

@@ -28,6 +28,8 @@ typedef struct {
     double low_cut, high_cut;
     double qlo, qscale, qeps;          /* the estimate in double (float64 data) */
     float qlo_f, qscale_f, qeps_f;     /* ... and in float (float32 data) */
+    double qnear;                      /* frac(q) within qeps of 0 or 1 <=> */
+    float qnear_f;                     /* |frac(q) - 1/2| >= qnear, rounded safe */
     float lo_f, hi_f;                  /* x < lo <=> x < lo_f for a float x */
     float low_cut_f, high_cut_f;       /* the cuts, likewise */
 } fi_hist_plan;

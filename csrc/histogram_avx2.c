@@ -31,16 +31,15 @@ static int64_t fi_hist_hsum_epi64(__m256i v) {
 
 /* Blocks start at a multiple of 4, so lane k of the sum vectors is
  * s->sum[k] and the order of every addition is the generic kernel's. */
-static void fi_hist_block_f32_avx2(const fi_hist_plan *P, const float *x, size_t m,
-                                   int32_t *slot, fi_hist_summary *s) {
+FI_INLINE void fi_hist_block_f32_avx2(const fi_hist_plan *P, const float *x, size_t m,
+                                      int32_t *slot, fi_hist_summary *s, const int SKIP) {
     const __m256 qlo = _mm256_set1_ps(P->qlo_f), qscale = _mm256_set1_ps(P->qscale_f);
-    const __m256 qeps = _mm256_set1_ps(P->qeps_f), one = _mm256_set1_ps(1.0f);
-    const __m256 two = _mm256_set1_ps(2.0f), top = _mm256_set1_ps((float)P->bins);
+    const __m256 lowest = _mm256_set1_ps(1.5f), highest = _mm256_set1_ps((float)P->bins + 0.5f);
+    const __m256 half = _mm256_set1_ps(0.5f), edge = _mm256_set1_ps(P->qnear_f);
     const __m256 lo = _mm256_set1_ps(P->lo_f), hi = _mm256_set1_ps(P->hi_f);
     const __m256 lcut = _mm256_set1_ps(P->low_cut_f), hcut = _mm256_set1_ps(P->high_cut_f);
     const __m256 zero = _mm256_setzero_ps();
     const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-    const __m256 skip = _mm256_castsi256_ps(_mm256_set1_epi32(P->skip_zeros ? -1 : 0));
     const __m256i below = _mm256_setzero_si256();
     const __m256i above = _mm256_set1_epi32((int32_t)P->bins + 1);
     const __m256i zslot = _mm256_set1_epi32((int32_t)P->bins + 2);
@@ -60,21 +59,22 @@ static void fi_hist_block_f32_avx2(const fi_hist_plan *P, const float *x, size_t
         nhigh = _mm256_sub_epi32(nhigh, _mm256_castps_si256(_mm256_cmp_ps(v, hcut, _CMP_GT_OQ)));
 
         const __m256 q = _mm256_mul_ps(_mm256_sub_ps(v, qlo), qscale);
-        /* max(q, 1) is 1 for a NaN q; those lanes are overwritten below */
-        __m256i sl = _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(q, one), top));
+        /* Clamped to [1.5, bins + 0.5] the integer part is the slot and the
+         * ends are half a bin from any integer; max() turns a NaN q into
+         * 1.5 (those lanes are overwritten below). */
+        const __m256 qc = _mm256_min_ps(_mm256_max_ps(q, lowest), highest);
+        const __m256 qt = _mm256_round_ps(qc, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+        __m256i sl = _mm256_cvttps_epi32(qt);
         sl = _mm256_blendv_epi8(sl, below, _mm256_castps_si256(_mm256_cmp_ps(v, lo, _CMP_LT_OQ)));
         sl = _mm256_blendv_epi8(sl, above, _mm256_castps_si256(_mm256_cmp_ps(v, hi, _CMP_GT_OQ)));
         sl = _mm256_blendv_epi8(sl, nanslot, _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
-        sl = _mm256_blendv_epi8(sl, zslot, _mm256_castps_si256(_mm256_and_ps(isz, skip)));
+        if (SKIP)
+            sl = _mm256_blendv_epi8(sl, zslot, _mm256_castps_si256(isz));
         _mm256_storeu_si256((__m256i *)(slot + j), sl);
 
-        /* NaN and infinite q give a NaN distance: never flagged */
-        const __m256 qr = _mm256_round_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        const __m256 dist = _mm256_and_ps(_mm256_sub_ps(q, qr), absmask);
-        const __m256 interior = _mm256_and_ps(_mm256_cmp_ps(qr, two, _CMP_GE_OQ),
-                                              _mm256_cmp_ps(qr, top, _CMP_LE_OQ));
-        const int near = _mm256_movemask_ps(
-            _mm256_and_ps(_mm256_cmp_ps(dist, qeps, _CMP_LE_OQ), interior));
+        /* |frac - 1/2| >= 1/2 - qeps: within qeps of an interior integer */
+        const __m256 off = _mm256_and_ps(_mm256_sub_ps(_mm256_sub_ps(qc, qt), half), absmask);
+        const int near = _mm256_movemask_ps(_mm256_cmp_ps(off, edge, _CMP_GE_OQ));
         if (__builtin_expect(near != 0, 0))
             for (int k = 0; k < 8; k++)
                 if (near >> k & 1)
@@ -88,16 +88,15 @@ static void fi_hist_block_f32_avx2(const fi_hist_plan *P, const float *x, size_t
     FI_HIST_TAIL(x, j, m, slot, s, P)
 }
 
-static void fi_hist_block_f64_avx2(const fi_hist_plan *P, const double *x, size_t m,
-                                   int32_t *slot, fi_hist_summary *s) {
+FI_INLINE void fi_hist_block_f64_avx2(const fi_hist_plan *P, const double *x, size_t m,
+                                      int32_t *slot, fi_hist_summary *s, const int SKIP) {
     const __m256d qlo = _mm256_set1_pd(P->qlo), qscale = _mm256_set1_pd(P->qscale);
-    const __m256d qeps = _mm256_set1_pd(P->qeps), one = _mm256_set1_pd(1.0);
-    const __m256d two = _mm256_set1_pd(2.0), top = _mm256_set1_pd((double)P->bins);
+    const __m256d lowest = _mm256_set1_pd(1.5), highest = _mm256_set1_pd((double)P->bins + 0.5);
+    const __m256d half = _mm256_set1_pd(0.5), edge = _mm256_set1_pd(P->qnear);
     const __m256d lo = _mm256_set1_pd(P->lo), hi = _mm256_set1_pd(P->hi);
     const __m256d lcut = _mm256_set1_pd(P->low_cut), hcut = _mm256_set1_pd(P->high_cut);
     const __m256d zero = _mm256_setzero_pd();
     const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
-    const __m256d skip = _mm256_castsi256_pd(_mm256_set1_epi64x(P->skip_zeros ? -1 : 0));
     const __m256d above = _mm256_set1_pd((double)P->bins + 1.0);
     const __m256d zslot = _mm256_set1_pd((double)P->bins + 2.0);
     const __m256d nanslot = _mm256_set1_pd((double)P->bins + 3.0);
@@ -114,20 +113,18 @@ static void fi_hist_block_f64_avx2(const fi_hist_plan *P, const double *x, size_
         nhigh = _mm256_sub_epi64(nhigh, _mm256_castpd_si256(_mm256_cmp_pd(v, hcut, _CMP_GT_OQ)));
 
         const __m256d q = _mm256_mul_pd(_mm256_sub_pd(v, qlo), qscale);
-        __m256d sl = _mm256_min_pd(_mm256_max_pd(q, one), top); /* slots as exact doubles */
-        sl = _mm256_round_pd(sl, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+        const __m256d qc = _mm256_min_pd(_mm256_max_pd(q, lowest), highest); /* as for float */
+        const __m256d qt = _mm256_round_pd(qc, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+        __m256d sl = qt; /* slots as exact doubles */
         sl = _mm256_blendv_pd(sl, zero, _mm256_cmp_pd(v, lo, _CMP_LT_OQ));
         sl = _mm256_blendv_pd(sl, above, _mm256_cmp_pd(v, hi, _CMP_GT_OQ));
         sl = _mm256_blendv_pd(sl, nanslot, _mm256_cmp_pd(v, v, _CMP_UNORD_Q));
-        sl = _mm256_blendv_pd(sl, zslot, _mm256_and_pd(isz, skip));
+        if (SKIP)
+            sl = _mm256_blendv_pd(sl, zslot, isz);
         _mm_storeu_si128((__m128i *)(slot + j), _mm256_cvttpd_epi32(sl));
 
-        const __m256d qr = _mm256_round_pd(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        const __m256d dist = _mm256_and_pd(_mm256_sub_pd(q, qr), absmask);
-        const __m256d interior = _mm256_and_pd(_mm256_cmp_pd(qr, two, _CMP_GE_OQ),
-                                               _mm256_cmp_pd(qr, top, _CMP_LE_OQ));
-        const int near = _mm256_movemask_pd(
-            _mm256_and_pd(_mm256_cmp_pd(dist, qeps, _CMP_LE_OQ), interior));
+        const __m256d off = _mm256_and_pd(_mm256_sub_pd(_mm256_sub_pd(qc, qt), half), absmask);
+        const int near = _mm256_movemask_pd(_mm256_cmp_pd(off, edge, _CMP_GE_OQ));
         if (__builtin_expect(near != 0, 0))
             for (int k = 0; k < 4; k++)
                 if (near >> k & 1)
@@ -141,7 +138,24 @@ static void fi_hist_block_f64_avx2(const fi_hist_plan *P, const double *x, size_
     FI_HIST_TAIL(x, j, m, slot, s, P)
 }
 
-FI_HIST_DEFINE_DRIVER(fi_histogram_f32_avx2, float, fi_hist_block_f32_avx2)
-FI_HIST_DEFINE_DRIVER(fi_histogram_f64_avx2, double, fi_hist_block_f64_avx2)
+/* One instance per skip_zeros setting: the zero test leaves the loop. */
+#define FI_HIST_BLOCK_BY_SKIP(SFX, T)                                                            \
+    static void fi_hist_block_##SFX##_skip(const fi_hist_plan *P, const T *x, size_t m,          \
+                                           int32_t *slot, fi_hist_summary *s) {                  \
+        fi_hist_block_##SFX##_avx2(P, x, m, slot, s, 1);                                         \
+    }                                                                                            \
+    static void fi_hist_block_##SFX##_keep(const fi_hist_plan *P, const T *x, size_t m,          \
+                                           int32_t *slot, fi_hist_summary *s) {                  \
+        fi_hist_block_##SFX##_avx2(P, x, m, slot, s, 0);                                         \
+    }                                                                                            \
+    static FI_HIST_DEFINE_DRIVER(fi_hist_##SFX##_skip, T, fi_hist_block_##SFX##_skip)            \
+    static FI_HIST_DEFINE_DRIVER(fi_hist_##SFX##_keep, T, fi_hist_block_##SFX##_keep)            \
+    void fi_histogram_##SFX##_avx2(const fi_hist_plan *P, const T *x, size_t n,                  \
+                                   int64_t *counts, fi_hist_summary *s) {                        \
+        (P->skip_zeros ? fi_hist_##SFX##_skip : fi_hist_##SFX##_keep)(P, x, n, counts, s);       \
+    }
+
+FI_HIST_BLOCK_BY_SKIP(f32, float)
+FI_HIST_BLOCK_BY_SKIP(f64, double)
 
 #endif

@@ -70,28 +70,39 @@ def _slots_native(flat, hist_range, bins, skip_zeros, cuts):
     return counts, sums
 
 
+def _statistics(activation, hist_range, bins, backend):
+    """``layer_statistics`` with its arguments bound: the function of z
+    the experiment calls once per layer, everything else worked out once."""
+    skip_zeros = activation in ("relu", "leaky_relu")
+    a, b = LIMITS.get(activation, (-np.inf, np.inf))
+    cuts = (a + SATURATION_MARGIN, b - SATURATION_MARGIN)
+    hist_range = (float(hist_range[0]), float(hist_range[1]))
+    slots = _slots_native if backend == "native" else _slots_numpy
+    limited = activation in LIMITS
+
+    def statistics(z):
+        flat = np.ascontiguousarray(z).reshape(-1)
+        n = max(flat.size, 1)
+        counts, (zeros, low_tail, high_tail, total, total_sq) = slots(flat, hist_range, bins,
+                                                                      skip_zeros, cuts)
+        mean = total / n
+        return {"counts": counts[1:bins + 1], "mean": mean,
+                "std": float(np.sqrt(max(total_sq / n - mean * mean, 0.0))),
+                "zero": zeros / n, "below": counts[0] / n, "above": counts[bins + 1] / n,
+                "near_limits": (low_tail + high_tail) / n if limited else None}
+    return statistics
+
+
 def layer_statistics(z, activation, hist_range, bins, backend="native"):
     """Histogram counts and summary statistics of one layer's activations,
     in one pass over them (``backend="native"``, a compiled kernel) or with
-    NumPy (``"numpy"``); both give the same counts.
+    NumPy (``"numpy"``); both give the same counts, np.histogram's.
 
     Exact zeros of ReLU are counted in ``zero`` and left out of the
     histogram (half of a healthy ReLU layer is zero; plotted, that spike
     would hide the shape of the rest).  Values outside `hist_range` are
     counted in ``below``/``above``."""
-    flat = np.ascontiguousarray(z).reshape(-1)
-    n = max(flat.size, 1)
-    skip_zeros = activation in ("relu", "leaky_relu")
-    a, b = LIMITS.get(activation, (-np.inf, np.inf))
-    cuts = (a + SATURATION_MARGIN, b - SATURATION_MARGIN)
-    slots = _slots_native if backend == "native" else _slots_numpy
-    counts, (zeros, low_tail, high_tail, total, total_sq) = slots(flat, hist_range, bins,
-                                                                  skip_zeros, cuts)
-    mean = total / n
-    return {"counts": counts[1:bins + 1], "mean": mean,
-            "std": float(np.sqrt(max(total_sq / n - mean * mean, 0.0))),
-            "zero": zeros / n, "below": counts[0] / n, "above": counts[bins + 1] / n,
-            "near_limits": (low_tail + high_tail) / n if activation in LIMITS else None}
+    return _statistics(activation, hist_range, bins, backend)(z)
 
 
 def activation_histograms(activations=("sigmoid", "relu", "tanh"),
@@ -132,19 +143,21 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
 
     x0 = Generator(seed).normal((samples, nodes), dtype=dtype)
     layer_seeds = [int(s) for s in np.random.SeedSequence(seed).generate_state(layers)]
+    statistics = {a: _statistics(a, HIST_RANGE[a], bins, backend) for a in activations}
+    edges = {a: np.linspace(*HIST_RANGE[a], bins + 1) for a in activations}
+    # native: the layers write into two buffers in turn (no allocation, and
+    # no page faults, per layer); the statistics keep no reference to them
+    buffers = [np.empty_like(x0), np.empty_like(x0)] if backend == "native" else [None, None]
     runs = []
     for label, make in initializers:
         weights = [make((nodes, nodes), dtype=dtype, seed=s) for s in layer_seeds]
         for activation in activations:
-            hist_range = HIST_RANGE[activation]
             z, per_layer = x0, []
             for i, W in enumerate(weights):
-                z = affine(z, W, None, activation)
-                per_layer.append({"layer": i + 1, **layer_statistics(
-                    z, activation, hist_range, bins, backend)})
+                z = affine(z, W, None, activation, buffers[i % 2])
+                per_layer.append({"layer": i + 1, **statistics[activation](z)})
             runs.append({"activation": activation, "init": label,
-                         "edges": np.linspace(*hist_range, bins + 1),
-                         "layers": per_layer})
+                         "edges": edges[activation].copy(), "layers": per_layer})
     order = {a: k for k, a in enumerate(activations)}
     runs.sort(key=lambda r: order[r["activation"]])  # grouped by activation, inits in order
     return {"experiment": "activation_histograms",
