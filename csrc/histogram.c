@@ -99,8 +99,8 @@ int fi_hist_plan_init(fi_hist_plan *P, const double *edges, int64_t bins, int sk
 
 FI_HIST_GENERIC_BLOCK(f32, float)
 FI_HIST_GENERIC_BLOCK(f64, double)
-static FI_HIST_DEFINE_DRIVER(fi_histogram_f32_generic, float, fi_hist_block_f32_generic)
-static FI_HIST_DEFINE_DRIVER(fi_histogram_f64_generic, double, fi_hist_block_f64_generic)
+FI_HIST_DEFINE_DRIVERS(fi_hist_f32_generic, float, fi_hist_block_f32_generic)
+FI_HIST_DEFINE_DRIVERS(fi_hist_f64_generic, double, fi_hist_block_f64_generic)
 
 void fi_histogram_f32(const fi_hist_plan *P, const float *x, size_t n, int64_t *counts,
                       fi_hist_summary *s) {
@@ -110,7 +110,8 @@ void fi_histogram_f32(const fi_hist_plan *P, const float *x, size_t n, int64_t *
         return;
     }
 #endif
-    fi_histogram_f32_generic(P, x, n, counts, s);
+    (P->bins + FI_HIST_EXTRA <= FI_HIST_LOCAL_SLOTS ? fi_hist_f32_generic_lanes
+                                                    : fi_hist_f32_generic_direct)(P, x, n, counts, s);
 }
 
 void fi_histogram_f64(const fi_hist_plan *P, const double *x, size_t n, int64_t *counts,
@@ -121,5 +122,6 @@ void fi_histogram_f64(const fi_hist_plan *P, const double *x, size_t n, int64_t 
         return;
     }
 #endif
-    fi_histogram_f64_generic(P, x, n, counts, s);
+    (P->bins + FI_HIST_EXTRA <= FI_HIST_LOCAL_SLOTS ? fi_hist_f64_generic_lanes
+                                                    : fi_hist_f64_generic_direct)(P, x, n, counts, s);
 }

@@ -138,8 +138,49 @@ FI_INLINE void fi_hist_block_f64_avx2(const fi_hist_plan *P, const double *x, si
     FI_HIST_TAIL(x, j, m, slot, s, P)
 }
 
-/* One instance per skip_zeros setting: the zero test leaves the loop. */
-#define FI_HIST_BLOCK_BY_SKIP(SFX, T)                                                            \
+/* Pairs of values counted as one: the slots (a, b) of values 2i, 2i + 1
+ * increment pairs[a * nslots + b], which halves the increments (without
+ * it the counting pass costs about as much as the slot pass).  Unpacked
+ * at the flush, which is cheap while nslots^2 is small. */
+#define FI_HIST_PAIR_SLOTS 40
+#define FI_HIST_PAIR_LANES 4
+
+static void fi_hist_count_pairs(uint32_t *tab, size_t nslots, const int32_t *slot, size_t m,
+                                int64_t *counts) {
+    const size_t stride = nslots * nslots;
+    const __m256i ns = _mm256_set1_epi64x((long long)nslots);
+    size_t j = 0;
+    for (; j + 8 <= m; j += 8) {
+        const __m256i sl = _mm256_loadu_si256((const __m256i *)(slot + j));
+        /* even lanes (the low halves of the 64-bit lanes) * nslots + odd lanes */
+        const __m256i pr = _mm256_add_epi64(_mm256_mul_epu32(sl, ns), _mm256_srli_epi64(sl, 32));
+        int64_t idx[4];
+        _mm256_storeu_si256((__m256i *)idx, pr);
+        tab[idx[0]]++;
+        tab[stride + (size_t)idx[1]]++;
+        tab[2 * stride + (size_t)idx[2]]++;
+        tab[3 * stride + (size_t)idx[3]]++;
+    }
+    for (; j < m; j++) /* the call's last few values */
+        counts[slot[j]]++;
+}
+
+static void fi_hist_flush_pairs(uint32_t *tab, size_t nslots, int64_t *counts) {
+    const size_t stride = nslots * nslots;
+    for (size_t a = 0; a < nslots; a++)
+        for (size_t b = 0; b < nslots; b++) {
+            const size_t i = a * nslots + b;
+            const int64_t c = (int64_t)tab[i] + tab[stride + i] + tab[2 * stride + i] +
+                              tab[3 * stride + i];
+            counts[a] += c;
+            counts[b] += c;
+        }
+    memset(tab, 0, FI_HIST_PAIR_LANES * stride * sizeof *tab);
+}
+
+/* One instance per skip_zeros setting (the zero test leaves the loop) and
+ * per counting pass. */
+#define FI_HIST_AVX2_ENTRY(SFX, T)                                                               \
     static void fi_hist_block_##SFX##_skip(const fi_hist_plan *P, const T *x, size_t m,          \
                                            int32_t *slot, fi_hist_summary *s) {                  \
         fi_hist_block_##SFX##_avx2(P, x, m, slot, s, 1);                                         \
@@ -148,14 +189,29 @@ FI_INLINE void fi_hist_block_f64_avx2(const fi_hist_plan *P, const double *x, si
                                            int32_t *slot, fi_hist_summary *s) {                  \
         fi_hist_block_##SFX##_avx2(P, x, m, slot, s, 0);                                         \
     }                                                                                            \
-    static FI_HIST_DEFINE_DRIVER(fi_hist_##SFX##_skip, T, fi_hist_block_##SFX##_skip)            \
-    static FI_HIST_DEFINE_DRIVER(fi_hist_##SFX##_keep, T, fi_hist_block_##SFX##_keep)            \
+    FI_HIST_DEFINE_DRIVERS(fi_hist_##SFX##_skip, T, fi_hist_block_##SFX##_skip)                  \
+    FI_HIST_DEFINE_DRIVERS(fi_hist_##SFX##_keep, T, fi_hist_block_##SFX##_keep)                  \
+    FI_HIST_DEFINE_DRIVER(fi_hist_##SFX##_skip_pairs, T, fi_hist_block_##SFX##_skip,             \
+                          FI_HIST_PAIR_LANES * FI_HIST_PAIR_SLOTS * FI_HIST_PAIR_SLOTS,          \
+                          fi_hist_count_pairs, fi_hist_flush_pairs)                              \
+    FI_HIST_DEFINE_DRIVER(fi_hist_##SFX##_keep_pairs, T, fi_hist_block_##SFX##_keep,             \
+                          FI_HIST_PAIR_LANES * FI_HIST_PAIR_SLOTS * FI_HIST_PAIR_SLOTS,          \
+                          fi_hist_count_pairs, fi_hist_flush_pairs)                              \
     void fi_histogram_##SFX##_avx2(const fi_hist_plan *P, const T *x, size_t n,                  \
                                    int64_t *counts, fi_hist_summary *s) {                        \
-        (P->skip_zeros ? fi_hist_##SFX##_skip : fi_hist_##SFX##_keep)(P, x, n, counts, s);       \
+        const int64_t nslots = P->bins + FI_HIST_EXTRA;                                          \
+        if (nslots <= FI_HIST_PAIR_SLOTS)                                                        \
+            (P->skip_zeros ? fi_hist_##SFX##_skip_pairs : fi_hist_##SFX##_keep_pairs)(           \
+                P, x, n, counts, s);                                                             \
+        else if (nslots <= FI_HIST_LOCAL_SLOTS)                                                  \
+            (P->skip_zeros ? fi_hist_##SFX##_skip_lanes : fi_hist_##SFX##_keep_lanes)(           \
+                P, x, n, counts, s);                                                             \
+        else                                                                                     \
+            (P->skip_zeros ? fi_hist_##SFX##_skip_direct : fi_hist_##SFX##_keep_direct)(         \
+                P, x, n, counts, s);                                                             \
     }
 
-FI_HIST_BLOCK_BY_SKIP(f32, float)
-FI_HIST_BLOCK_BY_SKIP(f64, double)
+FI_HIST_AVX2_ENTRY(f32, float)
+FI_HIST_AVX2_ENTRY(f64, double)
 
 #endif

@@ -61,52 +61,67 @@ static inline int32_t fi_hist_exact_slot(const fi_hist_plan *P, double v) {
         (s)->high_tail += (v) > (P)->high_cut;                                                   \
     } while (0)
 
-static inline void fi_hist_scatter(uint32_t *tab, size_t stride, const int32_t *slot, size_t m) {
+/* The counting passes: COUNT(tab, nslots, slot, m, counts) adds m slots,
+ * FLUSH(tab, nslots, counts) moves the tables into counts and clears them. */
+static inline void fi_hist_count_lanes(uint32_t *tab, size_t nslots, const int32_t *slot,
+                                       size_t m, int64_t *counts) {
+    (void)counts;
     size_t j = 0;
     for (; j + FI_HIST_LANES <= m; j += FI_HIST_LANES)
         for (size_t k = 0; k < FI_HIST_LANES; k++)
-            tab[k * stride + (size_t)slot[j + k]]++;
+            tab[k * nslots + (size_t)slot[j + k]]++;
     for (; j < m; j++)
         tab[(size_t)slot[j]]++;
 }
 
-static inline void fi_hist_flush(uint32_t *tab, size_t nslots, int64_t *counts) {
+static inline void fi_hist_flush_lanes(uint32_t *tab, size_t nslots, int64_t *counts) {
     for (size_t k = 0; k < FI_HIST_LANES; k++)
         for (size_t q = 0; q < nslots; q++)
             counts[q] += tab[k * nslots + q];
     memset(tab, 0, FI_HIST_LANES * nslots * sizeof *tab);
 }
 
+/* Too many slots for the tables on the stack: straight into counts. */
+static inline void fi_hist_count_direct(uint32_t *tab, size_t nslots, const int32_t *slot,
+                                        size_t m, int64_t *counts) {
+    (void)tab, (void)nslots;
+    for (size_t j = 0; j < m; j++)
+        counts[slot[j]]++;
+}
+
+static inline void fi_hist_flush_direct(uint32_t *tab, size_t nslots, int64_t *counts) {
+    (void)tab, (void)nslots, (void)counts;
+}
+
 /* NAME(plan, x, n, counts, s): BLOCK_FN(plan, x, m, slot, s) per block,
- * then the counting pass. */
-#define FI_HIST_DEFINE_DRIVER(NAME, T, BLOCK_FN)                                                 \
-    void NAME(const fi_hist_plan *P, const T *x, size_t n, int64_t *counts,                      \
-              fi_hist_summary *s) {                                                              \
+ * then COUNT; TAB_WORDS uint32 of tables on the stack. */
+#define FI_HIST_DEFINE_DRIVER(NAME, T, BLOCK_FN, TAB_WORDS, COUNT, FLUSH)                        \
+    static void NAME(const fi_hist_plan *P, const T *x, size_t n, int64_t *counts,               \
+                     fi_hist_summary *s) {                                                       \
         int32_t slot[FI_HIST_BLOCK];                                                             \
-        uint32_t tab[FI_HIST_LANES * FI_HIST_LOCAL_SLOTS];                                       \
+        uint32_t tab[TAB_WORDS];                                                                 \
         const size_t nslots = (size_t)P->bins + FI_HIST_EXTRA;                                   \
-        const int local = nslots <= FI_HIST_LOCAL_SLOTS;                                         \
         size_t pending = 0;                                                                      \
-        if (local)                                                                               \
-            memset(tab, 0, FI_HIST_LANES * nslots * sizeof *tab);                                \
+        memset(tab, 0, sizeof tab);                                                              \
         for (size_t i = 0; i < n; i += FI_HIST_BLOCK) {                                          \
             const size_t m = n - i < FI_HIST_BLOCK ? n - i : FI_HIST_BLOCK;                      \
             BLOCK_FN(P, x + i, m, slot, s);                                                      \
-            if (!local) {                                                                        \
-                for (size_t j = 0; j < m; j++)                                                   \
-                    counts[slot[j]]++;                                                           \
-                continue;                                                                        \
-            }                                                                                    \
-            fi_hist_scatter(tab, nslots, slot, m);                                               \
+            COUNT(tab, nslots, slot, m, counts);                                                 \
             pending += m;                                                                        \
             if (pending >= FI_HIST_FLUSH) {                                                      \
-                fi_hist_flush(tab, nslots, counts);                                              \
+                FLUSH(tab, nslots, counts);                                                      \
                 pending = 0;                                                                     \
             }                                                                                    \
         }                                                                                        \
-        if (local && pending)                                                                    \
-            fi_hist_flush(tab, nslots, counts);                                                  \
+        FLUSH(tab, nslots, counts);                                                              \
     }
+
+/* The lane tables when the slots fit, else straight counting. */
+#define FI_HIST_DEFINE_DRIVERS(NAME, T, BLOCK_FN)                                                \
+    FI_HIST_DEFINE_DRIVER(NAME##_lanes, T, BLOCK_FN, FI_HIST_LANES * FI_HIST_LOCAL_SLOTS,         \
+                          fi_hist_count_lanes, fi_hist_flush_lanes)                              \
+    FI_HIST_DEFINE_DRIVER(NAME##_direct, T, BLOCK_FN, 1, fi_hist_count_direct,                   \
+                          fi_hist_flush_direct)
 
 void fi_histogram_f32_avx2(const fi_hist_plan *P, const float *x, size_t n, int64_t *counts,
                            fi_hist_summary *s);

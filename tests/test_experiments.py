@@ -134,7 +134,7 @@ def _edge_values(hist_range, bins, dtype):
 
 
 @pytest.mark.parametrize("hist_range", [(0.0, 1.0), (-1.0, 1.0), (-0.1, 1.0), (0.3, 0.7001)])
-@pytest.mark.parametrize("bins", [1, 7, 30, 300])
+@pytest.mark.parametrize("bins", [1, 7, 30, 100, 300])  # the three counting passes
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_histogram_kernel_is_np_histogram(hist_range, bins, dtype, simd, rng):
     from fastinit.experiments.histograms import _slots_native, _slots_numpy
