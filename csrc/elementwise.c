@@ -160,6 +160,15 @@ static int fi_ew_threads(double work) {
                                ldy));                                                          \
     }                                                                                          \
                                                                                                \
+    static void fi_sum_cols_##SFX(fi_index m, fi_index w, const T *x, fi_index ldx,           \
+                                  T *FI_RESTRICT o) {                                          \
+        for (fi_index j = 0; j < w; j++) o[j] = 0;                                             \
+        for (fi_index i = 0; i < m; i++) {                                                     \
+            const T *FI_RESTRICT xi = x + i * ldx;                                             \
+            for (fi_index j = 0; j < w; j++) o[j] += xi[j];                                    \
+        }                                                                                      \
+    }                                                                                          \
+                                                                                               \
     /* Each column is summed top to bottom whatever the split; threads take                    \
      * whole blocks of columns (the accumulators stay in L1). */                               \
     void fi_sum_rows_##SFX(fi_index m, fi_index n, const T *x, fi_index ldx, T *out) {         \
@@ -167,17 +176,8 @@ static int fi_ew_threads(double work) {
         fi_index nb = (n + jb - 1) / jb;                                                       \
         int nt = fi_ew_threads((double)m * n);                                                 \
         if (nt > nb) nt = (int)nb;                                                             \
-        (void)nt;                                                                              \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")                           \
-        for (fi_index blk = 0; blk < nb; blk++) {                                              \
-            fi_index j0 = blk * jb, w = n - j0 < jb ? n - j0 : jb;                             \
-            T *FI_RESTRICT o = out + j0;                                                       \
-            for (fi_index j = 0; j < w; j++) o[j] = 0;                                         \
-            for (fi_index i = 0; i < m; i++) {                                                 \
-                const T *FI_RESTRICT xi = x + i * ldx + j0;                                    \
-                for (fi_index j = 0; j < w; j++) o[j] += xi[j];                                \
-            }                                                                                  \
-        }                                                                                      \
+        FI_PARALLEL_FOR(nt, blk, nb, fi_index j0 = blk * jb;                                   \
+                        fi_sum_cols_##SFX(m, n - j0 < jb ? n - j0 : jb, x + j0, ldx, out + j0);); \
     }
 
 FI_EW_DEFINE(float, f32, expf, tanhf, fabsf)

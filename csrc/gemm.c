@@ -102,6 +102,9 @@ static const fi_gemm_kernels_f64 *fi_gemm_select_f64(void) {
     }
 }
 
+int fi_gemm_row_grain_f32(void) { return fi_gemm_select_f32()->mr; }
+int fi_gemm_row_grain_f64(void) { return fi_gemm_select_f64()->mr; }
+
 /* Boundary of part t of nt nearly equal parts of `total` units. */
 static fi_index fi_gemm_part(fi_index total, int t, int nt) {
     return (fi_index)(((long long)total * t) / nt);

@@ -6,7 +6,8 @@
  * when trans_a.  op(B) is k x n likewise.  C is (m, n) with ldc >= n.
  * beta == 0 makes C write-only (NaN/Inf already in C are ignored, as BLAS).
  * The plain fi_gemm_* have no epilogue (bias NULL, identity activation).
- * Threads follow fi_get_num_threads(); small products stay on one thread.
+ * Threads follow fi_get_num_threads(); small products stay on one thread,
+ * and so does a call made from inside a parallel region.
  * C must not overlap A or B. */
 #ifndef FASTINIT_GEMM_H
 #define FASTINIT_GEMM_H
@@ -38,6 +39,12 @@ void fi_gemm_ex_f32(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k
 void fi_gemm_ex_f64(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k, double alpha,
                     const double *a, fi_index lda, const double *b, fi_index ldb, double beta,
                     double *c, fi_index ldc, const fi_epilogue *ep);
+
+/* Rows of C in one register tile of the active kernel set: callers that
+ * split C into row blocks themselves (the fused MLP step) cut at multiples
+ * of it so that no block ends in a partly empty tile. */
+int fi_gemm_row_grain_f32(void);
+int fi_gemm_row_grain_f64(void);
 
 #ifdef __cplusplus
 }

@@ -27,35 +27,72 @@ FI_AVX2_F64(fi_ukr_avx2_f64_half, 1)
  * (rows of op(A) or columns of op(B) contiguous along K, e.g. B for
  * x @ W.T): 8 x 8 (float) / 4 x 4 (double) register transposes instead of
  * one scalar store per element. */
+/* 8 x 8 transpose: r[i] holds 8 values of row i; afterwards c[j] holds
+ * column j (its element i from r[i]). */
+FI_INLINE void fi_transpose8_avx2(__m256 r[8], __m256 c[8]) {
+    __m256 t[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+        r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    /* r[0..3]: columns 0,1,2,3 of rows 0-3 | 4-7 per lane half */
+    for (int i = 0; i < 4; i++) {
+        c[i] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x20);
+        c[i + 4] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x31);
+    }
+}
+
+/* The MR = 6 panel of A (x @ W with A packed, e.g. large products): 8
+ * values of each row per step, transposed as 8 x 8 with two zero rows; each
+ * column's 6 values are stored with an 8-wide store whose 2 extra lanes the
+ * next store overwrites (the last one stores exactly 6). */
+static void fi_pack6_t_avx2_f32(const float *src, fi_index rs, fi_index len,
+                                float *FI_RESTRICT dst) {
+    fi_index p = 0;
+    for (; p + 8 <= len; p += 8) {
+        __m256 r[8], c[8];
+        for (int i = 0; i < 6; i++)
+            r[i] = _mm256_loadu_ps(src + i * rs + p);
+        r[6] = r[7] = _mm256_setzero_ps();
+        fi_transpose8_avx2(r, c);
+        float *d = dst + p * 6;
+        for (int j = 0; j < 7; j++)
+            _mm256_storeu_ps(d + j * 6, c[j]);
+        _mm_storeu_ps(d + 42, _mm256_castps256_ps128(c[7]));
+        _mm_storel_pi((__m64 *)(d + 46), _mm256_extractf128_ps(c[7], 1));
+    }
+    for (; p < len; p++)
+        for (int r = 0; r < 6; r++)
+            dst[p * 6 + r] = src[r * rs + p];
+}
+
 static void fi_pack_t_avx2_f32(const float *src, fi_index rs, int R, fi_index len,
                                float *FI_RESTRICT dst) {
+    if (R == 6) {
+        fi_pack6_t_avx2_f32(src, rs, len, dst);
+        return;
+    }
     fi_index p = 0;
-    const int rv = R & ~7; /* rows done in 8 x 8 blocks; the rest (MR = 6) one by one */
+    const int rv = R & ~7; /* rows done in 8 x 8 blocks; the rest one by one */
     for (int r = rv; r < R; r++)
         for (fi_index q = 0; q < len; q++)
             dst[q * R + r] = src[r * rs + q];
     for (; p + 8 <= len; p += 8)
         for (int r0 = 0; r0 < rv; r0 += 8) {
             const float *s = src + r0 * rs + p;
-            __m256 r[8], t[8];
+            __m256 r[8], c[8];
             for (int i = 0; i < 8; i++)
                 r[i] = _mm256_loadu_ps(s + i * rs);
-            for (int i = 0; i < 8; i += 2) {
-                t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-                t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-            }
-            for (int i = 0; i < 8; i += 4) {
-                r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
-                r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
-                r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-                r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-            }
-            /* r[0..3]: columns 0,1,2,3 of rows 0-3 | 4-7 per lane half */
+            fi_transpose8_avx2(r, c);
             float *d = dst + p * R + r0;
-            for (int i = 0; i < 4; i++) {
-                _mm256_storeu_ps(d + i * R, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
-                _mm256_storeu_ps(d + (i + 4) * R, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
-            }
+            for (int j = 0; j < 8; j++)
+                _mm256_storeu_ps(d + j * R, c[j]);
         }
     for (; p < len; p++)
         for (int r = 0; r < rv; r++)

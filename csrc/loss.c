@@ -42,32 +42,43 @@
         if (m <= 0 || n <= 0) return;                                                          \
         double (*row)(fi_index, const T *, T *) = FI_PICK_ROW(SFX);                            \
         int nt = fi_threads_for((double)m * n, 32768.0);                                       \
-        (void)nt;                                                                              \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")                           \
-        for (fi_index i = 0; i < m; i++) row(n, x + i * n, y + i * n);                         \
+        FI_PARALLEL_FOR(nt, i, m, row(n, x + i * n, y + i * n););                              \
+    }                                                                                          \
+    /* The loss of row i; writes its probabilities. */                                      \
+    static double fi_xent_row_##SFX(double (*row)(fi_index, const T *, T *), fi_index i,       \
+                                    fi_index n, const T *logits, const int64_t *labels,        \
+                                    const T *onehot, T *probs) {                               \
+        const T *xi = logits + i * n;                                                          \
+        /* read the logits needed before probs (maybe == logits) is written */                 \
+        double tx = 0, ts = 1;                                                                 \
+        if (labels) {                                                                          \
+            tx = (double)xi[labels[i]];                                                        \
+        } else {                                                                               \
+            const T *ti = onehot + i * n;                                                      \
+            ts = 0;                                                                            \
+            for (fi_index j = 0; j < n; j++) {                                                 \
+                tx += (double)ti[j] * (double)xi[j];                                           \
+                ts += (double)ti[j];                                                           \
+            }                                                                                  \
+        }                                                                                      \
+        return row(n, xi, probs + i * n) * ts - tx;                                            \
     }                                                                                          \
     /* sum over rows [i0, i1) of the per-row loss, in row order */                             \
     static double fi_xent_rows_##SFX(double (*row)(fi_index, const T *, T *), fi_index i0,     \
                                      fi_index i1, fi_index n, const T *logits,                 \
                                      const int64_t *labels, const T *onehot, T *probs) {       \
         double total = 0;                                                                      \
-        for (fi_index i = i0; i < i1; i++) {                                                   \
-            const T *xi = logits + i * n;                                                      \
-            /* read the logits needed before probs (maybe == logits) is written */             \
-            double tx = 0, ts = 1;                                                             \
-            if (labels) {                                                                      \
-                tx = (double)xi[labels[i]];                                                    \
-            } else {                                                                           \
-                const T *ti = onehot + i * n;                                                  \
-                ts = 0;                                                                        \
-                for (fi_index j = 0; j < n; j++) {                                             \
-                    tx += (double)ti[j] * (double)xi[j];                                       \
-                    ts += (double)ti[j];                                                       \
-                }                                                                              \
-            }                                                                                  \
-            total += row(n, xi, probs + i * n) * ts - tx;                                      \
-        }                                                                                      \
+        for (fi_index i = i0; i < i1; i++)                                                     \
+            total += fi_xent_row_##SFX(row, i, n, logits, labels, onehot, probs);              \
         return total;                                                                          \
+    }                                                                                          \
+    void fi_softmax_xent_rows_##SFX(fi_index i0, fi_index i1, fi_index n, const T *logits,     \
+                                    const int64_t *labels, const T *onehot, T *probs,          \
+                                    double *row_loss) {                                        \
+        if (n <= 0) return;                                                                    \
+        double (*row)(fi_index, const T *, T *) = FI_PICK_ROW(SFX);                            \
+        for (fi_index i = i0; i < i1; i++)                                                     \
+            row_loss[i] = fi_xent_row_##SFX(row, i, n, logits, labels, onehot, probs);         \
     }                                                                                          \
     double fi_softmax_xent_acc_##SFX(fi_index m, fi_index n, const T *logits,                  \
                                      const int64_t *labels, const T *onehot, T *probs,         \
@@ -75,17 +86,15 @@
         if (m <= 0 || n <= 0) return acc;                                                      \
         double (*row)(fi_index, const T *, T *) = FI_PICK_ROW(SFX);                            \
         int nt = fi_threads_for((double)m * n, 32768.0);                                       \
-        (void)nt;                                                                              \
         for (fi_index c0 = 0; c0 < m; c0 += FI_XENT_CHUNK_ROWS) {                              \
             fi_index rows = m - c0 < FI_XENT_CHUNK_ROWS ? m - c0 : FI_XENT_CHUNK_ROWS;         \
             fi_index nb = (rows + FI_XENT_BLOCK - 1) / FI_XENT_BLOCK;                          \
             double part[FI_XENT_BLOCKS];                                                       \
-            _Pragma("omp parallel for num_threads(nt) schedule(static)")                       \
-            for (fi_index b = 0; b < nb; b++) {                                                \
-                fi_index i0 = c0 + b * FI_XENT_BLOCK;                                          \
-                fi_index i1 = i0 + FI_XENT_BLOCK < c0 + rows ? i0 + FI_XENT_BLOCK : c0 + rows; \
-                part[b] = fi_xent_rows_##SFX(row, i0, i1, n, logits, labels, onehot, probs);   \
-            }                                                                                  \
+            FI_PARALLEL_FOR(nt, b, nb, fi_index i0 = c0 + b * FI_XENT_BLOCK;                   \
+                            fi_index i1 = i0 + FI_XENT_BLOCK < c0 + rows ? i0 + FI_XENT_BLOCK  \
+                                                                         : c0 + rows;          \
+                            part[b] = fi_xent_rows_##SFX(row, i0, i1, n, logits, labels,       \
+                                                         onehot, probs););                     \
             for (fi_index b = 0; b < nb; b++) acc += part[b];                                  \
         }                                                                                      \
         return acc;                                                                            \
@@ -95,25 +104,37 @@
         if (m <= 0 || n <= 0) return 0.0;                                                      \
         return fi_softmax_xent_acc_##SFX(m, n, logits, labels, onehot, probs, 0.0) / (double)m; \
     }                                                                                          \
+    static void fi_xent_backward_row_##SFX(fi_index n, const T *pi, int64_t label,           \
+                                           const T *ti, T scale, T *di) {                      \
+        if (ti == NULL) {                                                                      \
+            T pt = pi[label]; /* read before dx (maybe == probs) is written */                 \
+            for (fi_index j = 0; j < n; j++) di[j] = pi[j] * scale;                            \
+            di[label] = (pt - (T)1) * scale;                                                   \
+        } else {                                                                               \
+            for (fi_index j = 0; j < n; j++) di[j] = (pi[j] - ti[j]) * scale;                  \
+        }                                                                                      \
+    }                                                                                          \
     void fi_softmax_xent_backward_##SFX(fi_index m, fi_index n, const T *probs,                \
                                         const int64_t *labels, const T *onehot, T scale,       \
                                         T *dx) {                                               \
         int nt = fi_threads_for((double)m * n, 65536.0);                                       \
-        (void)nt;                                                                              \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")                           \
-        for (fi_index i = 0; i < m; i++) {                                                     \
-            const T *pi = probs + i * n;                                                       \
-            T *di = dx + i * n;                                                                \
-            if (labels) {                                                                      \
-                T pt = pi[labels[i]]; /* read before dx (maybe == probs) is written */         \
-                for (fi_index j = 0; j < n; j++) di[j] = pi[j] * scale;                        \
-                di[labels[i]] = (pt - (T)1) * scale;                                           \
-            } else {                                                                           \
-                const T *ti = onehot + i * n;                                                  \
-                for (fi_index j = 0; j < n; j++) di[j] = (pi[j] - ti[j]) * scale;              \
-            }                                                                                  \
-        }                                                                                      \
+        FI_PARALLEL_FOR(nt, i, m, fi_xent_backward_row_##SFX(n, probs + i * n,                 \
+                                                             labels ? labels[i] : -1,          \
+                                                             onehot ? onehot + i * n : NULL,   \
+                                                             scale, dx + i * n););             \
     }
 
 FI_LOSS_DEFINE(float, f32, expf)
 FI_LOSS_DEFINE(double, f64, exp)
+
+double fi_xent_mean(fi_index m, const double *row_loss) {
+    if (m <= 0) return 0.0;
+    double acc = 0;
+    for (fi_index b0 = 0; b0 < m; b0 += FI_XENT_BLOCK) {
+        fi_index b1 = b0 + FI_XENT_BLOCK < m ? b0 + FI_XENT_BLOCK : m;
+        double part = 0;
+        for (fi_index i = b0; i < b1; i++) part += row_loss[i];
+        acc += part;
+    }
+    return acc / (double)m;
+}

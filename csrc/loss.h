@@ -47,6 +47,19 @@ double fi_softmax_xent_acc_f64(fi_index m, fi_index n, const double *logits,
                                const int64_t *labels, const double *onehot, double *probs,
                                double acc);
 
+/* The loss in pieces, for callers that split the rows among their own
+ * threads (the fused MLP step): the per-row losses of rows [i0, i1) into
+ * row_loss[i0:i1] (probs written as above), then their mean, summed in the
+ * same fixed order as fi_softmax_xent -- the same bits however the rows
+ * were split. */
+void fi_softmax_xent_rows_f32(fi_index i0, fi_index i1, fi_index n, const float *logits,
+                              const int64_t *labels, const float *onehot, float *probs,
+                              double *row_loss);
+void fi_softmax_xent_rows_f64(fi_index i0, fi_index i1, fi_index n, const double *logits,
+                              const int64_t *labels, const double *onehot, double *probs,
+                              double *row_loss);
+double fi_xent_mean(fi_index m, const double *row_loss);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,41 +15,26 @@
                                T *FI_RESTRICT s2) {                                           \
         if (n <= 0) return;                                                                   \
         int nt = fi_threads_for((double)n, FI_OPT_MIN_PER_THREAD);                            \
-        (void)nt;                                                                             \
         const T lr = (T)opt->lr, eps = (T)opt->eps;                                           \
         switch (opt->kind) {                                                                  \
         case FI_OPT_SGD:                                                                      \
-            _Pragma("omp parallel for simd num_threads(nt) schedule(static)")                 \
-            for (fi_index i = 0; i < n; i++) p[i] -= lr * g[i];                               \
+            FI_PARALLEL_FOR_SIMD(nt, i, n, p[i] -= lr * g[i];);                               \
             break;                                                                            \
         case FI_OPT_MOMENTUM: {                                                               \
             const T mom = (T)opt->momentum;                                                   \
-            _Pragma("omp parallel for simd num_threads(nt) schedule(static)")                 \
-            for (fi_index i = 0; i < n; i++) {                                                \
-                T v = mom * s1[i] - lr * g[i];                                                \
-                s1[i] = v;                                                                    \
-                p[i] += v;                                                                    \
-            }                                                                                 \
+            FI_PARALLEL_FOR_SIMD(nt, i, n, T v = mom * s1[i] - lr * g[i]; s1[i] = v;          \
+                                 p[i] += v;);                                                 \
             break;                                                                            \
         }                                                                                     \
         case FI_OPT_ADAGRAD:                                                                  \
-            _Pragma("omp parallel for simd num_threads(nt) schedule(static)")                 \
-            for (fi_index i = 0; i < n; i++) {                                                \
-                T h = s1[i] + g[i] * g[i];                                                    \
-                s1[i] = h;                                                                    \
-                p[i] -= lr * g[i] / (SQRT(h) + eps);                                          \
-            }                                                                                 \
+            FI_PARALLEL_FOR_SIMD(nt, i, n, T h = s1[i] + g[i] * g[i]; s1[i] = h;              \
+                                 p[i] -= lr * g[i] / (SQRT(h) + eps););                       \
             break;                                                                            \
         case FI_OPT_ADAM: {                                                                   \
             const T c1 = (T)(1.0 - opt->beta1), c2 = (T)(1.0 - opt->beta2);                   \
-            _Pragma("omp parallel for simd num_threads(nt) schedule(static)")                 \
-            for (fi_index i = 0; i < n; i++) {                                                \
-                T m = s1[i] + c1 * (g[i] - s1[i]);                                            \
-                T v = s2[i] + c2 * (g[i] * g[i] - s2[i]);                                     \
-                s1[i] = m;                                                                    \
-                s2[i] = v;                                                                    \
-                p[i] -= lr * m / (SQRT(v) + eps);                                             \
-            }                                                                                 \
+            FI_PARALLEL_FOR_SIMD(nt, i, n, T m = s1[i] + c1 * (g[i] - s1[i]);                 \
+                                 T v = s2[i] + c2 * (g[i] * g[i] - s2[i]); s1[i] = m;         \
+                                 s2[i] = v; p[i] -= lr * m / (SQRT(v) + eps););               \
             break;                                                                            \
         }                                                                                     \
         default:                                                                              \

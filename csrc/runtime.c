@@ -58,8 +58,16 @@ int fi_have_openmp(void) {
  * threads per processor (at least 64) stays allowed for experiments. */
 static int fi_max_threads(void) {
 #ifdef FI_HAVE_OPENMP
-    int procs = omp_get_num_procs();
-    return procs > 16 ? 4 * procs : 64;
+    /* omp_get_num_procs is a sched_getaffinity system call: ask once (a
+     * race only computes the same value twice) */
+    static atomic_int cap = 0;
+    int c = atomic_load(&cap);
+    if (c == 0) {
+        int procs = omp_get_num_procs();
+        c = procs > 16 ? 4 * procs : 64;
+        atomic_store(&cap, c);
+    }
+    return c;
 #else
     return 1;
 #endif
@@ -96,6 +104,12 @@ void fi_set_num_threads(int n) {
 }
 
 int fi_threads_for(double work, double min_per_thread) {
+#ifdef FI_HAVE_OPENMP
+    /* A kernel called by one thread of a team (the fused MLP step splits
+     * the work itself) must not start a nested team. */
+    if (omp_in_parallel())
+        return 1;
+#endif
     int n = fi_get_num_threads();
     if (min_per_thread <= 0)
         return n;

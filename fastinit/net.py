@@ -2,6 +2,7 @@
 argument checking, every initializer of ``fastinit.init``, and a compiled
 backend whose ``train_step`` is one C call (forward, loss, backward, weight
 decay and optimizer update) on a workspace held by the net."""
+import math
 import operator
 
 import numpy as np
@@ -139,7 +140,7 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
         n = x.shape[0]
         if n == 0:
             raise ValueError("x is an empty batch (0 samples)")
-        features = int(np.prod(x.shape[1:]))
+        features = math.prod(x.shape[1:])
         if features != self.input_size:
             raise ValueError(f"x has {features} features per sample (shape {x.shape}) but the "
                              f"net has input_size={self.input_size}")

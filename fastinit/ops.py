@@ -243,10 +243,12 @@ def _targets(t, shape, dtype):
         if t_arr.shape[0] != n:
             raise ValueError(f"t has {t_arr.shape[0]} labels but logits has {n} rows "
                              f"(shapes {t_arr.shape} and {shape})")
-        if n and (t_arr.min() < 0 or t_arr.max() >= k):
+        labels = np.ascontiguousarray(t_arr, dtype=np.int64)
+        # one pass: a negative label is a huge unsigned one
+        if n and labels.view(np.uint64).max() >= k:
             raise ValueError(f"labels must lie in [0, {k}), got values in "
                              f"[{t_arr.min()}, {t_arr.max()}]")
-        return np.ascontiguousarray(t_arr, dtype=np.int64), None
+        return labels, None
     if t_arr.ndim == 2:
         if t_arr.shape != (n, k):
             raise ValueError(f"one-hot t has shape {t_arr.shape}, expected {(n, k)} "

@@ -62,9 +62,9 @@ def train(net, x, t, *, iterations, batch_size, optimizer, seed=None, callback=N
     Each iteration draws ``batch_size`` sample indices uniformly with
     replacement (as the seeds' ``np.random.choice(train_size, batch_size)``)
     from ``fastinit.random.Generator(seed)`` (or the Generator passed as
-    seed), so equal seeds give equal batches on either backend.  The data are checked and cast once; each step then
-    gathers the batch into a preallocated buffer and calls
-    ``net.train_step``'s compiled path.
+    seed), so equal seeds give equal batches on either backend.  The data are
+    checked and cast once; each step then gathers the batch into a
+    preallocated buffer and calls ``net.train_step``'s compiled path.
 
     callback(iteration, loss, net), if given, runs after every step; return
     True from it to stop early.  With ``eval_every=k`` the training accuracy
@@ -96,8 +96,10 @@ def train(net, x, t, *, iterations, batch_size, optimizer, seed=None, callback=N
     try:
         for it in range(iterations):
             idx = next(draws)
-            np.take(x, idx, axis=0, out=xb)
-            np.take(target, idx, axis=0, out=tb)
+            # the indices are in range by construction; mode="raise" (the
+            # default) would copy through a temporary (2.6x slower here)
+            np.take(x, idx, axis=0, out=xb, mode="clip")
+            np.take(target, idx, axis=0, out=tb, mode="clip")
             loss = net._train_step(xb, tb if labels is not None else None,
                                    None if labels is not None else tb, optimizer)
             if not math.isfinite(loss):

@@ -277,6 +277,58 @@ def test_simd_sets_and_threads_agree(dtype, rng, simd, threads):
                                else 1e-12)
 
 
+# Wide enough (and batches long enough) that the fused step splits its rows
+# over two threads; the small nets above always run on one.
+WIDE = dict(input_size=257, hidden_size_list=[300, 129], output_size=10)
+
+
+def wide_data(rng, n, onehot=False):
+    x, t = data(rng, n=n, d=WIDE["input_size"], k=WIDE["output_size"])
+    return x, (np.eye(WIDE["output_size"])[t] if onehot else t)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("opt", OPTS)
+@pytest.mark.parametrize("batch", [7, 17, 129, 1000])
+def test_fused_step_gives_the_same_bits_on_1_and_2_threads(dtype, opt, batch, rng, threads):
+    x, t = wide_data(rng, batch, onehot=batch == 17)
+    runs = []
+    for nt in (1, 2):
+        fastinit.set_num_threads(nt)
+        assert fastinit.get_num_threads() == nt
+        net = MultiLayerNet(**WIDE, activation="relu" if batch % 2 else "tanh", dtype=dtype,
+                            seed=5, weight_decay_lambda=0.01 if opt != "SGD" else 0.02)
+        o = getattr(C, opt)(lr=LR[opt])
+        losses = [net.train_step(x, t, o) for _ in range(3)]
+        runs.append((losses, net.params))
+    assert runs[0][0] == runs[1][0]
+    for k in runs[0][1]:
+        np.testing.assert_array_equal(runs[0][1][k], runs[1][1][k], err_msg=k)
+
+
+@pytest.mark.parametrize("dtype,rtol", [(np.float64, 1e-10), (np.float32, 2e-4)])
+@pytest.mark.parametrize("opt", OPTS)
+@pytest.mark.parametrize("act,onehot", [("relu", False), ("sigmoid", True),
+                                        ("leaky_relu", False), ("tanh", True)])
+def test_fused_step_on_2_threads_matches_the_reference(act, onehot, opt, dtype, rtol, rng,
+                                                       threads):
+    fastinit.set_num_threads(2)
+    args = dict(WIDE, activation=act, dtype=dtype, seed=11, weight_decay_lambda=0.01)
+    native, ref = MultiLayerNet(backend="native", **args), MultiLayerNet(backend="numpy", **args)
+    o_native, o_ref = getattr(C, opt)(lr=LR[opt]), getattr(R, opt)(lr=LR[opt])
+    for n in (129, 64, 129):  # a batch size change reallocates the workspace
+        x, t = wide_data(rng, n, onehot)
+        assert native.train_step(x, t, o_native) == pytest.approx(
+            ref.train_step(x, t, o_ref), rel=rtol)
+    # AdaGrad's first steps are about lr * sign(g): where |g| is near eps, a
+    # float32 rounding of g moves a weight by a fraction of lr (seen: 2%).
+    slack = 0.05 * LR[opt] if opt == "AdaGrad" and dtype == np.float32 else 0.0
+    for k in native.params:
+        scale = np.abs(ref.params[k]).max()
+        np.testing.assert_allclose(native.params[k], ref.params[k], rtol=rtol,
+                                   atol=max(rtol * scale, slack), err_msg=k)
+
+
 @pytest.mark.parametrize("opt", OPTS)
 def test_either_optimizer_family_works_on_either_backend(opt, rng):
     x, t = data(rng, n=40)

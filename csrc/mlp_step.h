@@ -1,0 +1,161 @@
+/* mlp_step.h: the fused training step, instantiated for float and double
+ * by mlp.c (#define T, SFX, then #include).  Not a public header. */
+
+#define FI_CAT_(a, b) a##b
+#define FI_CAT(a, b) FI_CAT_(a, b)
+#define FI_F(name) FI_CAT(name, SFX)
+
+typedef struct {
+    const fi_mlp_spec *s;
+    fi_index N;
+    const T *x;
+    const int64_t *labels;
+    const T *onehot;
+    T *const *params, *const *grads, *const *state1, *const *state2;
+    const fi_optimizer *opt;
+    T *H[64], *D[64]; /* Python caps the depth; see fastinit/net.py */
+    double *row_loss;
+    int grain;        /* rows per GEMM register tile */
+    double sumsq;     /* sum of squared weights, written by thread 0 */
+} FI_F(fi_mlp_ctx_);
+
+static void FI_F(fi_mlp_decay_)(fi_index n, T lambda, const T *FI_RESTRICT w, T *FI_RESTRICT g) {
+    for (fi_index i = 0; i < n; i++) g[i] += lambda * w[i];
+}
+
+static double FI_F(fi_mlp_sumsq_)(fi_index n, const T *w) {
+    double s = 0;
+    for (fi_index i = 0; i < n; i++) s += (double)w[i] * (double)w[i];
+    return s;
+}
+
+static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, int tid, int nt) {
+    const fi_mlp_spec *s = c->s;
+    const int L = s->n_layers;
+    const fi_index *d = s->sizes;
+    const fi_index N = c->N;
+    const fi_optimizer *opt = c->opt;
+    const fi_index r0 = fi_mlp_part(N, c->grain, tid, nt);
+    const fi_index r1 = fi_mlp_part(N, c->grain, tid + 1, nt);
+    const fi_index rows = r1 - r0;
+    T *P = c->H[L - 1];
+    const fi_index nc = d[L];
+
+    /* forward: the bias and activation run on each tile of the product */
+    for (int l = 0; l < L && rows > 0; l++) {
+        fi_epilogue ep = {c->params[2 * l + 1], l < L - 1 ? s->act : FI_ACT_IDENTITY, s->slope};
+        const T *in = l ? c->H[l - 1] : c->x;
+        FI_F(fi_gemm_ex_)(0, 0, rows, d[l + 1], d[l], (T)1, in + r0 * d[l], d[l],
+                          c->params[2 * l], d[l + 1], (T)0, c->H[l] + r0 * d[l + 1], d[l + 1],
+                          &ep);
+    }
+    FI_F(fi_softmax_xent_rows_)(r0, r1, nc, P, c->labels, c->onehot, P, c->row_loss);
+    if (tid == 0 && s->weight_decay != 0) {
+        /* read before any thread updates a weight: that waits for a barrier */
+        double sq = 0;
+        for (int l = 0; l < L; l++) sq += FI_F(fi_mlp_sumsq_)(d[l] * d[l + 1], c->params[2 * l]);
+        c->sumsq = sq;
+    }
+
+    /* backward, updating each layer as soon as its weights are no longer read */
+    if (rows > 0)
+        FI_F(fi_softmax_xent_backward_)(rows, nc, P + r0 * nc, c->labels ? c->labels + r0 : NULL,
+                                        c->onehot ? c->onehot + r0 * nc : NULL,
+                                        (T)(1.0 / (double)N), P + r0 * nc);
+    const T lambda = (T)s->weight_decay;
+    /* SGD folds its update into the weight-gradient GEMM:
+     * W = (1 - lr*lambda) W - lr * in^T delta, one pass over W instead of
+     * writing dW and reading it back (grads then holds only the biases). */
+    const int sgd_in_gemm = opt->kind == FI_OPT_SGD;
+    for (int l = L - 1; l >= 0; l--) {
+        const T *delta = l == L - 1 ? P : c->D[l]; /* dLoss/d(pre-activation), (N, d[l+1]) */
+        const T *in = l ? c->H[l - 1] : c->x;
+        T *W = c->params[2 * l], *b = c->params[2 * l + 1];
+        T *gW = c->grads[2 * l], *gb = c->grads[2 * l + 1];
+        T *s1W = c->state1 ? c->state1[2 * l] : NULL, *s2W = c->state2 ? c->state2[2 * l] : NULL;
+        T *s1b = c->state1 ? c->state1[2 * l + 1] : NULL;
+        T *s2b = c->state2 ? c->state2[2 * l + 1] : NULL;
+        if (l > 0 && rows > 0) { /* this block's dLoss/dH below, from W before its update */
+            T *next = c->D[l - 1] + r0 * d[l];
+            FI_F(fi_gemm_)(0, 1, rows, d[l], d[l + 1], (T)1, delta + r0 * d[l + 1], d[l + 1], W,
+                           d[l + 1], (T)0, next, d[l]);
+            FI_F(fi_act_backward_)(s->act, (T)s->slope, rows * d[l], next,
+                                   c->H[l - 1] + r0 * d[l], next);
+        }
+        /* every row of delta is written, and nobody reads W any more */
+        if (nt > 1) {
+            FI_MLP_BARRIER
+        }
+        const fi_index w0 = fi_mlp_part(d[l], c->grain, tid, nt);
+        const fi_index w1 = fi_mlp_part(d[l], c->grain, tid + 1, nt);
+        const fi_index b0 = fi_mlp_part(d[l + 1], 1, tid, nt);
+        const fi_index b1 = fi_mlp_part(d[l + 1], 1, tid + 1, nt);
+        const fi_index off = w0 * d[l + 1], nw = (w1 - w0) * d[l + 1];
+        if (b1 > b0)
+            FI_F(fi_sum_rows_)(N, b1 - b0, delta + b0, d[l + 1], gb + b0);
+        if (w1 > w0) {
+            if (sgd_in_gemm) {
+                FI_F(fi_gemm_)(1, 0, w1 - w0, d[l + 1], N, (T)(-opt->lr), in + w0, d[l], delta,
+                               d[l + 1], (T)(1.0 - opt->lr * s->weight_decay), W + off, d[l + 1]);
+            } else {
+                FI_F(fi_gemm_)(1, 0, w1 - w0, d[l + 1], N, (T)1, in + w0, d[l], delta, d[l + 1],
+                               (T)0, gW + off, d[l + 1]);
+                if (lambda != 0)
+                    FI_F(fi_mlp_decay_)(nw, lambda, W + off, gW + off);
+                if (opt->kind != FI_OPT_NONE)
+                    FI_F(fi_optim_update_)(opt, nw, W + off, gW + off, s1W ? s1W + off : NULL,
+                                           s2W ? s2W + off : NULL);
+            }
+        }
+        if (opt->kind != FI_OPT_NONE && b1 > b0)
+            FI_F(fi_optim_update_)(opt, b1 - b0, b + b0, gb + b0, s1b ? s1b + b0 : NULL,
+                                   s2b ? s2b + b0 : NULL);
+    }
+}
+
+double FI_F(fi_mlp_step_)(const fi_mlp_spec *s, fi_index batch, const T *x,
+                          const int64_t *labels, const T *onehot, T *const *params,
+                          T *const *grads, T *const *state1, T *const *state2,
+                          const fi_optimizer *opt, void *work) {
+    const int L = s->n_layers;
+    const fi_index *d = s->sizes;
+    if (L < 1 || L > 64 || batch <= 0)
+        return 0.0;
+    FI_F(fi_mlp_ctx_) c = {s, batch, x, labels, onehot, params, grads, state1, state2, opt};
+    char *w = (char *)work;
+    c.row_loss = (double *)w;
+    w += fi_mlp_round64((size_t)batch * sizeof(double));
+    for (int l = 0; l < L; l++) {
+        c.H[l] = (T *)w;
+        w += fi_mlp_round64((size_t)batch * (size_t)d[l + 1] * sizeof(T));
+    }
+    for (int l = 0; l < L - 1; l++) {
+        c.D[l] = (T *)w;
+        w += fi_mlp_round64((size_t)batch * (size_t)d[l + 1] * sizeof(T));
+    }
+    c.grain = FI_F(fi_gemm_row_grain_)();
+
+    double macs = 0;
+    for (int l = 0; l < L; l++)
+        macs += 3.0 * (double)batch * (double)d[l] * (double)d[l + 1];
+    int nt = fi_threads_for(macs, FI_MLP_MIN_WORK_PER_THREAD);
+    fi_index tiles = (batch + c.grain - 1) / c.grain;
+    if ((fi_index)nt > tiles)
+        nt = (int)tiles;
+#ifdef FI_HAVE_OPENMP
+    if (nt > 1) {
+#pragma omp parallel num_threads(nt)
+        FI_F(fi_mlp_thread_)(&c, omp_get_thread_num(), omp_get_num_threads());
+    } else
+#endif
+        FI_F(fi_mlp_thread_)(&c, 0, 1);
+
+    double loss = fi_xent_mean(batch, c.row_loss);
+    if (s->weight_decay != 0)
+        loss += 0.5 * s->weight_decay * c.sumsq;
+    return loss;
+}
+
+#undef FI_F
+#undef FI_CAT
+#undef FI_CAT_
