@@ -97,31 +97,28 @@ int fi_hist_plan_init(fi_hist_plan *P, const double *edges, int64_t bins, int sk
         }                                                                                        \
     }
 
-FI_HIST_GENERIC_BLOCK(f32, float)
-FI_HIST_GENERIC_BLOCK(f64, double)
-FI_HIST_DEFINE_DRIVERS(fi_hist_f32_generic, float, fi_hist_block_f32_generic)
-FI_HIST_DEFINE_DRIVERS(fi_hist_f64_generic, double, fi_hist_block_f64_generic)
-
-void fi_histogram_f32(const fi_hist_plan *P, const float *x, size_t n, int64_t *counts,
-                      fi_hist_summary *s) {
+/* The AVX2 kernels where the CPU has them and the estimate is safe in the
+ * data's precision, else the portable ones. */
 #if FI_X86
-    if (P->fast_f32 && fi_active_isa() >= FI_ISA_AVX2) {
-        fi_histogram_f32_avx2(P, x, n, counts, s);
-        return;
+#define FI_HIST_TRY_AVX2(SFX)                                                                    \
+    if (P->fast_##SFX && fi_active_isa() >= FI_ISA_AVX2) {                                       \
+        fi_histogram_##SFX##_avx2(P, x, n, counts, s);                                           \
+        return;                                                                                  \
     }
+#else
+#define FI_HIST_TRY_AVX2(SFX)
 #endif
-    (P->bins + FI_HIST_EXTRA <= FI_HIST_LOCAL_SLOTS ? fi_hist_f32_generic_lanes
-                                                    : fi_hist_f32_generic_direct)(P, x, n, counts, s);
-}
 
-void fi_histogram_f64(const fi_hist_plan *P, const double *x, size_t n, int64_t *counts,
-                      fi_hist_summary *s) {
-#if FI_X86
-    if (P->fast_f64 && fi_active_isa() >= FI_ISA_AVX2) {
-        fi_histogram_f64_avx2(P, x, n, counts, s);
-        return;
+#define FI_HIST_ENTRY(SFX, T)                                                                    \
+    FI_HIST_GENERIC_BLOCK(SFX, T)                                                                \
+    FI_HIST_DEFINE_DRIVERS(fi_hist_##SFX##_generic, T, fi_hist_block_##SFX##_generic)            \
+    void fi_histogram_##SFX(const fi_hist_plan *P, const T *x, size_t n, int64_t *counts,        \
+                            fi_hist_summary *s) {                                                \
+        FI_HIST_TRY_AVX2(SFX)                                                                    \
+        (P->bins + FI_HIST_EXTRA <= FI_HIST_LOCAL_SLOTS ? fi_hist_##SFX##_generic_lanes          \
+                                                        : fi_hist_##SFX##_generic_direct)(       \
+            P, x, n, counts, s);                                                                 \
     }
-#endif
-    (P->bins + FI_HIST_EXTRA <= FI_HIST_LOCAL_SLOTS ? fi_hist_f64_generic_lanes
-                                                    : fi_hist_f64_generic_direct)(P, x, n, counts, s);
-}
+
+FI_HIST_ENTRY(f32, float)
+FI_HIST_ENTRY(f64, double)
