@@ -85,16 +85,73 @@ int fi_hist_plan_init(fi_hist_plan *P, const double *edges, int64_t bins, int sk
     return 0;
 }
 
-/* ---- portable kernels: every value searched (a good first guess, so two
- * comparisons as a rule) ---------------------------------------------------- */
-#define FI_HIST_GENERIC_BLOCK(SFX, T)                                                            \
+/* ---- portable kernels: the AVX2 kernels' method one value at a time
+ * (plan fields with suffix F: _f for float data; ABS: fabsf or fabs) ------------------------- */
+#define FI_HIST_GENERIC_STEP(T, ABS, k)                                                          \
+    do {                                                                                         \
+        const T xv = x[j + (k)];                                                                 \
+        const double v = (double)xv;                                                             \
+        sum[k] += v;                                                                             \
+        sq[k] += v * v;                                                                          \
+        zeros += v == 0.0;                                                                       \
+        low += v < P->low_cut;                                                                   \
+        high += v > P->high_cut;                                                                 \
+        int32_t sl;                                                                              \
+        if (fast) {                                                                              \
+            const T q = (xv - qlo) * qscale;                                                     \
+            T qc = q > lowest ? q : lowest; /* NaN: lowest, overwritten below */                 \
+            qc = qc < highest ? qc : highest;                                                    \
+            sl = (int32_t)qc;                                                                    \
+            /* qc less its nearest integer (no int-to-float conversion: it                       \
+             * would make every step wait on the last through its register) */                   \
+            const T off = qc - ((qc + round_magic) - round_magic);                               \
+            if (ABS(off) <= near_tol)                                                            \
+                sl = fi_hist_exact_slot(P, v);                                                   \
+        } else {                                                                                 \
+            sl = fi_hist_exact_slot(P, v);                                                       \
+        }                                                                                        \
+        sl = xv < lo ? 0 : sl;                                                                   \
+        sl = xv > hi ? b + 1 : sl;                                                               \
+        sl = xv != xv ? b + 3 : sl;                                                              \
+        sl = (skip & (xv == 0)) ? b + 2 : sl;                                                    \
+        slot[j + (k)] = sl;                                                                      \
+    } while (0)
+
+#define FI_HIST_GENERIC_BLOCK(SFX, T, F, ABS)                                                    \
     static void fi_hist_block_##SFX##_generic(const fi_hist_plan *P, const T *x, size_t m,       \
                                               int32_t *slot, fi_hist_summary *s) {               \
-        for (size_t j = 0; j < m; j++) {                                                         \
-            const double v = (double)x[j];                                                       \
-            FI_HIST_MOMENTS(s, j, v, P);                                                         \
-            slot[j] = fi_hist_exact_slot(P, v);                                                  \
+        const T qlo = P->qlo##F, qscale = P->qscale##F, qnear = P->qnear##F;                     \
+        const T lo = P->lo##F, hi = P->hi##F;                                                    \
+        /* lowest is 1.5 read at run time (used where qscale is finite): with a constant         \
+         * bound, compilers branch (mispredicted half the time) instead of using max */          \
+        const T lowest = (T)(1.5 + 0.0 * P->qscale), highest = (T)P->bins + (T)0.5;              \
+        /* adding 2^mantissa-bits rounds [0, 2^22] to integers; near_tol (exact) >= qeps */      \
+        const T round_magic = sizeof(T) == 4 ? (T)8388608.0 : (T)4503599627370496.0;             \
+        const T near_tol = (T)0.5 - qnear;                                                       \
+        const int32_t b = (int32_t)P->bins;                                                      \
+        const int fast = P->fast_##SFX, skip = P->skip_zeros;                                    \
+        double sum[4], sq[4];                                                                    \
+        int64_t zeros = 0, low = 0, high = 0;                                                    \
+        for (int k = 0; k < 4; k++) {                                                            \
+            sum[k] = s->sum[k];                                                                  \
+            sq[k] = s->sumsq[k];                                                                 \
         }                                                                                        \
+        size_t j = 0;                                                                            \
+        for (; j + 4 <= m; j += 4) {                                                             \
+            FI_HIST_GENERIC_STEP(T, ABS, 0);                                                     \
+            FI_HIST_GENERIC_STEP(T, ABS, 1);                                                     \
+            FI_HIST_GENERIC_STEP(T, ABS, 2);                                                     \
+            FI_HIST_GENERIC_STEP(T, ABS, 3);                                                     \
+        }                                                                                        \
+        for (size_t k = 0; j + k < m; k++) /* blocks start at multiples of 4 */                  \
+            FI_HIST_GENERIC_STEP(T, ABS, k);                                                     \
+        for (int k = 0; k < 4; k++) {                                                            \
+            s->sum[k] = sum[k];                                                                  \
+            s->sumsq[k] = sq[k];                                                                 \
+        }                                                                                        \
+        s->zeros += zeros;                                                                       \
+        s->low_tail += low;                                                                      \
+        s->high_tail += high;                                                                    \
     }
 
 /* The AVX2 kernels where the CPU has them and the estimate is safe in the
@@ -109,8 +166,8 @@ int fi_hist_plan_init(fi_hist_plan *P, const double *edges, int64_t bins, int sk
 #define FI_HIST_TRY_AVX2(SFX)
 #endif
 
-#define FI_HIST_ENTRY(SFX, T)                                                                    \
-    FI_HIST_GENERIC_BLOCK(SFX, T)                                                                \
+#define FI_HIST_ENTRY(SFX, T, F, ABS)                                                            \
+    FI_HIST_GENERIC_BLOCK(SFX, T, F, ABS)                                                        \
     FI_HIST_DEFINE_DRIVERS(fi_hist_##SFX##_generic, T, fi_hist_block_##SFX##_generic)            \
     void fi_histogram_##SFX(const fi_hist_plan *P, const T *x, size_t n, int64_t *counts,        \
                             fi_hist_summary *s) {                                                \
@@ -120,5 +177,5 @@ int fi_hist_plan_init(fi_hist_plan *P, const double *edges, int64_t bins, int sk
             P, x, n, counts, s);                                                                 \
     }
 
-FI_HIST_ENTRY(f32, float)
-FI_HIST_ENTRY(f64, double)
+FI_HIST_ENTRY(f32, float, _f, fabsf)
+FI_HIST_ENTRY(f64, double, , fabs)

@@ -67,7 +67,8 @@ FI_INLINE void fi_hist_block_f32_avx2(const fi_hist_plan *P, const float *x, siz
         __m256i sl = _mm256_cvttps_epi32(qt);
         sl = _mm256_blendv_epi8(sl, below, _mm256_castps_si256(_mm256_cmp_ps(v, lo, _CMP_LT_OQ)));
         sl = _mm256_blendv_epi8(sl, above, _mm256_castps_si256(_mm256_cmp_ps(v, hi, _CMP_GT_OQ)));
-        sl = _mm256_blendv_epi8(sl, nanslot, _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
+        const __m256 isnan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
+        sl = _mm256_blendv_epi8(sl, nanslot, _mm256_castps_si256(isnan));
         if (SKIP)
             sl = _mm256_blendv_epi8(sl, zslot, _mm256_castps_si256(isz));
         _mm256_storeu_si256((__m256i *)(slot + j), sl);

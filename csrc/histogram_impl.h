@@ -118,7 +118,7 @@ static inline void fi_hist_flush_direct(uint32_t *tab, size_t nslots, int64_t *c
 
 /* The lane tables when the slots fit, else straight counting. */
 #define FI_HIST_DEFINE_DRIVERS(NAME, T, BLOCK_FN)                                                \
-    FI_HIST_DEFINE_DRIVER(NAME##_lanes, T, BLOCK_FN, FI_HIST_LANES * FI_HIST_LOCAL_SLOTS,         \
+    FI_HIST_DEFINE_DRIVER(NAME##_lanes, T, BLOCK_FN, FI_HIST_LANES * FI_HIST_LOCAL_SLOTS,        \
                           fi_hist_count_lanes, fi_hist_flush_lanes)                              \
     FI_HIST_DEFINE_DRIVER(NAME##_direct, T, BLOCK_FN, 1, fi_hist_count_direct,                   \
                           fi_hist_flush_direct)
