@@ -60,6 +60,17 @@ int fi_have_openmp(void);
  * work called from inside a parallel region (no nested teams). */
 int fi_threads_for(double work, double min_per_thread);
 
+/* ---- Ctrl-C during long calls (runtime.c) --------------------------------
+ * fi_interrupt_arm (Python's main thread only) replaces the SIGINT handler
+ * by one that sets a flag, and returns 1; 0 when it did not (SIGINT ignored
+ * or default, or no sigaction).  Kernels that support it poll
+ * fi_interrupt_pending() between blocks and stop early.  fi_interrupt_disarm
+ * restores the previous handler and, when SIGINT arrived meanwhile, raises
+ * it again for that handler and returns 1. */
+int fi_interrupt_arm(void);
+int fi_interrupt_disarm(void);
+int fi_interrupt_pending(void);
+
 /* for (fi_index i = 0; i < n; i++) { ... } as an OpenMP static parallel for
  * when nt > 1 and as a plain loop otherwise: even a one-thread region costs
  * about 0.4 us (1 us inside a team, e.g. in the fused MLP step), more than

@@ -82,8 +82,8 @@ static void *fi_gemm_workspace(size_t bytes) {
 }
 
 /* ---- kernel selection ----------------------------------------------------- */
-static const fi_gemm_kernels_f32 *fi_gemm_select_f32(void) {
-    switch (fi_active_isa()) {
+static const fi_gemm_kernels_f32 *fi_gemm_select_f32(fi_isa isa) {
+    switch (isa) {
 #if FI_X86
     case FI_ISA_AVX512: return &fi_gemm_avx512_f32;
     case FI_ISA_AVX2: return &fi_gemm_avx2_f32;
@@ -92,8 +92,8 @@ static const fi_gemm_kernels_f32 *fi_gemm_select_f32(void) {
     }
 }
 
-static const fi_gemm_kernels_f64 *fi_gemm_select_f64(void) {
-    switch (fi_active_isa()) {
+static const fi_gemm_kernels_f64 *fi_gemm_select_f64(fi_isa isa) {
+    switch (isa) {
 #if FI_X86
     case FI_ISA_AVX512: return &fi_gemm_avx512_f64;
     case FI_ISA_AVX2: return &fi_gemm_avx2_f64;
@@ -102,8 +102,8 @@ static const fi_gemm_kernels_f64 *fi_gemm_select_f64(void) {
     }
 }
 
-int fi_gemm_row_grain_f32(void) { return fi_gemm_select_f32()->mr; }
-int fi_gemm_row_grain_f64(void) { return fi_gemm_select_f64()->mr; }
+int fi_gemm_row_grain_f32(void) { return fi_gemm_select_f32(fi_active_isa())->mr; }
+int fi_gemm_row_grain_f64(void) { return fi_gemm_select_f64(fi_active_isa())->mr; }
 
 /* Boundary of part t of nt nearly equal parts of `total` units. */
 static fi_index fi_gemm_part(fi_index total, int t, int nt) {

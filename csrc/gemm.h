@@ -40,6 +40,32 @@ void fi_gemm_ex_f64(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k
                     const double *a, fi_index lda, const double *b, fi_index ldb, double beta,
                     double *c, fi_index ldc, const fi_epilogue *ep);
 
+/* Interruptible products (the Python bridge, between fi_interrupt_arm and
+ * fi_interrupt_disarm).  fi_gemm_resumable_* computes what fi_gemm_ex_*
+ * computes, but polls fi_interrupt_pending() after each band of rows of
+ * each block of C (at most about mc x nc x kc multiply-adds per thread)
+ * and, when it is set, returns early with r->stopped = 1 and C partly
+ * updated.  Called again with the same arguments and the same *r, it
+ * finishes the product with the same bits as one uninterrupted call, so an
+ * interrupt that ends in no exception loses nothing.  Zero *r before the
+ * first call. */
+typedef struct {
+    fi_index done; /* bands finished (driver order) */
+    fi_index band; /* rows per band, fixed by the first call */
+    int isa;       /* kernel set, fixed by the first call */
+    int stopped;   /* 1: the last call returned before the end; -1: a
+                    * resumed call found no memory for its workspace */
+} fi_gemm_resume;
+
+void fi_gemm_resumable_f32(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k,
+                           float alpha, const float *a, fi_index lda, const float *b,
+                           fi_index ldb, float beta, float *c, fi_index ldc,
+                           const fi_epilogue *ep, fi_gemm_resume *r);
+void fi_gemm_resumable_f64(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k,
+                           double alpha, const double *a, fi_index lda, const double *b,
+                           fi_index ldb, double beta, double *c, fi_index ldc,
+                           const fi_epilogue *ep, fi_gemm_resume *r);
+
 /* Rows of C in one register tile of the active kernel set: callers that
  * split C into row blocks themselves (the fused MLP step) cut at multiples
  * of it so that no block ends in a partly empty tile. */

@@ -7,7 +7,13 @@
  * each thread then owns a fixed set of C tiles (a range of mr-row tiles, or
  * of nr-column slivers when C is short and wide), so no two threads ever
  * write the same element and no thread splits K: every element is computed
- * by the same operations whatever the thread count. */
+ * by the same operations whatever the thread count.
+ *
+ * Interruptible calls (fi_gemm_resumable_*) also cut each (jc, pc) block
+ * into bands of rows, one mc block per thread, and poll for Ctrl-C after
+ * each band.  Bands only regroup tiles, so they change no value; the poll
+ * is read by thread 0 before a barrier and by the team after it, so every
+ * thread takes the same decision and none is left waiting. */
 
 #define FI_CAT_(a, b) a##b
 #define FI_CAT(a, b) FI_CAT_(a, b)
@@ -26,6 +32,10 @@ typedef struct {
     T *bufb;          /* kc x nc panel of B, shared by the team */
     T *bufa;          /* one block of packed A per thread */
     fi_index a_stride; /* elements per thread in bufa */
+    fi_index band;    /* rows per band: m, or mc per thread when polling */
+    fi_index first;   /* bands finished by earlier calls: skipped */
+    int *halt;        /* polling: two slots for the team's decision, else NULL */
+    fi_index *stopped_at; /* polling: bands finished when it stopped early */
 } FI_F(fi_gemm_ctx_);
 
 /* dst[p * R + r] = src[r * rs + p * cs] for r < valid, 0 for valid <= r < R:
@@ -113,16 +123,11 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
     T *bufa = x->bufa + (fi_index)tid * x->a_stride;
     FI_ALIGNED(64) T tile[FI_GEMM_MAX_TILE];
 
-    fi_index i0 = 0, i1 = m;
-    if (x->split_m) {
-        fi_index mt = (m + MR - 1) / MR;
-        i0 = fi_gemm_part(mt, tid, nt) * MR;
-        i1 = fi_gemm_part(mt, tid + 1, nt) * MR;
-        if (i1 > m)
-            i1 = m;
-    }
     const int has_ep = x->ep && (x->ep->bias || x->ep->act != FI_ACT_IDENTITY);
     const T *bias = has_ep ? (const T *)x->ep->bias : NULL;
+    const fi_index bands = (m + x->band - 1) / x->band; /* per (jc, pc) block */
+    fi_index band_no = 0; /* in driver order, counted alike by every thread */
+    int polls = 0;
 
     for (fi_index jc = 0; jc < n; jc += kt->nc) {
         fi_index nc = n - jc < kt->nc ? n - jc : kt->nc;
@@ -134,6 +139,10 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
         }
         for (fi_index pc = 0; pc < k; pc += x->kc) {
             fi_index kcb = k - pc < x->kc ? k - pc : x->kc;
+            if (band_no + bands <= x->first) { /* finished by an earlier call */
+                band_no += bands;
+                continue;
+            }
             /* Pack this panel of B: every thread a share of the slivers. */
             for (fi_index s = fi_gemm_part(nsl, tid, nt); s < fi_gemm_part(nsl, tid + 1, nt);
                  s++) {
@@ -148,61 +157,91 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
             const T beta = pc == 0 ? x->beta : (T)1;
             const int last = pc + kcb >= k;
 
-            for (fi_index ic = i0; ic < i1; ic += kt->mc) {
-                fi_index mc = i1 - ic < kt->mc ? i1 - ic : kt->mc;
-                if (!x->strided_a)
-                    for (fi_index ir = 0; ir < mc; ir += MR) {
-                        int valid = (int)(mc - ir < MR ? mc - ir : MR);
-                        FI_F(fi_gemm_pack_with_)(kt, FI_A_AT(x, ic + ir, pc), FI_A_RS(x),
-                                                  FI_A_CS(x), valid, MR, kcb, bufa + ir * kcb);
-                    }
-                for (fi_index s = s0; s < s1; s++) {
-                    fi_index j = jc + s * NR;
-                    fi_index nr = n - j < NR ? n - j : NR;
-                    const T *bs = x->bufb + s * NR * kcb;
-                    /* a last sliver at most half full runs the half-width kernel */
-                    const int narrow = 2 * nr <= NR;
-                    const fi_index width = narrow ? NR / 2 : NR;
-                    FI_CAT(fi_ukernel_, SFX) const *kern = narrow ? kt->half : kt->full;
-                    for (fi_index ir = 0; ir < mc; ir += MR) {
-                        fi_index i = ic + ir;
-                        fi_index mr = mc - ir < MR ? mc - ir : MR;
-                        const T *at = bufa + ir * kcb;
-                        fi_index rsa = 1, csa = MR;
-                        int strided = 0;
-                        if (x->strided_a) {
-                            if (mr == MR) {
-                                at = FI_A_AT(x, i, pc);
-                                rsa = FI_A_RS(x);
-                                csa = FI_A_CS(x);
-                                strided = 1;
+            for (fi_index r0 = 0; r0 < m; r0 += x->band, band_no++) {
+                if (band_no < x->first)
+                    continue;
+                fi_index r1 = m - r0 < x->band ? m : r0 + x->band;
+                fi_index i0 = r0, i1 = r1;
+                if (x->split_m) {
+                    fi_index mt = (r1 - r0 + MR - 1) / MR;
+                    i0 = r0 + fi_gemm_part(mt, tid, nt) * MR;
+                    i1 = r0 + fi_gemm_part(mt, tid + 1, nt) * MR;
+                    if (i1 > r1)
+                        i1 = r1;
+                }
+                for (fi_index ic = i0; ic < i1; ic += kt->mc) {
+                    fi_index mc = i1 - ic < kt->mc ? i1 - ic : kt->mc;
+                    if (!x->strided_a)
+                        for (fi_index ir = 0; ir < mc; ir += MR) {
+                            int valid = (int)(mc - ir < MR ? mc - ir : MR);
+                            FI_F(fi_gemm_pack_with_)(kt, FI_A_AT(x, ic + ir, pc), FI_A_RS(x),
+                                                      FI_A_CS(x), valid, MR, kcb, bufa + ir * kcb);
+                        }
+                    for (fi_index s = s0; s < s1; s++) {
+                        fi_index j = jc + s * NR;
+                        fi_index nr = n - j < NR ? n - j : NR;
+                        const T *bs = x->bufb + s * NR * kcb;
+                        /* a last sliver at most half full runs the half-width kernel */
+                        const int narrow = 2 * nr <= NR;
+                        const fi_index width = narrow ? NR / 2 : NR;
+                        FI_CAT(fi_ukernel_, SFX) const *kern = narrow ? kt->half : kt->full;
+                        for (fi_index ir = 0; ir < mc; ir += MR) {
+                            fi_index i = ic + ir;
+                            fi_index mr = mc - ir < MR ? mc - ir : MR;
+                            const T *at = bufa + ir * kcb;
+                            fi_index rsa = 1, csa = MR;
+                            int strided = 0;
+                            if (x->strided_a) {
+                                if (mr == MR) {
+                                    at = FI_A_AT(x, i, pc);
+                                    rsa = FI_A_RS(x);
+                                    csa = FI_A_CS(x);
+                                    strided = 1;
+                                } else {
+                                    /* a short last tile: pack it, zero-padded */
+                                    at = bufa;
+                                    if (s == s0)
+                                        FI_F(fi_gemm_pack_panel_)(FI_A_AT(x, i, pc), FI_A_RS(x),
+                                                                  FI_A_CS(x), (int)mr, MR, kcb,
+                                                                  bufa);
+                                }
+                            }
+                            if (mr == MR && nr == width) {
+                                kern[strided](kcb, at, rsa, csa, bs, x->c + i * x->ldc + j,
+                                              x->ldc, x->alpha, beta);
                             } else {
-                                /* a short last tile: pack it, zero-padded */
-                                at = bufa;
-                                if (s == s0)
-                                    FI_F(fi_gemm_pack_panel_)(FI_A_AT(x, i, pc), FI_A_RS(x),
-                                                              FI_A_CS(x), (int)mr, MR, kcb,
-                                                              bufa);
+                                kern[strided](kcb, at, rsa, csa, bs, tile, NR, x->alpha, (T)0);
+                                FI_F(fi_gemm_merge_tile_)(mr, nr, tile, NR,
+                                                          x->c + i * x->ldc + j, x->ldc, beta);
                             }
                         }
-                        if (mr == MR && nr == width) {
-                            kern[strided](kcb, at, rsa, csa, bs, x->c + i * x->ldc + j, x->ldc,
-                                          x->alpha, beta);
-                        } else {
-                            kern[strided](kcb, at, rsa, csa, bs, tile, NR, x->alpha, (T)0);
-                            FI_F(fi_gemm_merge_tile_)(mr, nr, tile, NR, x->c + i * x->ldc + j,
-                                                      x->ldc, beta);
-                        }
+                        /* The mc x nr strip is still in L1: finish it now. */
+                        if (last && has_ep)
+                            FI_F(fi_bias_act_)(x->ep->act, (T)x->ep->slope, mc, nr,
+                                               bias ? bias + j : NULL, x->c + ic * x->ldc + j,
+                                               x->ldc);
                     }
-                    /* The mc x nr strip is still in L1: finish it now. */
-                    if (last && has_ep)
-                        FI_F(fi_bias_act_)(x->ep->act, (T)x->ep->slope, mc, nr,
-                                           bias ? bias + j : NULL, x->c + ic * x->ldc + j,
-                                           x->ldc);
                 }
-            }
-            if (nt > 1 && !(last && jc + kt->nc >= n)) {
-                FI_OMP_BARRIER
+                if (last && jc + kt->nc >= n && r1 == m)
+                    break; /* the end: no barrier, nothing to poll */
+                if (x->halt) {
+                    /* Two slots: a thread still reading this decision never
+                     * sees thread 0's next one (written before the next
+                     * barrier, which that thread has not reached). */
+                    int *slot = &x->halt[polls++ & 1];
+                    if (tid == 0)
+                        *slot = fi_interrupt_pending();
+                    if (nt > 1) {
+                        FI_OMP_BARRIER /* also the end-of-block barrier */
+                    }
+                    if (*slot) {
+                        if (tid == 0)
+                            *x->stopped_at = band_no + 1;
+                        return;
+                    }
+                } else if (nt > 1 && r1 == m) {
+                    FI_OMP_BARRIER /* bufb is repacked next */
+                }
             }
         }
     }
@@ -234,17 +273,22 @@ static void FI_F(fi_gemm_unblocked_)(const FI_F(fi_gemm_ctx_) *x) {
                            x->c, x->ldc);
 }
 
-void FI_F(fi_gemm_ex_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k, T alpha,
-                       const T *a, fi_index lda, const T *b, fi_index ldb, T beta, T *c,
-                       fi_index ldc, const fi_epilogue *ep) {
+/* fi_gemm_ex_, polling for Ctrl-C when r is not NULL (see gemm.h). */
+static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k,
+                               T alpha, const T *a, fi_index lda, const T *b, fi_index ldb,
+                               T beta, T *c, fi_index ldc, const fi_epilogue *ep,
+                               fi_gemm_resume *r) {
+    if (r)
+        r->stopped = 0;
     if (m <= 0 || n <= 0)
         return;
     if (k <= 0) {
         FI_F(fi_gemm_scale_only_)(m, n, beta, c, ldc, ep);
         return;
     }
+    const int resuming = r && r->done > 0;
     FI_F(fi_gemm_ctx_) x;
-    x.kt = FI_F(fi_gemm_select_)();
+    x.kt = FI_F(fi_gemm_select_)(resuming ? (fi_isa)r->isa : fi_active_isa());
     x.ta = trans_a != 0;
     x.tb = trans_b != 0;
     x.m = m, x.n = n, x.k = k;
@@ -269,13 +313,32 @@ void FI_F(fi_gemm_ex_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_inde
     if ((fi_index)nt > units)
         nt = (int)units;
 
+    int halt[2] = {0, 0};
+    fi_index stopped_at = -1;
+    x.band = m;
+    x.first = 0;
+    x.halt = NULL;
+    x.stopped_at = &stopped_at;
+    if (r) {
+        if (!resuming) {
+            r->isa = (int)fi_active_isa();
+            r->band = x.split_m ? x.kt->mc * nt : m;
+        }
+        x.band = r->band;
+        x.first = r->done;
+        x.halt = halt;
+    }
+
     fi_index kcr = (x.kc + 15) & ~(fi_index)15;
     size_t bsz = (size_t)(nsl * NR) * (size_t)kcr;
     fi_index mrows = x.strided_a ? MR : (m < x.kt->mc ? (mt * MR) : x.kt->mc);
     x.a_stride = (mrows * kcr + 15) & ~(fi_index)15;
     T *ws = (T *)fi_gemm_workspace((bsz + (size_t)nt * (size_t)x.a_stride) * sizeof(T));
     if (!ws) {
-        FI_F(fi_gemm_unblocked_)(&x);
+        if (resuming)
+            r->stopped = -1; /* C is partly updated: only the blocked path can finish it */
+        else
+            FI_F(fi_gemm_unblocked_)(&x);
         return;
     }
     x.bufb = ws;
@@ -283,18 +346,35 @@ void FI_F(fi_gemm_ex_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_inde
 
     if (nt <= 1) {
         FI_F(fi_gemm_thread_)(&x, 0, 1);
-        return;
-    }
+    } else {
 #ifdef FI_HAVE_OPENMP
 #pragma omp parallel num_threads(nt)
-    {
-        /* The runtime may grant fewer threads than asked (nested regions,
-         * limits): split by the team actually running. */
-        FI_F(fi_gemm_thread_)(&x, omp_get_thread_num(), omp_get_num_threads());
-    }
+        {
+            /* The runtime may grant fewer threads than asked (nested regions,
+             * limits): split by the team actually running. */
+            FI_F(fi_gemm_thread_)(&x, omp_get_thread_num(), omp_get_num_threads());
+        }
 #else
-    FI_F(fi_gemm_thread_)(&x, 0, 1);
+        FI_F(fi_gemm_thread_)(&x, 0, 1);
 #endif
+    }
+    if (r && stopped_at >= 0) {
+        r->done = stopped_at;
+        r->stopped = 1;
+    }
+}
+
+void FI_F(fi_gemm_ex_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k, T alpha,
+                       const T *a, fi_index lda, const T *b, fi_index ldb, T beta, T *c,
+                       fi_index ldc, const fi_epilogue *ep) {
+    FI_F(fi_gemm_run_)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ep, NULL);
+}
+
+void FI_F(fi_gemm_resumable_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k,
+                              T alpha, const T *a, fi_index lda, const T *b, fi_index ldb,
+                              T beta, T *c, fi_index ldc, const fi_epilogue *ep,
+                              fi_gemm_resume *r) {
+    FI_F(fi_gemm_run_)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ep, r);
 }
 
 void FI_F(fi_gemm_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k, T alpha,

@@ -11,7 +11,16 @@
 #include "cpu.h"
 #include "fastinit.h"
 
+/* sigaction: POSIX systems; elsewhere (Windows) Ctrl-C is not armed. */
+#if defined(__unix__) || defined(__APPLE__)
+#define FI_SIGACTION 1
+#else
+#define FI_SIGACTION 0
+#endif
+
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #if defined(_MSC_VER) && !defined(__clang__)
 /* MSVC's C11 atomics are still experimental; aligned int loads and stores
@@ -32,9 +41,18 @@ struct fi_runtime {
     atomic_int num_threads;
     atomic_int omp_default; /* restored by set_num_threads(0) */
     atomic_int isa;         /* fi_isa, or -1 before the first use */
+    /* Ctrl-C during a long call (fi_interrupt_arm): set by on_sigint, the
+     * handler of the copy that owns this instance, so that the handler only
+     * touches a lock-free atomic of its own file (C11 7.14.1.1). */
+    atomic_int interrupted;
+    void (*on_sigint)(int);
+#if FI_SIGACTION
+    struct sigaction saved; /* the handler fi_interrupt_arm replaced */
+#endif
 };
 
-static struct fi_runtime fi_runtime_local = {0, 0, -1};
+static void fi_on_sigint(int sig);
+static struct fi_runtime fi_runtime_local = {.isa = -1, .on_sigint = fi_on_sigint};
 static struct fi_runtime *fi_rt = &fi_runtime_local;
 
 fi_runtime *fi_runtime_self(void) { return fi_rt; }
@@ -140,6 +158,64 @@ fi_isa fi_active_isa(void) {
     }
     return (fi_isa)isa;
 }
+
+/* ---- Ctrl-C during long calls -----------------------------------------------
+ * Python's own SIGINT handler only records the signal; Python acts on it
+ * between bytecodes, so a kernel running for seconds without the GIL delays
+ * Ctrl-C by as long.  Around such a call the bridge (main thread only:
+ * handlers are process-wide, and Python runs its handlers there) installs
+ * fi_on_sigint, which sets `interrupted`; kernels poll it between blocks
+ * (fi_interrupt_pending) and return early.  Disarming puts the old handler
+ * back exactly (flags and mask too) and hands it the signal again, so
+ * Python, or whatever else owned SIGINT, sees it as if it had been there
+ * all along.  Windows: not armed (its CRT runs SIGINT handlers on another
+ * thread with reset-to-default semantics); the bridge then checks for
+ * signals between chunks as before. */
+static void fi_on_sigint(int sig) {
+    (void)sig;
+    /* async-signal-safe: one store to a lock-free atomic, nothing else */
+    atomic_store(&fi_runtime_local.interrupted, 1);
+}
+
+#if FI_SIGACTION && defined(ATOMIC_INT_LOCK_FREE)
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the SIGINT flag must be a lock-free atomic");
+#endif
+
+int fi_interrupt_arm(void) {
+#if FI_SIGACTION
+    struct sigaction *old = &fi_rt->saved, sa;
+    if (sigaction(SIGINT, NULL, old) != 0)
+        return 0;
+    /* SIG_IGN: Ctrl-C is meant to do nothing; SIG_DFL: it kills at once. */
+    if (!(old->sa_flags & SA_SIGINFO) && (old->sa_handler == SIG_IGN || old->sa_handler == SIG_DFL))
+        return 0;
+    atomic_store(&fi_rt->interrupted, 0);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fi_rt->on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+#ifdef SA_ONSTACK
+    sa.sa_flags |= SA_ONSTACK; /* as Python installs its own */
+#endif
+    return sigaction(SIGINT, &sa, NULL) == 0;
+#else
+    return 0;
+#endif
+}
+
+int fi_interrupt_disarm(void) {
+#if FI_SIGACTION
+    sigaction(SIGINT, &fi_rt->saved, NULL);
+    int hit = atomic_exchange(&fi_rt->interrupted, 0);
+    if (hit)
+        raise(SIGINT); /* runs the restored handler in this thread before returning */
+    return hit;
+#else
+    return 0;
+#endif
+}
+
+int fi_interrupt_pending(void) { return atomic_load(&fi_rt->interrupted); }
 
 void *fi_aligned_alloc(size_t bytes) {
     if (bytes == 0)

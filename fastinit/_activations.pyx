@@ -115,15 +115,20 @@ def act_backward(int act, double slope, cnp.ndarray dout not None, cnp.ndarray s
 def bias_act(int act, double slope, floating[:, ::1] y, const floating[::1] bias):
     """y = act(y + bias) in place, row by row (the GEMM epilogue kernel);
     bias may be None."""
-    cdef Py_ssize_t m = y.shape[0], n = y.shape[1]
+    cdef Py_ssize_t m = y.shape[0], n = y.shape[1], i, k
     if m == 0 or n == 0:
         return
     cdef const floating *pb = NULL if bias is None else &bias[0]
-    with nogil:
-        if floating is float:
-            fi_bias_act_f32(act, <float>slope, m, n, pb, &y[0, 0], n)
-        else:
-            fi_bias_act_f64(act, slope, m, n, pb, &y[0, 0], n)
+    cdef Py_ssize_t step = _row_chunk(n, 1)
+    for i in range(0, m, step):
+        k = min(step, m - i)
+        with nogil:
+            if floating is float:
+                fi_bias_act_f32(act, <float>slope, k, n, pb, &y[i, 0], n)
+            else:
+                fi_bias_act_f64(act, slope, k, n, pb, &y[i, 0], n)
+        if i + k < m:
+            PyErr_CheckSignals()
 
 
 def softmax(const floating[:, ::1] x, floating[:, ::1] y):
@@ -169,13 +174,21 @@ def softmax_xent(const floating[:, ::1] logits, const int64_t[::1] labels,
 
 def softmax_xent_backward(const floating[:, ::1] probs, const int64_t[::1] labels,
                           const floating[:, ::1] onehot, double scale, floating[:, ::1] dx):
-    cdef Py_ssize_t m = probs.shape[0], n = probs.shape[1]
+    cdef Py_ssize_t m = probs.shape[0], n = probs.shape[1], i, k
     if m == 0 or n == 0:
         return
-    cdef const int64_t *pl = NULL if labels is None else &labels[0]
-    cdef const floating *pt = NULL if onehot is None else &onehot[0, 0]
-    with nogil:
-        if floating is float:
-            fi_softmax_xent_backward_f32(m, n, &probs[0, 0], pl, pt, <float>scale, &dx[0, 0])
-        else:
-            fi_softmax_xent_backward_f64(m, n, &probs[0, 0], pl, pt, scale, &dx[0, 0])
+    cdef const int64_t *pl
+    cdef const floating *pt
+    cdef Py_ssize_t step = _row_chunk(n, 1)
+    for i in range(0, m, step):
+        k = min(step, m - i)
+        pl = NULL if labels is None else &labels[i]
+        pt = NULL if onehot is None else &onehot[i, 0]
+        with nogil:
+            if floating is float:
+                fi_softmax_xent_backward_f32(k, n, &probs[i, 0], pl, pt, <float>scale,
+                                             &dx[i, 0])
+            else:
+                fi_softmax_xent_backward_f64(k, n, &probs[i, 0], pl, pt, scale, &dx[i, 0])
+        if i + k < m:
+            PyErr_CheckSignals()

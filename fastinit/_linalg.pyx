@@ -30,16 +30,46 @@ cdef extern from "gemm.h" nogil:
                         const double *a, Py_ssize_t lda, const double *b, Py_ssize_t ldb,
                         double beta, double *c, Py_ssize_t ldc, const fi_epilogue *ep)
 
+    ctypedef struct fi_gemm_resume:
+        Py_ssize_t done
+        Py_ssize_t band
+        int isa
+        int stopped
+    void fi_gemm_resumable_f32(int ta, int tb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                               float alpha, const float *a, Py_ssize_t lda, const float *b,
+                               Py_ssize_t ldb, float beta, float *c, Py_ssize_t ldc,
+                               const fi_epilogue *ep, fi_gemm_resume *r)
+    void fi_gemm_resumable_f64(int ta, int tb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                               double alpha, const double *a, Py_ssize_t lda, const double *b,
+                               Py_ssize_t ldb, double beta, double *c, Py_ssize_t ldc,
+                               const fi_epilogue *ep, fi_gemm_resume *r)
+
+cdef extern from "fastinit.h" nogil:
+    int fi_interrupt_arm()
+    int fi_interrupt_disarm()
+
 cdef extern from "elementwise.h" nogil:
     void fi_sum_rows_f32(Py_ssize_t m, Py_ssize_t n, const float *x, Py_ssize_t ldx, float *out)
     void fi_sum_rows_f64(Py_ssize_t m, Py_ssize_t n, const double *x, Py_ssize_t ldx, double *out)
 
-# Products above this many multiply-adds (~0.1 s at 2 x 100 GFLOP/s) run as
-# blocks of C, with a signal check between blocks so Ctrl-C stays prompt.
-# A block is at least 1024 x 1024 so that repacking costs little.  Blocks
-# change no value: every element of C is computed the same way in any tile.
+# Ctrl-C during one long product.  Products above interrupt_work
+# multiply-adds (~30 ms on one slow core, so the two sigaction calls of
+# arming cost nothing measurable) run with SIGINT armed (csrc/runtime.c) when
+# called from the main thread: the driver polls between bands of at most
+# about mc x nc x kc multiply-adds per thread and stops early.
+#
+# Where arming is impossible (other threads, Windows, SIGINT ignored or
+# default) products above chunk_work run as blocks of C, with a signal check
+# between blocks; blocks of at least 1024 x 1024 keep repacking cheap.  In
+# other threads PyErr_CheckSignals does nothing (Python runs signal handlers
+# in the main thread only), so there the blocks only cost a little.  Neither
+# bands nor blocks change a value: every element of C is computed the same
+# way in any tile.
+interrupt_work = 1 << 26
 chunk_work = 1 << 34
 chunk_min_side = 1024
+
+import threading
 
 
 cdef void _gemm_block(bint f32, bint ta, bint tb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
@@ -51,6 +81,41 @@ cdef void _gemm_block(bint f32, bint ta, bint tb, Py_ssize_t m, Py_ssize_t n, Py
     else:
         fi_gemm_ex_f64(ta, tb, m, n, k, alpha, <const double *>a, lda, <const double *>b, ldb,
                        beta, <double *>c, ldc, ep)
+
+
+cdef void _gemm_armed(bint f32, bint ta, bint tb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                      double alpha, char *a, Py_ssize_t lda, char *b, Py_ssize_t ldb,
+                      double beta, char *c, Py_ssize_t ldc, const fi_epilogue *ep) except *:
+    """One product with SIGINT armed (fi_interrupt_arm returned 1)."""
+    cdef fi_gemm_resume r
+    r.done = 0
+    r.band = 0
+    r.isa = 0
+    r.stopped = 0
+    cdef bint armed = True
+    while True:
+        with nogil:
+            if f32:
+                fi_gemm_resumable_f32(ta, tb, m, n, k, <float>alpha, <const float *>a, lda,
+                                      <const float *>b, ldb, <float>beta, <float *>c, ldc, ep,
+                                      &r)
+            else:
+                fi_gemm_resumable_f64(ta, tb, m, n, k, alpha, <const double *>a, lda,
+                                      <const double *>b, ldb, beta, <double *>c, ldc, ep, &r)
+        # Disarming restores the old handler and re-raises a SIGINT that came
+        # meanwhile, so it reaches Python's handler (or whatever owned SIGINT)
+        # exactly as if fastinit had not been there.  Raising KeyboardInterrupt
+        # ourselves would bypass a custom signal.signal() handler; instead the
+        # handler runs right here: the default one raises KeyboardInterrupt
+        # and C stays partly written (as with an interrupted NumPy ufunc); a
+        # handler that returns lets the product finish below, bits unchanged.
+        if armed and fi_interrupt_disarm():
+            PyErr_CheckSignals()
+        if r.stopped == 0:
+            return
+        if r.stopped < 0:
+            raise MemoryError("no memory to finish an interrupted matrix product")
+        armed = fi_interrupt_arm()
 
 
 cdef void _gemm_arrays(bint trans_a, bint trans_b, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
@@ -69,6 +134,14 @@ cdef void _gemm_arrays(bint trans_a, bint trans_b, Py_ssize_t m, Py_ssize_t n, P
     cdef char *pb = <char *>cnp.PyArray_DATA(b)
     cdef char *pc = <char *>cnp.PyArray_DATA(c)
     cdef double work = <double>m * n * k
+    if work <= interrupt_work:
+        with nogil:
+            _gemm_block(f32, trans_a, trans_b, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, n,
+                        &ep)
+        return
+    if threading.get_ident() == threading.main_thread().ident and fi_interrupt_arm():
+        _gemm_armed(f32, trans_a, trans_b, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, n, &ep)
+        return
     if work <= chunk_work:
         with nogil:
             _gemm_block(f32, trans_a, trans_b, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, n,

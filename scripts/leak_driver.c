@@ -6,6 +6,7 @@
  * detect_leaks=1.  Python is not involved, so any leak reported is ours.
  * Returns non-zero if a result is obviously wrong (not a test of accuracy:
  * the pytest suite does that). */
+#define _POSIX_C_SOURCE 200112L /* sigaction */
 #include "cpu.h"
 #include "distributions.h"
 #include "elementwise.h"
@@ -17,8 +18,10 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define CHECK(cond)                                                                            \
     do {                                                                                       \
@@ -60,6 +63,45 @@ static void run_gemm(fi_index m, fi_index n, fi_index k) {
     for (fi_index p = 0; p < k; p++) want += (double)af[p * m] * (double)bf[p];
     CHECK(fabs(want - cf[0]) <= 1e-3 * (1 + fabs(want)));
     free(a), free(b), free(c), free(af), free(bf), free(cf), free(bias);
+}
+
+static void fi_ignore_signal(int sig) { (void)sig; }
+
+/* An interruptible product stopped after every band (SIGINT raised before
+ * each call) and resumed until done: the same bits as one plain call. */
+static void run_interrupted_gemm(fi_index m, fi_index n, fi_index k) {
+    double *a = malloc(sizeof(double) * (size_t)(m * k));
+    double *b = malloc(sizeof(double) * (size_t)(k * n));
+    double *c = malloc(sizeof(double) * (size_t)(m * n));
+    double *ref = malloc(sizeof(double) * (size_t)(m * n));
+    double *bias = malloc(sizeof(double) * (size_t)n);
+    CHECK(a && b && c && ref && bias);
+    fill(m * k, a, 12);
+    fill(k * n, b, 13);
+    fill(m * n, c, 14);
+    fill(n, bias, 15);
+    for (fi_index i = 0; i < m * n; i++) ref[i] = c[i];
+    fi_epilogue ep = {bias, FI_ACT_TANH, 0.0};
+    fi_gemm_ex_f64(0, 1, m, n, k, 0.5, a, k, b, k, -2.0, ref, n, &ep);
+    struct sigaction sa, old; /* fi_ignore_signal stands in for Python's handler */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fi_ignore_signal;
+    sigemptyset(&sa.sa_mask);
+    CHECK(sigaction(SIGINT, &sa, &old) == 0);
+    fi_gemm_resume r = {0, 0, 0, 0};
+    int calls = 0;
+    do {
+        CHECK(fi_interrupt_arm());
+        raise(SIGINT);
+        CHECK(fi_interrupt_pending());
+        fi_gemm_resumable_f64(0, 1, m, n, k, 0.5, a, k, b, k, -2.0, c, n, &ep, &r);
+        CHECK(fi_interrupt_disarm() == 1 && !fi_interrupt_pending());
+        calls++;
+    } while (r.stopped == 1);
+    sigaction(SIGINT, &old, NULL);
+    CHECK(r.stopped == 0 && calls > 2);
+    for (fi_index i = 0; i < m * n; i++) CHECK(c[i] == ref[i]);
+    free(a), free(b), free(c), free(ref), free(bias);
 }
 
 static void run_elementwise(fi_index n) {
@@ -163,6 +205,7 @@ int main(void) {
             run_gemm(17, 3, 129);
             run_gemm(129, 257, 65);
             run_gemm(700, 600, 500); /* grows the workspace */
+            run_interrupted_gemm(700, 300, 600);
             run_elementwise(1 << 18);
             run_loss(300, 17);
             run_mlp();
