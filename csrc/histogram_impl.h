@@ -3,12 +3,12 @@
  *
  * Each call runs in blocks of FI_HIST_BLOCK values: a first pass computes
  * every value's slot (and the moments) into a small array, a second pass
- * counts the slots.  The counting pass keeps FI_HIST_LANES private uint32
- * tables, value j in table j % FI_HIST_LANES: runs of values in one slot
- * (ReLU's zeros, a saturated sigmoid's 0s and 1s, most of a deep layer)
- * then increment different memory words instead of each increment waiting
- * for the previous one's store to forward, which made a plain
- * `counts[b]++` loop cost ~5 ns per value. */
+ * counts the slots into private uint32 tables, value j in table
+ * j % FI_HIST_LANES (histogram_avx2.c also counts pairs of values): runs
+ * of values in one slot (ReLU's zeros, a saturated sigmoid's 0s and 1s,
+ * most of a deep layer) then increment different memory words instead of
+ * each increment waiting for the previous one's store to forward, which
+ * made a plain `counts[b]++` loop cost ~5 ns per value. */
 #ifndef FI_HISTOGRAM_IMPL_H
 #define FI_HISTOGRAM_IMPL_H
 

@@ -175,8 +175,8 @@ def test_histogram_kernel_odd_layouts(rng):
             _histogram.histogram(z.ravel(), bad, np.zeros(bad.size + 3, np.int64), False, 0, 1)
 
 
-def test_histogram_kernel_same_sums_for_any_chunking(rng):
-    """The moments are summed in one fixed order, whichever kernel runs."""
+def test_histogram_kernel_same_bits_on_every_simd_set(rng):
+    """Counts and moments (summed in one fixed order) whichever kernel runs."""
     from fastinit.experiments.histograms import _slots_native
     import fastinit
     x = rng.standard_normal(10_001).astype(np.float32)
