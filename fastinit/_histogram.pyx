@@ -14,45 +14,51 @@ from libc.stdint cimport int64_t
 
 cdef extern from "histogram.h" nogil:
     const int FI_HIST_EXTRA
+    ctypedef struct fi_hist_plan:
+        pass
     ctypedef struct fi_hist_summary:
         int64_t zeros, low_tail, high_tail
         double sum[4]
         double sumsq[4]
-    void fi_histogram_f32(const float *x, size_t n, double lo, double hi, int64_t bins,
-                          int skip_zeros, double low_cut, double high_cut, int64_t *counts,
-                          fi_hist_summary *s)
-    void fi_histogram_f64(const double *x, size_t n, double lo, double hi, int64_t bins,
-                          int skip_zeros, double low_cut, double high_cut, int64_t *counts,
-                          fi_hist_summary *s)
+    int fi_hist_plan_init(fi_hist_plan *plan, const double *edges, int64_t bins,
+                          int skip_zeros, double low_cut, double high_cut)
+    void fi_histogram_f32(const fi_hist_plan *plan, const float *x, size_t n,
+                          int64_t *counts, fi_hist_summary *s)
+    void fi_histogram_f64(const fi_hist_plan *plan, const double *x, size_t n,
+                          int64_t *counts, fi_hist_summary *s)
 
 cdef Py_ssize_t CHUNK = 1 << 24  # a multiple of 4, as the kernel's partial sums need
 
 EXTRA = FI_HIST_EXTRA
 
 
-def histogram(const floating[::1] x, double lo, double hi, int64_t[::1] counts,
+def histogram(const floating[::1] x, const double[::1] edges, int64_t[::1] counts,
               bint skip_zeros, double low_cut, double high_cut):
-    """Add x to ``counts`` (bins + EXTRA slots, see csrc/histogram.h; zeroed
-    by the caller) and return (zeros, low_tail, high_tail, sum, sumsq)."""
+    """Add x to ``counts`` (len(edges) - 1 + EXTRA slots, see
+    csrc/histogram.h) and return (zeros, low_tail, high_tail, sum, sumsq).
+    Bins as np.histogram's for these edges (pass np.histogram_bin_edges of
+    the data's dtype to get its exact counts)."""
+    cdef fi_hist_plan plan
     cdef fi_hist_summary s
     cdef int k
+    cdef int64_t bins = edges.shape[0] - 1
+    if bins < 1 or counts.shape[0] != bins + FI_HIST_EXTRA:
+        raise ValueError(f"histogram: {edges.shape[0]} edges need {bins + FI_HIST_EXTRA} "
+                         f"count slots, got {counts.shape[0]}")
+    if fi_hist_plan_init(&plan, &edges[0], bins, skip_zeros, low_cut, high_cut) != 0:
+        raise ValueError("histogram: edges must be finite and strictly increasing")
     s.zeros = s.low_tail = s.high_tail = 0
     for k in range(4):
         s.sum[k] = 0.0
         s.sumsq[k] = 0.0
     cdef Py_ssize_t n = x.shape[0], start = 0, m
-    cdef int64_t bins = counts.shape[0] - FI_HIST_EXTRA
-    if bins < 1:
-        raise ValueError("counts needs at least one bin plus EXTRA slots")
     while start < n:  # n == 0: nothing to add
         m = min(CHUNK, n - start)
         with nogil:
             if floating is float:
-                fi_histogram_f32(&x[start], m, lo, hi, bins, skip_zeros, low_cut, high_cut,
-                                 &counts[0], &s)
+                fi_histogram_f32(&plan, &x[start], m, &counts[0], &s)
             else:
-                fi_histogram_f64(&x[start], m, lo, hi, bins, skip_zeros, low_cut, high_cut,
-                                 &counts[0], &s)
+                fi_histogram_f64(&plan, &x[start], m, &counts[0], &s)
         start += m
         if start < n:
             PyErr_CheckSignals()

@@ -12,7 +12,7 @@ from fastinit import experiments, report
 from fastinit.experiments import claims as claims_mod
 from fastinit.experiments.histograms import find_run, layer_statistics
 from fastinit.experiments.symmetry import distinct_units, xor_blobs
-from conftest import DTYPES, ODD_SIZES
+from conftest import DTYPES, ODD_SIZES, simd_sets
 
 SMALL = dict(layers=3, nodes=20, samples=50)
 
@@ -122,6 +122,74 @@ def test_histogram_kernel_matches_numpy_twin(size, dtype, skip_zeros, rng):
         np.testing.assert_allclose(sums[3:], sums_np[3:], rtol=1e-12, atol=1e-12)
     assert counts[-1] == np.isnan(x).sum()
     assert counts[-2] == (np.count_nonzero(x == 0) if skip_zeros else 0)
+
+
+def _edge_values(hist_range, bins, dtype):
+    """Every edge of np.histogram's bins for `dtype` and its two neighbours,
+    the range's ends, zeros, NaN and infinities: where a bin index computed
+    by formula and one found by comparison can disagree."""
+    edges = np.histogram_bin_edges(np.empty(0, dtype), bins=bins, range=hist_range)
+    near = np.concatenate([edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf)])
+    return np.concatenate([near, np.array([0.0, -0.0, np.nan, np.inf, -np.inf], dtype)])
+
+
+@pytest.mark.parametrize("hist_range", [(0.0, 1.0), (-1.0, 1.0), (-0.1, 1.0), (0.3, 0.7001)])
+@pytest.mark.parametrize("bins", [1, 7, 30, 100, 300])  # the three counting passes
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_histogram_kernel_is_np_histogram(hist_range, bins, dtype, simd, rng):
+    from fastinit.experiments.histograms import _slots_native, _slots_numpy
+    special = _edge_values(hist_range, bins, dtype)
+    lo, hi = hist_range
+    spread = rng.uniform(lo - 0.2, hi + 0.2, 3000)
+    x = np.concatenate([special, spread, rng.permutation(np.tile(special, 3))]).astype(dtype)
+    expected, _ = np.histogram(x, bins=bins, range=hist_range)
+    for skip_zeros in (False, True):
+        for size in ODD_SIZES + (x.size,):  # tails of every length, and chunks
+            part = x[:size]
+            counts, sums = _slots_native(part, hist_range, bins, skip_zeros, (0.1, 0.9))
+            counts_np, sums_np = _slots_numpy(part, hist_range, bins, skip_zeros, (0.1, 0.9))
+            np.testing.assert_array_equal(counts, counts_np)
+            assert sums[:3] == sums_np[:3]
+            if not skip_zeros:
+                np.testing.assert_array_equal(
+                    counts[1:bins + 1], np.histogram(part, bins=bins, range=hist_range)[0])
+        np.testing.assert_array_equal(
+            counts[1:bins + 1] + (counts[-2] * np.histogram(np.zeros(1, dtype), bins,
+                                                              hist_range)[0]), expected)
+
+
+def test_histogram_kernel_odd_layouts(rng):
+    from fastinit import _histogram
+    from fastinit.experiments.histograms import _bin_edges
+    z = rng.random((64, 45)).astype(np.float32)
+    for view in (z[:, ::3], z[::2], z.T, z[1:, 1:]):  # strided views: copied, same counts
+        stats = layer_statistics(view, "sigmoid", (0.0, 1.0), 30, "native")
+        np.testing.assert_array_equal(stats["counts"],
+                                      np.histogram(view, bins=30, range=(0.0, 1.0))[0])
+    edges = _bin_edges(np.dtype(np.float32), (0.0, 1.0), 30)
+    with pytest.raises(ValueError, match="count slots"):
+        _histogram.histogram(z.ravel(), edges, np.zeros(30, np.int64), False, 0.1, 0.9)
+    for bad in ([0.0, 0.5, 0.5, 1.0], [0.0, np.nan, 1.0], [0.0, np.inf], [1.0, 0.0]):
+        bad = np.array(bad)
+        with pytest.raises(ValueError, match="strictly increasing"):
+            _histogram.histogram(z.ravel(), bad, np.zeros(bad.size + 3, np.int64), False, 0, 1)
+
+
+def test_histogram_kernel_same_bits_on_every_simd_set(rng):
+    """Counts and moments (summed in one fixed order) whichever kernel runs."""
+    from fastinit.experiments.histograms import _slots_native
+    import fastinit
+    x = rng.standard_normal(10_001).astype(np.float32)
+    best = fastinit.build_info()["cpu_simd"]
+    results = set()
+    try:
+        for name in simd_sets():
+            fastinit.set_simd(name)
+            counts, sums = _slots_native(x, (0.0, 1.0), 30, True, (0.1, 0.9))
+            results.add((tuple(counts), sums))
+    finally:
+        fastinit.set_simd(best)
+    assert len(results) == 1
 
 
 def test_histogram_kernel_empty_and_non_contiguous(rng):

@@ -1,5 +1,7 @@
 """Activation histograms of a deep net fed Gaussian input (the seeds'
 Figures 6-10 to 6-14): how the weight scale shapes every layer's output."""
+import functools
+
 import numpy as np
 
 from ._common import check_backend, check_dtype, init_label, positive
@@ -28,56 +30,79 @@ def _affine(backend):
     return affine
 
 
+@functools.lru_cache(maxsize=64)
+def _bin_edges(dtype, hist_range, bins):
+    """np.histogram's edges for data of `dtype` (float32 data gets float32
+    edges), as the float64 array the native kernel compares against."""
+    edges = np.histogram_bin_edges(np.empty(0, dtype), bins=bins, range=hist_range)
+    edges = edges.astype(np.float64)
+    edges.flags.writeable = False
+    return edges
+
+
 def _slots_numpy(flat, hist_range, bins, skip_zeros, cuts):
-    """The NumPy twin of ``fastinit._histogram.histogram``: the same slot
-    expression in float64 (csrc/histogram.h), so both backends put every
-    value in the same bin."""
+    """The NumPy twin of ``fastinit._histogram.histogram``: np.histogram for
+    the bins, plus the slots besides them (csrc/histogram.h)."""
+    inside, _ = np.histogram(flat, bins=bins, range=hist_range)
+    edges = _bin_edges(flat.dtype, hist_range, bins)
+    below = np.count_nonzero(flat < flat.dtype.type(edges[0]))
+    above = np.count_nonzero(flat > flat.dtype.type(edges[-1]))
+    zeros = np.count_nonzero(flat == 0)
+    skipped = zeros if skip_zeros else 0
+    if skipped:  # the zeros have their own slot: take them out of wherever they fell
+        where = np.histogram(np.zeros(1, flat.dtype), bins=bins, range=hist_range)[0]
+        inside -= skipped * where
+        below -= skipped * (edges[0] > 0)
+        above -= skipped * (edges[-1] < 0)
+    counts = np.concatenate(([below], inside, [above, skipped, np.count_nonzero(np.isnan(flat))]))
     v = flat.astype(np.float64)
-    lo, hi = hist_range
-    pos = (v - lo) * (bins / (hi - lo))
-    slot = np.floor(np.minimum(np.maximum(pos, -1.0), bins) + 1.0)
-    np.minimum(slot, bins, out=slot)
-    slot[pos > bins] = bins + 1
-    slot[np.isnan(pos)] = bins + 3
-    if skip_zeros:
-        slot[v == 0] = bins + 2
-    counts = np.bincount(slot.astype(np.intp), minlength=bins + EXTRA_SLOTS)
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: NaN, as in C
         total, total_sq = float(v.sum()), float(np.dot(v, v))
-    return counts, (np.count_nonzero(v == 0), np.count_nonzero(v < cuts[0]),
-                    np.count_nonzero(v > cuts[1]), total, total_sq)
+    return counts, (zeros, np.count_nonzero(v < cuts[0]), np.count_nonzero(v > cuts[1]),
+                    total, total_sq)
 
 
 def _slots_native(flat, hist_range, bins, skip_zeros, cuts):
     from .. import _histogram
     counts = np.zeros(bins + EXTRA_SLOTS, dtype=np.int64)
-    sums = _histogram.histogram(flat, float(hist_range[0]), float(hist_range[1]), counts,
+    sums = _histogram.histogram(flat, _bin_edges(flat.dtype, hist_range, bins), counts,
                                 skip_zeros, float(cuts[0]), float(cuts[1]))
     return counts, sums
+
+
+def _statistics(activation, hist_range, bins, backend):
+    """``layer_statistics`` with its arguments bound: the function of z
+    the experiment calls once per layer, everything else worked out once."""
+    skip_zeros = activation in ("relu", "leaky_relu")
+    a, b = LIMITS.get(activation, (-np.inf, np.inf))
+    cuts = (a + SATURATION_MARGIN, b - SATURATION_MARGIN)
+    hist_range = (float(hist_range[0]), float(hist_range[1]))
+    slots = _slots_native if backend == "native" else _slots_numpy
+    limited = activation in LIMITS
+
+    def statistics(z):
+        flat = np.ascontiguousarray(z).reshape(-1)
+        n = max(flat.size, 1)
+        counts, (zeros, low_tail, high_tail, total, total_sq) = slots(flat, hist_range, bins,
+                                                                      skip_zeros, cuts)
+        mean = total / n
+        return {"counts": counts[1:bins + 1], "mean": mean,
+                "std": float(np.sqrt(max(total_sq / n - mean * mean, 0.0))),
+                "zero": zeros / n, "below": counts[0] / n, "above": counts[bins + 1] / n,
+                "near_limits": (low_tail + high_tail) / n if limited else None}
+    return statistics
 
 
 def layer_statistics(z, activation, hist_range, bins, backend="native"):
     """Histogram counts and summary statistics of one layer's activations,
     in one pass over them (``backend="native"``, a compiled kernel) or with
-    NumPy (``"numpy"``); both give the same counts.
+    NumPy (``"numpy"``); both give the same counts, np.histogram's.
 
     Exact zeros of ReLU are counted in ``zero`` and left out of the
     histogram (half of a healthy ReLU layer is zero; plotted, that spike
     would hide the shape of the rest).  Values outside `hist_range` are
     counted in ``below``/``above``."""
-    flat = np.ascontiguousarray(z).reshape(-1)
-    n = max(flat.size, 1)
-    skip_zeros = activation in ("relu", "leaky_relu")
-    a, b = LIMITS.get(activation, (-np.inf, np.inf))
-    cuts = (a + SATURATION_MARGIN, b - SATURATION_MARGIN)
-    slots = _slots_native if backend == "native" else _slots_numpy
-    counts, (zeros, low_tail, high_tail, total, total_sq) = slots(flat, hist_range, bins,
-                                                                  skip_zeros, cuts)
-    mean = total / n
-    return {"counts": counts[1:bins + 1], "mean": mean,
-            "std": float(np.sqrt(max(total_sq / n - mean * mean, 0.0))),
-            "zero": zeros / n, "below": counts[0] / n, "above": counts[bins + 1] / n,
-            "near_limits": (low_tail + high_tail) / n if activation in LIMITS else None}
+    return _statistics(activation, hist_range, bins, backend)(z)
 
 
 def activation_histograms(activations=("sigmoid", "relu", "tanh"),
@@ -118,19 +143,21 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
 
     x0 = Generator(seed).normal((samples, nodes), dtype=dtype)
     layer_seeds = [int(s) for s in np.random.SeedSequence(seed).generate_state(layers)]
+    statistics = {a: _statistics(a, HIST_RANGE[a], bins, backend) for a in activations}
+    edges = {a: np.linspace(*HIST_RANGE[a], bins + 1) for a in activations}
+    # native: the layers write into two buffers in turn (no allocation, and
+    # no page faults, per layer); the statistics keep no reference to them
+    buffers = [np.empty_like(x0), np.empty_like(x0)] if backend == "native" else [None, None]
     runs = []
     for label, make in initializers:
         weights = [make((nodes, nodes), dtype=dtype, seed=s) for s in layer_seeds]
         for activation in activations:
-            hist_range = HIST_RANGE[activation]
             z, per_layer = x0, []
             for i, W in enumerate(weights):
-                z = affine(z, W, None, activation)
-                per_layer.append({"layer": i + 1, **layer_statistics(
-                    z, activation, hist_range, bins, backend)})
+                z = affine(z, W, None, activation, buffers[i % 2])
+                per_layer.append({"layer": i + 1, **statistics[activation](z)})
             runs.append({"activation": activation, "init": label,
-                         "edges": np.linspace(*hist_range, bins + 1),
-                         "layers": per_layer})
+                         "edges": edges[activation].copy(), "layers": per_layer})
     order = {a: k for k, a in enumerate(activations)}
     runs.sort(key=lambda r: order[r["activation"]])  # grouped by activation, inits in order
     return {"experiment": "activation_histograms",
