@@ -183,11 +183,12 @@ CUSTOM_HANDLER = textwrap.dedent("""
     fastinit.set_simd("generic")
     fastinit.set_num_threads(int(sys.argv[1]))
     rng = np.random.default_rng(0)
-    a, b, c = (rng.standard_normal((1200, 1200)) for _ in range(3))
+    # generic kernels: >= 0.3 s on two fast cores, far beyond the 0.05 s timer
+    a, b, c = (rng.standard_normal((1600, 1600)) for _ in range(3))
     seen, inside = [], [False]
     signal.signal(signal.SIGINT, lambda sig, frame: seen.append(inside[0]))
     out = c.copy()
-    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+    threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
     inside[0] = True
     ops.matmul(a, b, out=out, alpha=0.5, beta=-2.0)
     inside[0] = False
