@@ -12,8 +12,8 @@
 #    a C driver (scripts/leak_driver.c) that calls every kernel family
 #    without Python, plus a Python loop that must not grow traced memory
 #    (catches reference leaks in the Cython bridges).
-# Needs gcc and the packages of the test extra; downloads nothing when numpy,
-# Cython, setuptools, pytest and hypothesis are already installed.
+# Needs gcc; installs the build requirements and the test extra (from PyPI
+# unless the system Python already has them), so the whole suite runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -35,9 +35,9 @@ tar -C "$root" --exclude=./build --exclude='./.venv*' --exclude=./dist --exclude
     | (mkdir "$work/src" && tar -C "$work/src" -xf -)
 python3 -m venv --system-site-packages "$work/venv"
 py="$work/venv/bin/python"
-"$py" -m pip install -q "setuptools>=64" "Cython>=3.0" "numpy>=2.0" pytest hypothesis
+"$py" -m pip install -q "setuptools>=64" "Cython>=3.0" "numpy>=2.0"
 (cd "$work/src" && CC="$cc" FASTINIT_SANITIZE=address,undefined \
-    "$py" -m pip install -q --no-build-isolation .)
+    "$py" -m pip install -q --no-build-isolation ".[test]")
 
 # ASan must be the first library loaded into the process; detect_leaks=0
 # because the interpreter keeps its objects at exit (step 3 checks leaks).
