@@ -202,9 +202,11 @@ CUSTOM_HANDLER = textwrap.dedent("""
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-def test_custom_handler_that_returns_lets_the_product_finish(threads):
+def test_custom_handler_that_returns_lets_the_product_finish(threads, tmp_path):
+    # from a temporary folder: `import fastinit` must find the installed
+    # package, not the source tree
     proc = subprocess.run([sys.executable, "-c", CUSTOM_HANDLER, str(threads)],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout.strip() == "OK", proc.stdout + proc.stderr
 
 
