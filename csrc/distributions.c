@@ -289,7 +289,7 @@ static void fi_fill(const fi_dist *D, const fi_job *J, uint64_t offset, fi_index
     {
         if (omp_get_thread_num() > 0)
             fi_spread_from(cpu0);
-#pragma omp for schedule(dynamic, 1)
+#pragma omp for schedule(dynamic, 1) nowait
 #endif
         for (fi_index p = 0; p < npieces; p++) {
             uint64_t lo = (first + (uint64_t)p) * FI_PIECE, hi = lo + FI_PIECE;

@@ -91,7 +91,7 @@ void fi_spread_from(int master_cpu);
             const int fi_cpu0_ = fi_current_cpu();                                             \
             _Pragma("omp parallel num_threads(nt)") {                                          \
                 if (omp_get_thread_num() > 0) fi_spread_from(fi_cpu0_);                        \
-                _Pragma("omp for schedule(static)")                                            \
+                _Pragma("omp for schedule(static) nowait")                                     \
                 for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                             \
             }                                                                                  \
         } else {                                                                               \
@@ -104,7 +104,7 @@ void fi_spread_from(int master_cpu);
             const int fi_cpu0_ = fi_current_cpu();                                             \
             _Pragma("omp parallel num_threads(nt)") {                                          \
                 if (omp_get_thread_num() > 0) fi_spread_from(fi_cpu0_);                        \
-                _Pragma("omp for simd schedule(static)")                                       \
+                _Pragma("omp for simd schedule(static) nowait")                                \
                 for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                             \
             }                                                                                  \
         } else {                                                                               \
