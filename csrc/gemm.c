@@ -20,6 +20,16 @@
  * most this many columns, i.e. A is reused for only a few B slivers. */
 #define FI_GEMM_STRIDED_A_MAX_N 512
 
+/* Read B in place (pack only a partial last sliver) when op(B) is not
+ * transposed and C is short: each sliver then serves at most a few dozen
+ * tiles of A per thread, too few to repay a packed copy and the barrier
+ * that shares it (1.01-1.05x for the seed net's shapes on 1 thread; above
+ * 512 rows the packed panel is reused enough to pay).  Row strides that
+ * are a multiple of 2 KiB stay packed: their rows share a few L1 sets. */
+#define FI_GEMM_STRIDED_B_MAX_M 512
+#define FI_GEMM_STRIDED_B_MAX_N 512
+#define FI_GEMM_STRIDED_B_BAD_STRIDE 2048
+
 #ifdef FI_HAVE_OPENMP
 #define FI_OMP_BARRIER _Pragma("omp barrier")
 #else

@@ -22,7 +22,7 @@
 
 typedef struct {
     const FI_KT *kt;
-    int ta, tb, strided_a, split_m;
+    int ta, tb, strided_a, strided_b, split_m;
     fi_index m, n, k, kc;
     T alpha, beta;
     const T *a, *b;
@@ -32,6 +32,8 @@ typedef struct {
     T *bufb;          /* kc x nc panel of B, shared by the team */
     T *bufa;          /* one block of packed A per thread */
     fi_index a_stride; /* elements per thread in bufa */
+    fi_index e_off;   /* strided_b: a thread's packed partial sliver of B, at
+                       * bufa + tid * a_stride + e_off */
     fi_index band;    /* rows per band: m, or mc per thread when polling */
     fi_index first;   /* bands finished by earlier calls: skipped */
     int *halt;        /* polling: two slots for the team's decision, else NULL */
@@ -143,16 +145,29 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                 band_no += bands;
                 continue;
             }
-            /* Pack this panel of B: every thread a share of the slivers. */
-            for (fi_index s = fi_gemm_part(nsl, tid, nt); s < fi_gemm_part(nsl, tid + 1, nt);
-                 s++) {
-                fi_index j = jc + s * NR;
-                int valid = (int)(n - j < NR ? n - j : NR);
-                FI_F(fi_gemm_pack_with_)(kt, FI_B_AT(x, pc, j), FI_B_RS(x), FI_B_CS(x), valid, NR,
-                                          kcb, x->bufb + s * NR * kcb);
-            }
-            if (nt > 1) {
-                FI_OMP_BARRIER
+            /* Slivers of B read in place: only a partial last one is
+             * packed (zero-padded), by each thread that needs it, into its
+             * own buffer, so the team never waits for a shared panel. */
+            T *edge = NULL;
+            if (x->strided_b) {
+                fi_index j = jc + (nsl - 1) * NR, nr = n - j;
+                if (s1 == nsl && nr != NR && nr != NR / 2) {
+                    edge = bufa + x->e_off;
+                    FI_F(fi_gemm_pack_panel_)(FI_B_AT(x, pc, j), FI_B_RS(x), FI_B_CS(x),
+                                              (int)nr, NR, kcb, edge);
+                }
+            } else {
+                /* Pack this panel of B: every thread a share of the slivers. */
+                for (fi_index s = fi_gemm_part(nsl, tid, nt); s < fi_gemm_part(nsl, tid + 1, nt);
+                     s++) {
+                    fi_index j = jc + s * NR;
+                    int valid = (int)(n - j < NR ? n - j : NR);
+                    FI_F(fi_gemm_pack_with_)(kt, FI_B_AT(x, pc, j), FI_B_RS(x), FI_B_CS(x),
+                                              valid, NR, kcb, x->bufb + s * NR * kcb);
+                }
+                if (nt > 1) {
+                    FI_OMP_BARRIER
+                }
             }
             const T beta = pc == 0 ? x->beta : (T)1;
             const int last = pc + kcb >= k;
@@ -180,9 +195,18 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                     for (fi_index s = s0; s < s1; s++) {
                         fi_index j = jc + s * NR;
                         fi_index nr = n - j < NR ? n - j : NR;
-                        const T *bs = x->bufb + s * NR * kcb;
                         /* a last sliver at most half full runs the half-width kernel */
                         const int narrow = 2 * nr <= NR;
+                        const T *bs = x->bufb + s * NR * kcb;
+                        fi_index ldbs = NR;
+                        if (x->strided_b) {
+                            if (s == nsl - 1 && edge) {
+                                bs = edge;
+                            } else {
+                                bs = FI_B_AT(x, pc, j);
+                                ldbs = x->ldb;
+                            }
+                        }
                         const fi_index width = narrow ? NR / 2 : NR;
                         FI_CAT(fi_ukernel_, SFX) const *kern = narrow ? kt->half : kt->full;
                         for (fi_index ir = 0; ir < mc; ir += MR) {
@@ -207,10 +231,11 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                                 }
                             }
                             if (mr == MR && nr == width) {
-                                kern[strided](kcb, at, rsa, csa, bs, x->c + i * x->ldc + j,
-                                              x->ldc, x->alpha, beta);
+                                kern[strided](kcb, at, rsa, csa, bs, ldbs,
+                                              x->c + i * x->ldc + j, x->ldc, x->alpha, beta);
                             } else {
-                                kern[strided](kcb, at, rsa, csa, bs, tile, NR, x->alpha, (T)0);
+                                kern[strided](kcb, at, rsa, csa, bs, ldbs, tile, NR, x->alpha,
+                                              (T)0);
                                 FI_F(fi_gemm_merge_tile_)(mr, nr, tile, NR,
                                                           x->c + i * x->ldc + j, x->ldc, beta);
                             }
@@ -239,7 +264,7 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                             *x->stopped_at = band_no + 1;
                         return;
                     }
-                } else if (nt > 1 && r1 == m) {
+                } else if (nt > 1 && r1 == m && !x->strided_b) {
                     FI_OMP_BARRIER /* bufb is repacked next */
                 }
             }
@@ -304,6 +329,11 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
     /* Small, narrow products read A in place: packing it would cost about
      * as much as the few slivers of B it is reused for. */
     x.strided_a = !x.ta && n <= FI_GEMM_STRIDED_A_MAX_N;
+    /* Small products read B in place too: packing it costs as much as the
+     * few tiles of A that reuse it, and without a shared panel the team
+     * needs no barrier. */
+    x.strided_b = !x.tb && m <= FI_GEMM_STRIDED_B_MAX_M && n <= FI_GEMM_STRIDED_B_MAX_N &&
+                  (ldb * (fi_index)sizeof(T)) % FI_GEMM_STRIDED_B_BAD_STRIDE != 0;
 
     fi_index mt = (m + MR - 1) / MR;
     fi_index nsl = ((n < x.kt->nc ? n : x.kt->nc) + NR - 1) / NR;
@@ -330,9 +360,10 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
     }
 
     fi_index kcr = (x.kc + 15) & ~(fi_index)15;
-    size_t bsz = (size_t)(nsl * NR) * (size_t)kcr;
+    size_t bsz = x.strided_b ? 0 : (size_t)(nsl * NR) * (size_t)kcr;
     fi_index mrows = x.strided_a ? MR : (m < x.kt->mc ? (mt * MR) : x.kt->mc);
-    x.a_stride = (mrows * kcr + 15) & ~(fi_index)15;
+    x.e_off = (mrows * kcr + 15) & ~(fi_index)15;
+    x.a_stride = x.e_off + (x.strided_b ? (fi_index)NR * kcr : 0);
     T *ws = (T *)fi_gemm_workspace((bsz + (size_t)nt * (size_t)x.a_stride) * sizeof(T));
     if (!ws) {
         if (resuming)

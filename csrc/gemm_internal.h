@@ -25,10 +25,11 @@
 #include "fastinit.h"
 
 typedef void (*fi_ukernel_f32)(fi_index k, const float *a, fi_index rsa, fi_index csa,
-                               const float *b, float *c, fi_index ldc, float alpha, float beta);
+                               const float *b, fi_index bs, float *c, fi_index ldc,
+                               float alpha, float beta);
 typedef void (*fi_ukernel_f64)(fi_index k, const double *a, fi_index rsa, fi_index csa,
-                               const double *b, double *c, fi_index ldc, double alpha,
-                               double beta);
+                               const double *b, fi_index bs, double *c, fi_index ldc,
+                               double alpha, double beta);
 
 /* Register tile (mr x nr) and cache blocks: a kc x nr sliver of packed B
  * stays in L1, an mc x kc block of packed A in L2, a kc x nc panel of B in

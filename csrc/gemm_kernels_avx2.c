@@ -11,11 +11,11 @@
 #include "gemm_ukernel.h"
 
 #define FI_AVX2_F32(NAME, NV)                                                                \
-    FI_GEMM_UKERNEL(NAME, float, __m256, 6, NV, 8, 16, _mm256_setzero_ps, _mm256_set1_ps,      \
+    FI_GEMM_UKERNEL(NAME, float, __m256, 6, NV, 8, _mm256_setzero_ps, _mm256_set1_ps,      \
                     _mm256_broadcast_ss, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_fmadd_ps,   \
                     _mm256_mul_ps, _mm256_add_ps)
 #define FI_AVX2_F64(NAME, NV)                                                                \
-    FI_GEMM_UKERNEL(NAME, double, __m256d, 6, NV, 4, 8, _mm256_setzero_pd, _mm256_set1_pd,     \
+    FI_GEMM_UKERNEL(NAME, double, __m256d, 6, NV, 4, _mm256_setzero_pd, _mm256_set1_pd,     \
                     _mm256_broadcast_sd, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_fmadd_pd,   \
                     _mm256_mul_pd, _mm256_add_pd)
 FI_AVX2_F32(fi_ukr_avx2_f32, 2)

@@ -14,11 +14,11 @@ static inline __m512 fi_bcast_ps512(const float *p) { return _mm512_set1_ps(*p);
 static inline __m512d fi_bcast_pd512(const double *p) { return _mm512_set1_pd(*p); }
 
 #define FI_AVX512_F32(NAME, NV)                                                              \
-    FI_GEMM_UKERNEL(NAME, float, __m512, 12, NV, 16, 32, _mm512_setzero_ps, _mm512_set1_ps,    \
+    FI_GEMM_UKERNEL(NAME, float, __m512, 12, NV, 16, _mm512_setzero_ps, _mm512_set1_ps,    \
                     fi_bcast_ps512, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_fmadd_ps,        \
                     _mm512_mul_ps, _mm512_add_ps)
 #define FI_AVX512_F64(NAME, NV)                                                              \
-    FI_GEMM_UKERNEL(NAME, double, __m512d, 12, NV, 8, 16, _mm512_setzero_pd, _mm512_set1_pd,   \
+    FI_GEMM_UKERNEL(NAME, double, __m512d, 12, NV, 8, _mm512_setzero_pd, _mm512_set1_pd,   \
                     fi_bcast_pd512, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_fmadd_pd,       \
                     _mm512_mul_pd, _mm512_add_pd)
 FI_AVX512_F32(fi_ukr_avx512_f32, 2)

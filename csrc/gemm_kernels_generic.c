@@ -13,11 +13,11 @@
 
 #define FI_GEMM_GENERIC(T, SFX, NR, NAME)                                                    \
     static inline void fi_ukr_generic_body_##NAME(fi_index k, const T *a, fi_index rsa,      \
-                                                  fi_index csa, const T *b, T *c,            \
-                                                  fi_index ldc, T alpha, T beta) {           \
+                                                  fi_index csa, const T *b, fi_index bs,      \
+                                                  T *c, fi_index ldc, T alpha, T beta) {           \
         T acc[FI_GENERIC_MR][NR] = {{0}};                                                    \
         for (fi_index p = 0; p < k; p++) {                                                   \
-            const T *bp = b + p * FI_GENERIC_NR;                                             \
+            const T *bp = b + p * bs;                                             \
             for (int i = 0; i < FI_GENERIC_MR; i++) {                                        \
                 T ai = a[i * rsa + p * csa];                                                 \
                 for (int j = 0; j < NR; j++)                                                 \
@@ -35,16 +35,16 @@
         }                                                                                    \
     }                                                                                        \
     static void fi_ukr_generic_packed_##NAME(fi_index k, const T *a, fi_index rsa,           \
-                                             fi_index csa, const T *b, T *c, fi_index ldc,   \
-                                             T alpha, T beta) {                              \
+                                             fi_index csa, const T *b, fi_index bs, T *c,    \
+                                             fi_index ldc, T alpha, T beta) {                              \
         (void)rsa;                                                                           \
         (void)csa;                                                                           \
-        fi_ukr_generic_body_##NAME(k, a, 1, FI_GENERIC_MR, b, c, ldc, alpha, beta);          \
+        fi_ukr_generic_body_##NAME(k, a, 1, FI_GENERIC_MR, b, bs, c, ldc, alpha, beta);          \
     }                                                                                        \
     static void fi_ukr_generic_strided_##NAME(fi_index k, const T *a, fi_index rsa,          \
-                                              fi_index csa, const T *b, T *c, fi_index ldc,  \
-                                              T alpha, T beta) {                             \
-        fi_ukr_generic_body_##NAME(k, a, rsa, csa, b, c, ldc, alpha, beta);                  \
+                                              fi_index csa, const T *b, fi_index bs, T *c,   \
+                                              fi_index ldc, T alpha, T beta) {                             \
+        fi_ukr_generic_body_##NAME(k, a, rsa, csa, b, bs, c, ldc, alpha, beta);                  \
     }
 
 FI_GEMM_GENERIC(float, f32, FI_GENERIC_NR, f32)

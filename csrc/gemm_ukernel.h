@@ -1,11 +1,12 @@
 /* gemm_ukernel.h: one micro-kernel template, instantiated per ISA and dtype
  * by the gemm_kernels_*.c files (each compiled with its own target flags).
  *
- * FI_GEMM_UKERNEL(NAME, T, V, MR, NV, W, BS, ...) defines NAME_packed and
+ * FI_GEMM_UKERNEL(NAME, T, V, MR, NV, W, ...) defines NAME_packed and
  * NAME_strided, computing an MR x (NV * W) tile with MR * NV vector
- * accumulators of W lanes from packed B rows BS values apart (BS > NV * W
- * gives a narrow kernel for the last, partly empty sliver of B).  The accumulator arrays are fully unrolled, so
- * the compiler keeps them in registers.  Rounding follows gemm_internal.h:
+ * accumulators of W lanes from rows of B `bs` values apart: nr for a packed
+ * sliver (a kernel narrower than nr reads the first columns of one), ldb
+ * for B read in place.  The accumulator arrays are fully unrolled, so the
+ * compiler keeps them in registers.  Rounding follows gemm_internal.h:
  * FMA per p, then alpha * acc, then (beta != 0) + beta * C unfused. */
 #ifndef FASTINIT_GEMM_UKERNEL_H
 #define FASTINIT_GEMM_UKERNEL_H
@@ -19,10 +20,11 @@
 #endif
 #define FI_STR(x) #x
 
-#define FI_GEMM_UKERNEL(NAME, T, V, MR, NV, W, BS, ZERO, SET1, BCAST, LOAD, STORE, FMADD, MUL,    \
+#define FI_GEMM_UKERNEL(NAME, T, V, MR, NV, W, ZERO, SET1, BCAST, LOAD, STORE, FMADD, MUL,    \
                         ADD)                                                                \
     FI_INLINE void NAME##_body(fi_index k, const T *a, fi_index rsa, fi_index csa,           \
-                               const T *b, T *c, fi_index ldc, T alpha, T beta) {            \
+                               const T *b, fi_index bs, T *c, fi_index ldc, T alpha,          \
+                               T beta) {                                                    \
         V acc[MR][NV];                                                                      \
         FI_UNROLL(16) for (int i = 0; i < MR; i++) {                                        \
             _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);                         \
@@ -37,7 +39,7 @@
                 FI_UNROLL(4) for (int v = 0; v < NV; v++) acc[i][v] =                      \
                     FMADD(av, bv[v], acc[i][v]);                                            \
             }                                                                               \
-            b += BS;                                                                        \
+            b += bs;                                                                        \
         }                                                                                   \
         V va = SET1(alpha);                                                                 \
         if (beta == (T)0) {                                                                 \
@@ -54,14 +56,15 @@
         }                                                                                   \
     }                                                                                       \
     static void NAME##_packed(fi_index k, const T *a, fi_index rsa, fi_index csa,           \
-                              const T *b, T *c, fi_index ldc, T alpha, T beta) {            \
+                              const T *b, fi_index bs, T *c, fi_index ldc, T alpha, T beta) { \
         (void)rsa;                                                                          \
         (void)csa;                                                                          \
-        NAME##_body(k, a, 1, MR, b, c, ldc, alpha, beta);                                   \
+        NAME##_body(k, a, 1, MR, b, bs, c, ldc, alpha, beta);                                   \
     }                                                                                       \
     static void NAME##_strided(fi_index k, const T *a, fi_index rsa, fi_index csa,          \
-                               const T *b, T *c, fi_index ldc, T alpha, T beta) {           \
-        NAME##_body(k, a, rsa, csa, b, c, ldc, alpha, beta);                                \
+                               const T *b, fi_index bs, T *c, fi_index ldc, T alpha,        \
+                               T beta) {                                                    \
+        NAME##_body(k, a, rsa, csa, b, bs, c, ldc, alpha, beta);                                \
     }
 
 #endif

@@ -198,6 +198,38 @@ def test_result_independent_of_tile_position(rng, simd, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [5, 20, 24, 28, 32, 100])
+def test_b_in_place_equals_packed_b(rng, threads, simd, n, dtype):
+    """Short products read B in place and pack only a partial last sliver;
+    B whose rows are 2 KiB apart is always packed.  Both give the same bits
+    (sliver widths: partial narrow, exactly half, partial wide, full), over
+    one and several K blocks, with beta, the epilogue and 1 or 2 threads."""
+    wide = 2048 // np.dtype(dtype).itemsize
+    for isa in simd_sets():
+        use_simd(isa)
+        for m, k in [(1, 3), (7, 300), (129, 700), (500, 17)]:
+            a = rng.standard_normal((m, k)).astype(dtype)
+            b_packed = np.zeros((k, wide), dtype)[:, :n]
+            b_packed[...] = rng.standard_normal((k, n))
+            b_in_place = b_packed.copy()
+            bias = rng.standard_normal(n).astype(dtype)
+            c0 = (100 * rng.standard_normal((m, n))).astype(dtype)
+            for nt in (1, 2):
+                fastinit.set_num_threads(nt)
+                got = []
+                for b in (b_in_place, b_packed):
+                    c = c0.copy()
+                    ops.matmul(a, b, out=c, alpha=0.007, beta=0.3)
+                    got.append((c, ops.affine(a, b, bias, "relu")))
+                np.testing.assert_array_equal(got[0][0], got[1][0])
+                np.testing.assert_array_equal(got[0][1], got[1][1])
+                a64, b64 = a.astype(np.float64), b_packed.astype(np.float64)
+                expect = 0.007 * (a64 @ b64) + 0.3 * c0
+                scale = 0.007 * (np.abs(a64) @ np.abs(b64)) + 0.3 * np.abs(c0)
+                assert np.all(np.abs(got[0][0] - expect) <= tol(dtype) * scale)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_chunked_product_is_bitwise_equal(rng, monkeypatch, dtype):
     """Huge products run in blocks with signal checks; blocks change nothing."""
     a, b = operands(rng, 130, 70, 90, dtype)

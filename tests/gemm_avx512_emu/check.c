@@ -2,6 +2,7 @@
  * immintrin.h here) on random tiles and compares them bit for bit with the
  * rounding contract of csrc/gemm_internal.h written out in scalar C: one
  * FMA per p in increasing p, then alpha * acc, then + beta * C unfused.
+ * B is read both packed (rows NR apart) and in place (rows LDB apart).
  * Exit status 0 when every bit agrees. */
 #include <math.h>
 #include <stdio.h>
@@ -10,29 +11,29 @@
 
 #define CHECK(T, FMA, KT)                                                                    \
     static int check_##T(const KT *kt, unsigned seed) {                                      \
-        enum { K = 37, LDA = 41, LDC = 70 };                                                 \
-        static T a[64 * LDA], ap[K * 16], b[K * 32], c[16 * LDC], r[16 * LDC];               \
+        enum { K = 37, LDA = 41, LDC = 70, LDB = 39 };                                                 \
+        static T a[64 * LDA], ap[K * 16], b[K * LDB], c[16 * LDC], r[16 * LDC];               \
         int MR = kt->mr, NR = kt->nr, bad = 0;                                               \
         srand(seed);                                                                         \
         for (int i = 0; i < 64 * LDA; i++) a[i] = (T)rand() / RAND_MAX - (T)0.5;             \
-        for (int i = 0; i < K * 32; i++) b[i] = (T)rand() / RAND_MAX - (T)0.5;               \
+        for (int i = 0; i < K * LDB; i++) b[i] = (T)rand() / RAND_MAX - (T)0.5;               \
         for (int p = 0; p < K; p++)                                                          \
             for (int i = 0; i < MR; i++) ap[p * MR + i] = a[i * LDA + p];                    \
         for (int half = 0; half < 2; half++)                                                 \
-            for (int strided = 0; strided < 2; strided++)                                    \
+            for (int strided = 0; strided < 4; strided++)                                    \
                 for (int withbeta = 0; withbeta < 2; withbeta++) {                           \
                     T alpha = (T)0.7, beta = withbeta ? (T)0.3 : (T)0;                       \
-                    int w = half ? NR / 2 : NR;                                              \
+                    int w = half ? NR / 2 : NR, bs = strided & 2 ? LDB : NR;                 \
                     for (int i = 0; i < 16 * LDC; i++) c[i] = r[i] = (T)rand() / RAND_MAX;   \
                     for (int i = 0; i < MR; i++)                                             \
                         for (int j = 0; j < w; j++) {                                        \
                             T acc = 0;                                                       \
-                            for (int p = 0; p < K; p++) acc = FMA(a[i * LDA + p], b[p * NR + j], acc); \
+                            for (int p = 0; p < K; p++) acc = FMA(a[i * LDA + p], b[p * bs + j], acc); \
                             T t = alpha * acc;                                               \
                             r[i * LDC + j] = withbeta ? t + beta * r[i * LDC + j] : t;       \
                         }                                                                    \
-                    (half ? kt->half : kt->full)[strided](K, strided ? a : ap, LDA, 1, b, c, \
-                                                          LDC, alpha, beta);                 \
+                    (half ? kt->half : kt->full)[strided & 1](K, strided & 1 ? a : ap, LDA, 1, \
+                                                              b, bs, c, LDC, alpha, beta);   \
                     for (int i = 0; i < 16 * LDC; i++) bad += c[i] != r[i];                  \
                 }                                                                            \
         return bad;                                                                          \
