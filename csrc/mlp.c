@@ -17,8 +17,13 @@
  *                               buffer per layer, since a thread may start
  *                               writing D[l-1] while another still reads D[l]
  *   row_loss (batch doubles)    the per-row losses
+ * and, for a gathered batch (rows != NULL):
+ *   X      (batch, sizes[0])    the batch's rows of x
+ *   labels (batch int64) or onehot (batch, classes): its targets
  * dLoss/dx of the input is never formed: nothing consumes it. */
 #include "mlp.h"
+
+#include <string.h>
 
 #include "elementwise.h"
 #include "gemm.h"
@@ -35,8 +40,14 @@
 
 static size_t fi_mlp_round64(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
 
-size_t fi_mlp_workspace_bytes(const fi_mlp_spec *s, fi_index batch, size_t elem) {
+size_t fi_mlp_workspace_bytes(const fi_mlp_spec *s, fi_index batch, size_t elem, int gather) {
     size_t total = fi_mlp_round64((size_t)batch * sizeof(double));
+    if (gather) {
+        total += fi_mlp_round64((size_t)batch * (size_t)s->sizes[0] * elem);
+        size_t t = (size_t)batch * (size_t)s->sizes[s->n_layers] * elem;
+        size_t l = (size_t)batch * sizeof(int64_t);
+        total += fi_mlp_round64(t > l ? t : l);
+    }
     for (int l = 1; l <= s->n_layers; l++) /* H */
         total += fi_mlp_round64((size_t)batch * (size_t)s->sizes[l] * elem);
     for (int l = 1; l < s->n_layers; l++) /* D */

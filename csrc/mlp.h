@@ -35,22 +35,30 @@ typedef struct {
 } fi_mlp_spec;
 
 /* Bytes of workspace for a batch of `batch` rows of elements of size elem
- * (4 or 8); every buffer inside starts on a 64-byte boundary. */
-size_t fi_mlp_workspace_bytes(const fi_mlp_spec *spec, fi_index batch, size_t elem);
+ * (4 or 8), with room for the gathered batch when `gather` is nonzero;
+ * every buffer inside starts on a 64-byte boundary. */
+size_t fi_mlp_workspace_bytes(const fi_mlp_spec *spec, fi_index batch, size_t elem, int gather);
 
 /* Returns the mean loss (+ weight decay) of the batch before the update.
  * Targets: int64 labels in [0, classes) (checked by the caller) or a
  * (batch, classes) one-hot matrix; exactly one non-NULL.  opt->kind ==
  * FI_OPT_NONE computes the gradients only.  state1/state2 are the
- * optimizer's per-parameter buffers (see optim.h), NULL where unused. */
+ * optimizer's per-parameter buffers (see optim.h), NULL where unused.
+ *
+ * rows, when not NULL, picks the batch from a larger data set: batch row i
+ * is row rows[i] of x and of the targets (the caller checked every index;
+ * the workspace was sized with gather != 0).  Each thread copies its own
+ * rows inside the step, so the gather runs in parallel and leaves them in
+ * that thread's cache for the first layer; the result is bit for bit that
+ * of the step on the gathered arrays. */
 double fi_mlp_step_f32(const fi_mlp_spec *spec, fi_index batch, const float *x,
-                       const int64_t *labels, const float *onehot, float *const *params,
-                       float *const *grads, float *const *state1, float *const *state2,
-                       const fi_optimizer *opt, void *work);
+                       const int64_t *labels, const float *onehot, const int64_t *rows,
+                       float *const *params, float *const *grads, float *const *state1,
+                       float *const *state2, const fi_optimizer *opt, void *work);
 double fi_mlp_step_f64(const fi_mlp_spec *spec, fi_index batch, const double *x,
-                       const int64_t *labels, const double *onehot, double *const *params,
-                       double *const *grads, double *const *state1, double *const *state2,
-                       const fi_optimizer *opt, void *work);
+                       const int64_t *labels, const double *onehot, const int64_t *rows,
+                       double *const *params, double *const *grads, double *const *state1,
+                       double *const *state2, const fi_optimizer *opt, void *work);
 
 #ifdef __cplusplus
 }

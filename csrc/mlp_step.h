@@ -11,6 +11,10 @@ typedef struct {
     const T *x;
     const int64_t *labels;
     const T *onehot;
+    const int64_t *rows; /* NULL, or gather x/targets[rows] into X/targets */
+    const T *src_x;
+    const int64_t *src_labels;
+    const T *src_onehot;
     T *const *params, *const *grads, *const *state1, *const *state2;
     const fi_optimizer *opt;
     T *H[64], *D[64]; /* Python caps the depth; see fastinit/net.py */
@@ -40,6 +44,17 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, int tid, int nt) {
     const fi_index rows = r1 - r0;
     T *P = c->H[L - 1];
     const fi_index nc = d[L];
+
+    if (c->rows) { /* this block's rows of the batch; the rest wait for a barrier below */
+        for (fi_index r = r0; r < r1; r++) {
+            const fi_index i = (fi_index)c->rows[r];
+            memcpy((T *)c->x + r * d[0], c->src_x + i * d[0], (size_t)d[0] * sizeof(T));
+            if (c->src_labels)
+                ((int64_t *)c->labels)[r] = c->src_labels[i];
+            else
+                memcpy((T *)c->onehot + r * nc, c->src_onehot + i * nc, (size_t)nc * sizeof(T));
+        }
+    }
 
     /* forward: the bias and activation run on each tile of the product */
     for (int l = 0; l < L && rows > 0; l++) {
@@ -114,17 +129,28 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, int tid, int nt) {
 }
 
 double FI_F(fi_mlp_step_)(const fi_mlp_spec *s, fi_index batch, const T *x,
-                          const int64_t *labels, const T *onehot, T *const *params,
-                          T *const *grads, T *const *state1, T *const *state2,
-                          const fi_optimizer *opt, void *work) {
+                          const int64_t *labels, const T *onehot, const int64_t *rows,
+                          T *const *params, T *const *grads, T *const *state1,
+                          T *const *state2, const fi_optimizer *opt, void *work) {
     const int L = s->n_layers;
     const fi_index *d = s->sizes;
     if (L < 1 || L > 64 || batch <= 0)
         return 0.0;
-    FI_F(fi_mlp_ctx_) c = {s, batch, x, labels, onehot, params, grads, state1, state2, opt};
+    FI_F(fi_mlp_ctx_) c = {s, batch, x, labels, onehot, rows, x, labels, onehot,
+                           params, grads, state1, state2, opt};
     char *w = (char *)work;
     c.row_loss = (double *)w;
     w += fi_mlp_round64((size_t)batch * sizeof(double));
+    if (rows) { /* the gathered batch: layout of fi_mlp_workspace_bytes */
+        c.x = (const T *)w;
+        w += fi_mlp_round64((size_t)batch * (size_t)d[0] * sizeof(T));
+        size_t t = (size_t)batch * (size_t)d[L] * sizeof(T), l = (size_t)batch * sizeof(int64_t);
+        if (labels)
+            c.labels = (const int64_t *)w;
+        else
+            c.onehot = (const T *)w;
+        w += fi_mlp_round64(t > l ? t : l);
+    }
     for (int l = 0; l < L; l++) {
         c.H[l] = (T *)w;
         w += fi_mlp_round64((size_t)batch * (size_t)d[l + 1] * sizeof(T));

@@ -40,14 +40,15 @@ cdef extern from "mlp.h" nogil:
         int act
         double slope
         double weight_decay
-    size_t fi_mlp_workspace_bytes(const fi_mlp_spec *spec, Py_ssize_t batch, size_t elem)
+    size_t fi_mlp_workspace_bytes(const fi_mlp_spec *spec, Py_ssize_t batch, size_t elem,
+                                  int gather)
     double fi_mlp_step_f32(const fi_mlp_spec *spec, Py_ssize_t batch, const float *x,
-                           const int64_t *labels, const float *onehot, float **params,
-                           float **grads, float **s1, float **s2, const fi_optimizer *opt,
-                           void *work)
+                           const int64_t *labels, const float *onehot, const int64_t *rows,
+                           float **params, float **grads, float **s1, float **s2,
+                           const fi_optimizer *opt, void *work)
     double fi_mlp_step_f64(const fi_mlp_spec *spec, Py_ssize_t batch, const double *x,
-                           const int64_t *labels, const double *onehot, double **params,
-                           double **grads, double **s1, double **s2,
+                           const int64_t *labels, const double *onehot, const int64_t *rows,
+                           double **params, double **grads, double **s1, double **s2,
                            const fi_optimizer *opt, void *work)
 
 
@@ -87,13 +88,14 @@ cdef void *_data(object a):
 
 cdef class FusedMLP:
     """Pointers to a net's parameters, gradients and optimizer state, and
-    the workspace of the fused step, sized for one batch size and
-    reallocated only when it changes."""
+    the workspace of the fused step, sized for one batch size (and for
+    gathering the batch or not) and reallocated only when that changes."""
     cdef fi_mlp_spec spec
     cdef Py_ssize_t *sizes
     cdef void **ptrs           # 4 * 2L: params, grads, state1, state2
     cdef void *work
     cdef readonly Py_ssize_t batch
+    cdef readonly bint gather
     cdef readonly size_t workspace_bytes
     cdef bint f64
     cdef object _keep          # the arrays whose pointers are held
@@ -137,10 +139,11 @@ cdef class FusedMLP:
                 self.ptrs[g * n + i] = NULL if groups[g] is None else _data(groups[g][i])
         self._keep = groups
 
-    cdef int _reserve(self, Py_ssize_t batch) except -1:
-        if batch == self.batch:
+    cdef int _reserve(self, Py_ssize_t batch, bint gather) except -1:
+        if batch == self.batch and gather == self.gather:
             return 0
-        cdef size_t nbytes = fi_mlp_workspace_bytes(&self.spec, batch, 8 if self.f64 else 4)
+        cdef size_t nbytes = fi_mlp_workspace_bytes(&self.spec, batch, 8 if self.f64 else 4,
+                                                    gather)
         fi_aligned_free(self.work)
         self.work = fi_aligned_alloc(nbytes if nbytes else 64)
         if self.work == NULL:
@@ -148,15 +151,29 @@ cdef class FusedMLP:
             self.workspace_bytes = 0
             raise MemoryError(f"fused step workspace of {nbytes} bytes")
         self.batch = batch
+        self.gather = gather
         self.workspace_bytes = nbytes
         return 0
 
     def step(self, x, labels, onehot, bint with_state, int kind, double lr, double momentum,
-             double beta1, double beta2, double eps):
+             double beta1, double beta2, double eps, rows=None):
         """Forward, backward and update on the bound arrays; returns the loss.
-        x: (batch, sizes[0]) C-contiguous; labels int64 (batch,) or onehot."""
+        x: (n, sizes[0]) C-contiguous; labels int64 (n,) or onehot (n, classes).
+        The batch is all n rows, or with rows (int64 indices) those rows,
+        gathered inside the step."""
         cdef Py_ssize_t batch = x.shape[0]
-        self._reserve(batch)
+        cdef const int64_t[::1] r
+        cdef const int64_t *pr = NULL
+        cdef Py_ssize_t i, n_x = x.shape[0]
+        if rows is not None:
+            r = rows
+            batch = r.shape[0]
+            for i in range(batch):
+                if r[i] < 0 or r[i] >= n_x:
+                    raise IndexError(f"rows[{i}] = {r[i]} is out of range for {n_x} samples")
+            if batch:
+                pr = &r[0]
+        self._reserve(batch, pr != NULL)
         cdef fi_optimizer o
         _set_opt(&o, kind, lr, momentum, beta1, beta2, eps)
         cdef int n = 2 * self.spec.n_layers
@@ -170,11 +187,11 @@ cdef class FusedMLP:
         with nogil:
             if self.f64:
                 loss = fi_mlp_step_f64(&self.spec, batch, <const double *> px, pl,
-                                       <const double *> pt, <double **> p,
+                                       <const double *> pt, pr, <double **> p,
                                        <double **> (p + n), <double **> s1, <double **> s2,
                                        &o, self.work)
             else:
                 loss = fi_mlp_step_f32(&self.spec, batch, <const float *> px, pl,
-                                       <const float *> pt, <float **> p, <float **> (p + n),
+                                       <const float *> pt, pr, <float **> p, <float **> (p + n),
                                        <float **> s1, <float **> s2, &o, self.work)
         return loss

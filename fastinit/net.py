@@ -220,16 +220,25 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
         x, labels, onehot = self._data(x, t)
         return self._train_step(x, labels, onehot, optimizer)
 
-    def _train_step(self, x, labels, onehot, optimizer):
-        """train_step on checked data (fastinit.train checks the data once)."""
+    def _train_step(self, x, labels, onehot, optimizer, rows=None):
+        """train_step on checked data (fastinit.train checks the data once);
+        with rows (int64 indices, in range), on those rows of x and the
+        targets: the native step gathers them itself, in parallel."""
         if self.backend == "numpy":
+            if rows is not None:
+                if len(rows) and (rows.min() < 0 or rows.max() >= len(x)):
+                    raise IndexError(f"rows out of range: they must lie in [0, {len(x)}), got "
+                                     f"values in [{rows.min()}, {rows.max()}]")
+                x = np.take(x, rows, axis=0)
+                labels = None if labels is None else np.take(labels, rows, axis=0)
+                onehot = None if onehot is None else np.take(onehot, rows, axis=0)
             self._param_list()
             loss, grads = self._backprop(x, labels if labels is not None else onehot)
             _optim.reference_update(optimizer, self.params, grads)
             return float(loss)
-        return self._fused_step(x, labels, onehot, optimizer)
+        return self._fused_step(x, labels, onehot, optimizer, rows)
 
-    def _fused_step(self, x, labels, onehot, optimizer):
+    def _fused_step(self, x, labels, onehot, optimizer, rows=None):
         params = self._param_list()
         if self._fused is None:
             self._fused = _mlp.FusedMLP(self.sizes, ops.ACTIVATIONS[self.activation],
@@ -241,7 +250,7 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
         if optimizer is not None:
             args = _optim.kernel_args(optimizer, self.params)
             if args is None:  # a user's optimizer: gradients here, update there
-                loss = self._fused_step(x, labels, onehot, None)
+                loss = self._fused_step(x, labels, onehot, None, rows)
                 optimizer.update(self.params, {k: g.copy() for k, g in self._grads.items()})
                 return loss
             hyper, state1, state2 = args
@@ -254,7 +263,7 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
                     _optim.check_like(a, p, key, what)
             self._fused.bind(params, grads, s1, s2)
             self._bound = bound
-        return self._fused.step(x, labels, onehot, s1 is not None, *hyper)
+        return self._fused.step(x, labels, onehot, s1 is not None, *hyper, rows=rows)
 
     def _same_binding(self, bound):
         old = self._bound

@@ -154,11 +154,11 @@ static void run_mlp(void) {
     int64_t labels[8];
     fill(8 * 20, x, 11);
     for (int i = 0; i < 8; i++) labels[i] = i % 5;
-    void *work = fi_aligned_alloc(fi_mlp_workspace_bytes(&spec, batch, sizeof(double)));
+    void *work = fi_aligned_alloc(fi_mlp_workspace_bytes(&spec, batch, sizeof(double), 0));
     CHECK(work);
     fi_optimizer opt = {FI_OPT_ADAM, 1e-3, 0.9, 0.9, 0.999, 1e-8};
     for (int step = 0; step < 5; step++) {
-        double loss = fi_mlp_step_f64(&spec, batch, x, labels, NULL, params, grads, s1, s2,
+        double loss = fi_mlp_step_f64(&spec, batch, x, labels, NULL, NULL, params, grads, s1, s2,
                                       &opt, work);
         CHECK(isfinite(loss));
     }

@@ -306,6 +306,45 @@ def test_fused_step_gives_the_same_bits_on_1_and_2_threads(dtype, opt, batch, rn
         np.testing.assert_array_equal(runs[0][1][k], runs[1][1][k], err_msg=k)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("opt", ["SGD", "Adam"])
+@pytest.mark.parametrize("onehot", [False, True])
+@pytest.mark.parametrize("nt", [1, 2])
+def test_gathered_step_equals_step_on_gathered_rows(dtype, opt, onehot, nt, rng, threads):
+    """The native step given row indices (what train() does) gathers the
+    batch itself and gives the bits of the step on x[rows], t[rows], for
+    repeated rows, batch sizes 1/17/129, and when it alternates with plain
+    steps (the workspace changes layout)."""
+    fastinit.set_num_threads(nt)
+    x, t = wide_data(rng, 300, onehot=onehot)
+    nets = [MultiLayerNet(**WIDE, activation="relu", dtype=dtype, seed=3) for _ in range(2)]
+    opts = [getattr(C, opt)(lr=LR[opt]) for _ in range(2)]
+    xs, labels, hot = nets[0]._data(x, t)
+    for batch in (129, 1, 17, 129):
+        rows = rng.integers(0, 300, batch)
+        rows[0] = rows[-1]  # a repeated row
+        plain = nets[0].train_step(x[rows], t[rows], opts[0])
+        gathered = nets[1]._train_step(xs, labels, hot, opts[1], rows=rows)
+        assert plain == gathered
+        assert nets[0].train_step(x[:50], t[:50], opts[0]) == \
+            nets[1].train_step(x[:50], t[:50], opts[1])
+    for k in nets[0].params:
+        np.testing.assert_array_equal(nets[0].params[k], nets[1].params[k], err_msg=k)
+
+
+@pytest.mark.parametrize("backend", ["native", "numpy"])
+def test_gathered_step_rejects_rows_out_of_range(backend, rng):
+    net = MultiLayerNet(**WIDE, activation="relu", backend=backend, seed=3)
+    x, labels, hot = net._data(*wide_data(rng, 40))
+    before = {k: v.copy() for k, v in net.params.items()}
+    for bad in (40, -1, 10**12):
+        rows = np.array([0, 5, bad, 7], dtype=np.int64)
+        with pytest.raises(IndexError, match="out of range"):
+            net._train_step(x, labels, hot, C.SGD(lr=0.1), rows=rows)
+    for k in before:
+        np.testing.assert_array_equal(net.params[k], before[k])
+
+
 @pytest.mark.parametrize("dtype,rtol", [(np.float64, 1e-10), (np.float32, 2e-4)])
 @pytest.mark.parametrize("opt", OPTS)
 @pytest.mark.parametrize("act,onehot", [("relu", False), ("sigmoid", True),
