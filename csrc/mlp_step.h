@@ -11,10 +11,15 @@ typedef struct {
     const T *x;
     const int64_t *labels;
     const T *onehot;
-    const int64_t *rows; /* NULL, or gather x/targets[rows] into X/targets */
+    /* a gathered batch: rows of src_* copied into the workspace's gx,
+     * glabels / gonehot, which x, labels / onehot then point to */
+    const int64_t *rows;
     const T *src_x;
     const int64_t *src_labels;
     const T *src_onehot;
+    T *gx;
+    int64_t *glabels;
+    T *gonehot;
     T *const *params, *const *grads, *const *state1, *const *state2;
     const fi_optimizer *opt;
     T *H[64], *D[64]; /* Python caps the depth; see fastinit/net.py */
@@ -48,11 +53,11 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, int tid, int nt) {
     if (c->rows) { /* this block's rows of the batch; the rest wait for a barrier below */
         for (fi_index r = r0; r < r1; r++) {
             const fi_index i = (fi_index)c->rows[r];
-            memcpy((T *)c->x + r * d[0], c->src_x + i * d[0], (size_t)d[0] * sizeof(T));
+            memcpy(c->gx + r * d[0], c->src_x + i * d[0], (size_t)d[0] * sizeof(T));
             if (c->src_labels)
-                ((int64_t *)c->labels)[r] = c->src_labels[i];
+                c->glabels[r] = c->src_labels[i];
             else
-                memcpy((T *)c->onehot + r * nc, c->src_onehot + i * nc, (size_t)nc * sizeof(T));
+                memcpy(c->gonehot + r * nc, c->src_onehot + i * nc, (size_t)nc * sizeof(T));
         }
     }
 
@@ -136,19 +141,21 @@ double FI_F(fi_mlp_step_)(const fi_mlp_spec *s, fi_index batch, const T *x,
     const fi_index *d = s->sizes;
     if (L < 1 || L > 64 || batch <= 0)
         return 0.0;
-    FI_F(fi_mlp_ctx_) c = {s, batch, x, labels, onehot, rows, x, labels, onehot,
-                           params, grads, state1, state2, opt};
+    FI_F(fi_mlp_ctx_) c = {.s = s, .N = batch, .x = x, .labels = labels, .onehot = onehot,
+                           .rows = rows, .src_x = x, .src_labels = labels,
+                           .src_onehot = onehot, .params = params, .grads = grads,
+                           .state1 = state1, .state2 = state2, .opt = opt};
     char *w = (char *)work;
     c.row_loss = (double *)w;
     w += fi_mlp_round64((size_t)batch * sizeof(double));
     if (rows) { /* the gathered batch: layout of fi_mlp_workspace_bytes */
-        c.x = (const T *)w;
+        c.x = c.gx = (T *)w;
         w += fi_mlp_round64((size_t)batch * (size_t)d[0] * sizeof(T));
         size_t t = (size_t)batch * (size_t)d[L] * sizeof(T), l = (size_t)batch * sizeof(int64_t);
         if (labels)
-            c.labels = (const int64_t *)w;
+            c.labels = c.glabels = (int64_t *)w;
         else
-            c.onehot = (const T *)w;
+            c.onehot = c.gonehot = (T *)w;
         w += fi_mlp_round64(t > l ? t : l);
     }
     for (int l = 0; l < L; l++) {
