@@ -112,8 +112,14 @@ static const fi_gemm_kernels_f64 *fi_gemm_select_f64(fi_isa isa) {
     }
 }
 
-int fi_gemm_row_grain_f32(void) { return fi_gemm_select_f32(fi_active_isa())->mr; }
-int fi_gemm_row_grain_f64(void) { return fi_gemm_select_f64(fi_active_isa())->mr; }
+int fi_gemm_row_grain_f32(void) {
+    const fi_gemm_kernels_f32 *kt = fi_gemm_select_f32(fi_active_isa());
+    return kt->part[1][0] ? 1 : kt->mr;
+}
+int fi_gemm_row_grain_f64(void) {
+    const fi_gemm_kernels_f64 *kt = fi_gemm_select_f64(fi_active_isa());
+    return kt->part[1][0] ? 1 : kt->mr;
+}
 
 /* Boundary of part t of nt nearly equal parts of `total` units. */
 static fi_index fi_gemm_part(fi_index total, int t, int nt) {

@@ -66,9 +66,11 @@ void fi_gemm_resumable_f64(int trans_a, int trans_b, fi_index m, fi_index n, fi_
                            fi_index ldb, double beta, double *c, fi_index ldc,
                            const fi_epilogue *ep, fi_gemm_resume *r);
 
-/* Rows of C in one register tile of the active kernel set: callers that
- * split C into row blocks themselves (the fused MLP step) cut at multiples
- * of it so that no block ends in a partly empty tile. */
+/* The row multiple at which callers that split C into row blocks
+ * themselves (the fused MLP step) should cut: the register tile's rows, or
+ * 1 when the active kernel set runs short tiles at the cost of their rows
+ * (see part in gemm_internal.h), so that blocks of equal rows take equal
+ * time. */
 int fi_gemm_row_grain_f32(void);
 int fi_gemm_row_grain_f64(void);
 

@@ -4,10 +4,11 @@
  * BLIS loop order: jc (nc columns of B/C) > pc (kc of K) > ic (mc rows of
  * A/C) > jr (nr-wide slivers) > ir (mr-tall tiles) > micro-kernel.  The
  * kc x nc panel of B is packed once per (jc, pc) by all threads together;
- * each thread then owns a fixed set of C tiles (a range of mr-row tiles, or
- * of nr-column slivers when C is short and wide), so no two threads ever
- * write the same element and no thread splits K: every element is computed
- * by the same operations whatever the thread count.
+ * each thread then owns a fixed set of C tiles (a range of rows -- equal
+ * counts when the kernel set has short-tile kernels, else whole mr-row
+ * tiles -- or of nr-column slivers when C is short and wide), so no two
+ * threads ever write the same element and no thread splits K: every
+ * element is computed by the same operations whatever the thread count.
  *
  * Interruptible calls (fi_gemm_resumable_*) also cut each (jc, pc) block
  * into bands of rows, one mc block per thread, and poll for Ctrl-C after
@@ -177,7 +178,11 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                     continue;
                 fi_index r1 = m - r0 < x->band ? m : r0 + x->band;
                 fi_index i0 = r0, i1 = r1;
-                if (x->split_m) {
+                if (x->split_m && kt->part[1][0]) {
+                    /* short tiles cost ~their rows: equal rows, equal time */
+                    i0 = r0 + fi_gemm_part(r1 - r0, tid, nt);
+                    i1 = r0 + fi_gemm_part(r1 - r0, tid + 1, nt);
+                } else if (x->split_m) {
                     fi_index mt = (r1 - r0 + MR - 1) / MR;
                     i0 = r0 + fi_gemm_part(mt, tid, nt) * MR;
                     i1 = r0 + fi_gemm_part(mt, tid + 1, nt) * MR;
@@ -212,11 +217,13 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                         for (fi_index ir = 0; ir < mc; ir += MR) {
                             fi_index i = ic + ir;
                             fi_index mr = mc - ir < MR ? mc - ir : MR;
+                            /* a short tile runs its own kernel when the set has one */
+                            FI_CAT(fi_ukernel_, SFX) part = mr < MR ? kt->part[mr][narrow] : NULL;
                             const T *at = bufa + ir * kcb;
                             fi_index rsa = 1, csa = MR;
                             int strided = 0;
                             if (x->strided_a) {
-                                if (mr == MR) {
+                                if (mr == MR || part) {
                                     at = FI_A_AT(x, i, pc);
                                     rsa = FI_A_RS(x);
                                     csa = FI_A_CS(x);
@@ -230,7 +237,17 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                                                                   bufa);
                                 }
                             }
-                            if (mr == MR && nr == width) {
+                            if (part) {
+                                if (nr == width) {
+                                    part(kcb, at, rsa, csa, bs, ldbs, x->c + i * x->ldc + j,
+                                         x->ldc, x->alpha, beta);
+                                } else {
+                                    part(kcb, at, rsa, csa, bs, ldbs, tile, NR, x->alpha, (T)0);
+                                    FI_F(fi_gemm_merge_tile_)(mr, nr, tile, NR,
+                                                              x->c + i * x->ldc + j, x->ldc,
+                                                              beta);
+                                }
+                            } else if (mr == MR && nr == width) {
                                 kern[strided](kcb, at, rsa, csa, bs, ldbs,
                                               x->c + i * x->ldc + j, x->ldc, x->alpha, beta);
                             } else {

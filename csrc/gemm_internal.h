@@ -31,6 +31,9 @@ typedef void (*fi_ukernel_f64)(fi_index k, const double *a, fi_index rsa, fi_ind
                                const double *b, fi_index bs, double *c, fi_index ldc,
                                double alpha, double beta);
 
+/* Largest mr of any kernel set. */
+#define FI_GEMM_MAX_MR 12
+
 /* Register tile (mr x nr) and cache blocks: a kc x nr sliver of packed B
  * stays in L1, an mc x kc block of packed A in L2, a kc x nc panel of B in
  * L3.  mc is a multiple of mr and nc of nr. */
@@ -44,6 +47,12 @@ typedef struct {
     /* optional: dst[p * R + r] = src[r * rs + p] for a full panel of R
      * rows; NULL uses the portable packer */
     void (*pack_t)(const float *src, fi_index rs, int R, fi_index len, float *dst);
+    /* optional: part[r][narrow] computes a short tile of r < mr rows (nr or
+     * nr/2 columns), reading A at a[i * rsa + p * csa] (a packed panel: rsa
+     * 1, csa mr), with the full kernel's operations, so a short last tile
+     * costs ~r/mr of a full one and needs no zero-padded copy; NULL: the
+     * driver pads the rows and runs the full kernel. */
+    fi_ukernel_f32 part[FI_GEMM_MAX_MR][2];
 } fi_gemm_kernels_f32;
 
 typedef struct {
@@ -51,6 +60,7 @@ typedef struct {
     fi_index mc, kc, nc;
     fi_ukernel_f64 full[2], half[2];
     void (*pack_t)(const double *src, fi_index rs, int R, fi_index len, double *dst);
+    fi_ukernel_f64 part[FI_GEMM_MAX_MR][2];
 } fi_gemm_kernels_f64;
 
 /* Largest mr * nr of any kernel set: size of the edge-tile buffer. */

@@ -10,18 +10,34 @@
 
 #include "gemm_ukernel.h"
 
-#define FI_AVX2_F32(NAME, NV)                                                                \
-    FI_GEMM_UKERNEL(NAME, float, __m256, 6, NV, 8, _mm256_setzero_ps, _mm256_set1_ps,      \
-                    _mm256_broadcast_ss, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_fmadd_ps,   \
-                    _mm256_mul_ps, _mm256_add_ps)
-#define FI_AVX2_F64(NAME, NV)                                                                \
-    FI_GEMM_UKERNEL(NAME, double, __m256d, 6, NV, 4, _mm256_setzero_pd, _mm256_set1_pd,     \
-                    _mm256_broadcast_sd, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_fmadd_pd,   \
-                    _mm256_mul_pd, _mm256_add_pd)
-FI_AVX2_F32(fi_ukr_avx2_f32, 2)
-FI_AVX2_F32(fi_ukr_avx2_f32_half, 1)
-FI_AVX2_F64(fi_ukr_avx2_f64, 2)
-FI_AVX2_F64(fi_ukr_avx2_f64_half, 1)
+#define FI_AVX2_F32(KIND, NAME, R, NV)                                                       \
+    KIND(NAME, float, __m256, R, NV, 8, _mm256_setzero_ps, _mm256_set1_ps,                   \
+         _mm256_broadcast_ss, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_fmadd_ps,              \
+         _mm256_mul_ps, _mm256_add_ps)
+#define FI_AVX2_F64(KIND, NAME, R, NV)                                                       \
+    KIND(NAME, double, __m256d, R, NV, 4, _mm256_setzero_pd, _mm256_set1_pd,                 \
+         _mm256_broadcast_sd, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_fmadd_pd,              \
+         _mm256_mul_pd, _mm256_add_pd)
+FI_AVX2_F32(FI_GEMM_UKERNEL, fi_ukr_avx2_f32, 6, 2)
+FI_AVX2_F32(FI_GEMM_UKERNEL, fi_ukr_avx2_f32_half, 6, 1)
+FI_AVX2_F64(FI_GEMM_UKERNEL, fi_ukr_avx2_f64, 6, 2)
+FI_AVX2_F64(FI_GEMM_UKERNEL, fi_ukr_avx2_f64_half, 6, 1)
+
+/* Short tiles of 1-5 rows: a thread's block of rows need not be a
+ * multiple of 6, so the step and small products split rows evenly. */
+#define FI_AVX2_PARTS(DT, FN)                                                                \
+    DT(FI_GEMM_UKERNEL_PART, FN##1, 1, 2) DT(FI_GEMM_UKERNEL_PART, FN##1h, 1, 1)               \
+    DT(FI_GEMM_UKERNEL_PART, FN##2, 2, 2) DT(FI_GEMM_UKERNEL_PART, FN##2h, 2, 1)               \
+    DT(FI_GEMM_UKERNEL_PART, FN##3, 3, 2) DT(FI_GEMM_UKERNEL_PART, FN##3h, 3, 1)               \
+    DT(FI_GEMM_UKERNEL_PART, FN##4, 4, 2) DT(FI_GEMM_UKERNEL_PART, FN##4h, 4, 1)               \
+    DT(FI_GEMM_UKERNEL_PART, FN##5, 5, 2) DT(FI_GEMM_UKERNEL_PART, FN##5h, 5, 1)
+#define FI_AVX2_PART_TABLE(FN)                                                               \
+    {                                                                                        \
+        {NULL, NULL}, {FN##1, FN##1h}, {FN##2, FN##2h}, {FN##3, FN##3h}, {FN##4, FN##4h},      \
+            {FN##5, FN##5h}                                                                  \
+    }
+FI_AVX2_PARTS(FI_AVX2_F32, fi_ukr_avx2_f32_r)
+FI_AVX2_PARTS(FI_AVX2_F64, fi_ukr_avx2_f64_r)
 
 /* Transposing pack of a full panel, dst[p * R + r] = src[r * rs + p]
  * (rows of op(A) or columns of op(B) contiguous along K, e.g. B for
@@ -129,8 +145,10 @@ static void fi_pack_t_avx2_f64(const double *src, fi_index rs, int R, fi_index l
  * streams; 32 MiB L3 holds the 256 x 4080 panel of B (4 MiB). */
 const fi_gemm_kernels_f32 fi_gemm_avx2_f32 = {
     6, 16, 144, 256, 4080, {fi_ukr_avx2_f32_packed, fi_ukr_avx2_f32_strided},
-    {fi_ukr_avx2_f32_half_packed, fi_ukr_avx2_f32_half_strided}, fi_pack_t_avx2_f32};
+    {fi_ukr_avx2_f32_half_packed, fi_ukr_avx2_f32_half_strided}, fi_pack_t_avx2_f32,
+    FI_AVX2_PART_TABLE(fi_ukr_avx2_f32_r)};
 const fi_gemm_kernels_f64 fi_gemm_avx2_f64 = {
     6, 8, 72, 256, 4080, {fi_ukr_avx2_f64_packed, fi_ukr_avx2_f64_strided},
-    {fi_ukr_avx2_f64_half_packed, fi_ukr_avx2_f64_half_strided}, fi_pack_t_avx2_f64};
+    {fi_ukr_avx2_f64_half_packed, fi_ukr_avx2_f64_half_strided}, fi_pack_t_avx2_f64,
+    FI_AVX2_PART_TABLE(fi_ukr_avx2_f64_r)};
 #endif

@@ -13,25 +13,42 @@
 static inline __m512 fi_bcast_ps512(const float *p) { return _mm512_set1_ps(*p); }
 static inline __m512d fi_bcast_pd512(const double *p) { return _mm512_set1_pd(*p); }
 
-#define FI_AVX512_F32(NAME, NV)                                                              \
-    FI_GEMM_UKERNEL(NAME, float, __m512, 12, NV, 16, _mm512_setzero_ps, _mm512_set1_ps,    \
-                    fi_bcast_ps512, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_fmadd_ps,        \
-                    _mm512_mul_ps, _mm512_add_ps)
-#define FI_AVX512_F64(NAME, NV)                                                              \
-    FI_GEMM_UKERNEL(NAME, double, __m512d, 12, NV, 8, _mm512_setzero_pd, _mm512_set1_pd,   \
-                    fi_bcast_pd512, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_fmadd_pd,       \
-                    _mm512_mul_pd, _mm512_add_pd)
-FI_AVX512_F32(fi_ukr_avx512_f32, 2)
-FI_AVX512_F32(fi_ukr_avx512_f32_half, 1)
-FI_AVX512_F64(fi_ukr_avx512_f64, 2)
-FI_AVX512_F64(fi_ukr_avx512_f64_half, 1)
+#define FI_AVX512_F32(KIND, NAME, R, NV)                                                     \
+    KIND(NAME, float, __m512, R, NV, 16, _mm512_setzero_ps, _mm512_set1_ps, fi_bcast_ps512,    \
+         _mm512_loadu_ps, _mm512_storeu_ps, _mm512_fmadd_ps, _mm512_mul_ps, _mm512_add_ps)
+#define FI_AVX512_F64(KIND, NAME, R, NV)                                                     \
+    KIND(NAME, double, __m512d, R, NV, 8, _mm512_setzero_pd, _mm512_set1_pd, fi_bcast_pd512,   \
+         _mm512_loadu_pd, _mm512_storeu_pd, _mm512_fmadd_pd, _mm512_mul_pd, _mm512_add_pd)
+FI_AVX512_F32(FI_GEMM_UKERNEL, fi_ukr_avx512_f32, 12, 2)
+FI_AVX512_F32(FI_GEMM_UKERNEL, fi_ukr_avx512_f32_half, 12, 1)
+FI_AVX512_F64(FI_GEMM_UKERNEL, fi_ukr_avx512_f64, 12, 2)
+FI_AVX512_F64(FI_GEMM_UKERNEL, fi_ukr_avx512_f64_half, 12, 1)
+
+/* Short tiles of 1-11 rows (gemm_internal.h's part). */
+#define FI_AVX512_PART(DT, FN, R)                                                            \
+    DT(FI_GEMM_UKERNEL_PART, FN##R, R, 2) DT(FI_GEMM_UKERNEL_PART, FN##R##h, R, 1)
+#define FI_AVX512_PARTS(DT, FN)                                                              \
+    FI_AVX512_PART(DT, FN, 1) FI_AVX512_PART(DT, FN, 2) FI_AVX512_PART(DT, FN, 3)            \
+    FI_AVX512_PART(DT, FN, 4) FI_AVX512_PART(DT, FN, 5) FI_AVX512_PART(DT, FN, 6)            \
+    FI_AVX512_PART(DT, FN, 7) FI_AVX512_PART(DT, FN, 8) FI_AVX512_PART(DT, FN, 9)            \
+    FI_AVX512_PART(DT, FN, 10) FI_AVX512_PART(DT, FN, 11)
+#define FI_AVX512_PART_TABLE(FN)                                                             \
+    {                                                                                        \
+        {NULL, NULL}, {FN##1, FN##1h}, {FN##2, FN##2h}, {FN##3, FN##3h}, {FN##4, FN##4h},      \
+            {FN##5, FN##5h}, {FN##6, FN##6h}, {FN##7, FN##7h}, {FN##8, FN##8h},              \
+            {FN##9, FN##9h}, {FN##10, FN##10h}, {FN##11, FN##11h}                            \
+    }
+FI_AVX512_PARTS(FI_AVX512_F32, fi_ukr_avx512_f32_r)
+FI_AVX512_PARTS(FI_AVX512_F64, fi_ukr_avx512_f64_r)
 
 /* Server AVX-512 cores: 32-48 KiB L1d (a 256 x 32 float sliver of B is
  * 32 KiB), 1-2 MiB L2 (a 144 x 256 block of A), large shared L3. */
 const fi_gemm_kernels_f32 fi_gemm_avx512_f32 = {
     12, 32, 144, 256, 3072, {fi_ukr_avx512_f32_packed, fi_ukr_avx512_f32_strided},
-    {fi_ukr_avx512_f32_half_packed, fi_ukr_avx512_f32_half_strided}, NULL};
+    {fi_ukr_avx512_f32_half_packed, fi_ukr_avx512_f32_half_strided}, NULL,
+    FI_AVX512_PART_TABLE(fi_ukr_avx512_f32_r)};
 const fi_gemm_kernels_f64 fi_gemm_avx512_f64 = {
     12, 16, 144, 256, 3072, {fi_ukr_avx512_f64_packed, fi_ukr_avx512_f64_strided},
-    {fi_ukr_avx512_f64_half_packed, fi_ukr_avx512_f64_half_strided}, NULL};
+    {fi_ukr_avx512_f64_half_packed, fi_ukr_avx512_f64_half_strided}, NULL,
+    FI_AVX512_PART_TABLE(fi_ukr_avx512_f64_r)};
 #endif

@@ -20,8 +20,8 @@
 #endif
 #define FI_STR(x) #x
 
-#define FI_GEMM_UKERNEL(NAME, T, V, MR, NV, W, ZERO, SET1, BCAST, LOAD, STORE, FMADD, MUL,    \
-                        ADD)                                                                \
+#define FI_GEMM_UKERNEL_BODY(NAME, T, V, MR, NV, W, ZERO, SET1, BCAST, LOAD, STORE, FMADD,   \
+                             MUL, ADD)                                                      \
     FI_INLINE void NAME##_body(fi_index k, const T *a, fi_index rsa, fi_index csa,           \
                                const T *b, fi_index bs, T *c, fi_index ldc, T alpha,          \
                                T beta) {                                                    \
@@ -54,7 +54,12 @@
                     STORE(ci, ADD(MUL(va, acc[i][v]), MUL(vb, LOAD(ci))));                  \
                 }                                                                           \
         }                                                                                   \
-    }                                                                                       \
+    }
+
+#define FI_GEMM_UKERNEL(NAME, T, V, MR, NV, W, ZERO, SET1, BCAST, LOAD, STORE, FMADD, MUL,    \
+                        ADD)                                                                \
+    FI_GEMM_UKERNEL_BODY(NAME, T, V, MR, NV, W, ZERO, SET1, BCAST, LOAD, STORE, FMADD, MUL,   \
+                         ADD)                                                               \
     static void NAME##_packed(fi_index k, const T *a, fi_index rsa, fi_index csa,           \
                               const T *b, fi_index bs, T *c, fi_index ldc, T alpha, T beta) { \
         (void)rsa;                                                                          \
@@ -65,6 +70,17 @@
                                const T *b, fi_index bs, T *c, fi_index ldc, T alpha,        \
                                T beta) {                                                    \
         NAME##_body(k, a, rsa, csa, b, bs, c, ldc, alpha, beta);                                \
+    }
+
+/* NAME: a short-tile kernel of R rows (gemm_internal.h's part[R]), the same
+ * loop as the MR-row kernel with fewer accumulators. */
+#define FI_GEMM_UKERNEL_PART(NAME, T, V, R, NV, W, ZERO, SET1, BCAST, LOAD, STORE, FMADD, MUL, \
+                             ADD)                                                           \
+    FI_GEMM_UKERNEL_BODY(NAME, T, V, R, NV, W, ZERO, SET1, BCAST, LOAD, STORE, FMADD, MUL,    \
+                         ADD)                                                               \
+    static void NAME(fi_index k, const T *a, fi_index rsa, fi_index csa, const T *b,        \
+                     fi_index bs, T *c, fi_index ldc, T alpha, T beta) {                    \
+        NAME##_body(k, a, rsa, csa, b, bs, c, ldc, alpha, beta);                            \
     }
 
 #endif

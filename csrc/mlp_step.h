@@ -24,7 +24,7 @@ typedef struct {
     const fi_optimizer *opt;
     T *H[64], *D[64]; /* Python caps the depth; see fastinit/net.py */
     double *row_loss;
-    int grain;        /* rows per GEMM register tile */
+    int grain;        /* rows at which threads cut the batch and W: fi_gemm_row_grain */
     double sumsq;     /* sum of squared weights, written by thread 0 */
 } FI_F(fi_mlp_ctx_);
 

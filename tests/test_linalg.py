@@ -181,20 +181,28 @@ def test_one_vs_two_threads_bitwise(rng, threads, simd, m, k, n, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_result_independent_of_tile_position(rng, simd, dtype):
+@pytest.mark.parametrize("trans_a", [False, True])
+def test_result_independent_of_tile_position(rng, simd, threads, trans_a, dtype):
     """Rows and columns give the same bits wherever they fall in the tile grid
-    (full tile, edge tile, narrow sliver, packed or in-place A)."""
+    (full tile, short tile of any height, edge tile, narrow sliver, packed or
+    in-place A, the rows split between 1 or 2 threads)."""
     for isa in simd_sets():
         use_simd(isa)
-        a, b = operands(rng, 61, 300, 45, dtype)
+        a, b = operands(rng, 61, 300, 45, dtype, trans_a)
         # beta * C dominates, so any change in how it is rounded shows
         c0 = (100 * rng.standard_normal((61, 45))).astype(dtype)
+        fastinit.set_num_threads(1)
         full = c0.copy()
-        ops.matmul(a, b, out=full, alpha=0.013, beta=0.3)
-        for r0, c0_ in [(1, 0), (5, 0), (0, 3), (7, 9), (0, 37)]:
-            part = c0[r0:, c0_:].copy()
-            ops.matmul(a[r0:], b[:, c0_:], out=part, alpha=0.013, beta=0.3)
-            np.testing.assert_array_equal(part, full[r0:, c0_:])
+        ops.matmul(a, b, out=full, alpha=0.013, beta=0.3, trans_a=trans_a)
+        for nt in (1, 2):
+            fastinit.set_num_threads(nt)
+            for r0, c0_ in [(1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (0, 3), (7, 9), (0, 37),
+                            (56, 0), (58, 40)]:
+                part = c0[r0:, c0_:].copy()
+                a_rows = a[:, r0:] if trans_a else a[r0:]
+                ops.matmul(a_rows, b[:, c0_:], out=part, alpha=0.013, beta=0.3,
+                           trans_a=trans_a)
+                np.testing.assert_array_equal(part, full[r0:, c0_:])
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
