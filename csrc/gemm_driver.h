@@ -66,9 +66,10 @@ FI_INLINE void FI_F(fi_gemm_pack_)(const T *src, fi_index rs, fi_index cs, int v
             for (int r = 0; r < valid; r++)
                 dst[p * R + r] = src[r * rs + p * cs];
     }
-    for (int r = valid; r < R; r++)
+    if (valid < R) /* row by row: contiguous stores the compiler vectorizes */
         for (fi_index p = 0; p < len; p++)
-            dst[p * R + r] = 0;
+            for (int r = valid; r < R; r++)
+                dst[p * R + r] = 0;
 }
 
 /* Constant R lets the compiler unroll and vectorize the copies. */
