@@ -4,6 +4,7 @@
 #include "gemm.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "cpu.h"
 #include "elementwise.h"
@@ -11,6 +12,14 @@
 
 #ifdef __clang__
 #pragma STDC FP_CONTRACT OFF /* edge-tile merge must round like the kernels */
+#endif
+
+/* Copy loops over rows of a few values: GCC would turn each row into a
+ * libc memmove call, which costs more than the copy. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define FI_NO_LIBC_LOOPS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define FI_NO_LIBC_LOOPS
 #endif
 
 /* Products below this many multiply-adds per thread stay on one thread: a

@@ -55,6 +55,8 @@ FI_INLINE void FI_F(fi_gemm_pack_)(const T *src, fi_index rs, fi_index cs, int v
         }
         return;
     }
+    if (valid < R) /* the padding first, in one contiguous sweep */
+        memset(dst, 0, (size_t)len * (size_t)R * sizeof(T));
     if (cs == 1) {
         for (int r = 0; r < valid; r++) {
             const T *s = src + r * rs;
@@ -66,13 +68,11 @@ FI_INLINE void FI_F(fi_gemm_pack_)(const T *src, fi_index rs, fi_index cs, int v
             for (int r = 0; r < valid; r++)
                 dst[p * R + r] = src[r * rs + p * cs];
     }
-    if (valid < R) /* row by row: contiguous stores the compiler vectorizes */
-        for (fi_index p = 0; p < len; p++)
-            for (int r = valid; r < R; r++)
-                dst[p * R + r] = 0;
 }
 
-/* Constant R lets the compiler unroll and vectorize the copies. */
+/* Constant R lets the compiler unroll and vectorize the copies (and not
+ * call memmove for each short row: see fi_gemm_merge_tile_). */
+FI_NO_LIBC_LOOPS
 static void FI_F(fi_gemm_pack_panel_)(const T *src, fi_index rs, fi_index cs, int valid, int R,
                                        fi_index len, T *FI_RESTRICT dst) {
     switch (R) {
@@ -98,6 +98,7 @@ static void FI_F(fi_gemm_pack_with_)(const FI_KT *kt, const T *src, fi_index rs,
 
 /* C[:mr, :nr] = t + beta * C, or t when beta == 0: the tail of an edge tile
  * the kernel computed into a buffer, rounded exactly as the kernel would. */
+FI_NO_LIBC_LOOPS
 static void FI_F(fi_gemm_merge_tile_)(fi_index mr, fi_index nr, const T *t, int ldt, T *c,
                                        fi_index ldc, T beta) {
     for (fi_index i = 0; i < mr; i++) {
