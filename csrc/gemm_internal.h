@@ -51,7 +51,8 @@ typedef struct {
      * nr/2 columns), reading A at a[i * rsa + p * csa] (a packed panel: rsa
      * 1, csa mr), with the full kernel's operations, so a short last tile
      * costs ~r/mr of a full one and needs no zero-padded copy; NULL: the
-     * driver pads the rows and runs the full kernel. */
+     * driver pads the rows and runs the full kernel.  A set has both
+     * widths of a height or neither (the driver decides once per tile row). */
     fi_ukernel_f32 part[FI_GEMM_MAX_MR][2];
 } fi_gemm_kernels_f32;
 
