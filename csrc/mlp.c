@@ -5,9 +5,9 @@
  * through the forward pass, the loss and the backward chain of dLoss/dH
  * with no synchronisation: row i of every layer depends only on row i of
  * the layer before.  Only the weight gradient of a layer mixes rows (it sums
- * over the batch), so each layer of the backward pass has one barrier, after
- * which every thread updates its own block of rows of W (and of columns of
- * b).  Every element is computed by the same operations whatever the split,
+ * over the batch), so each layer of the backward pass has one barrier (the
+ * first layer's is the second's: no dX reads W1), after which every thread
+ * updates its own block of rows of W (and of columns of b).  Every element is computed by the same operations whatever the split,
  * so the result does not depend on the thread count.
  *
  * Workspace layout, each buffer 64-byte aligned:
@@ -40,19 +40,46 @@
 
 static size_t fi_mlp_round64(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
 
-size_t fi_mlp_workspace_bytes(const fi_mlp_spec *s, fi_index batch, size_t elem, int gather) {
-    size_t total = fi_mlp_round64((size_t)batch * sizeof(double));
+/* Byte offsets of the workspace's buffers (the layout above): one place for
+ * fi_mlp_workspace_bytes, which sizes it, and the step, which carves it. */
+typedef struct {
+    size_t row_loss, x, targets; /* x, targets: the gathered batch, if any */
+    size_t H[64], D[64];         /* Python caps the depth; see fastinit/net.py */
+    size_t total;
+} fi_mlp_layout;
+
+static void fi_mlp_layout_of(const fi_mlp_spec *s, fi_index batch, size_t elem, int gather,
+                             fi_mlp_layout *o) {
+    const int L = s->n_layers;
+    size_t at = 0;
+    o->row_loss = at;
+    at += fi_mlp_round64((size_t)batch * sizeof(double));
+    o->x = o->targets = 0;
     if (gather) {
-        total += fi_mlp_round64((size_t)batch * (size_t)s->sizes[0] * elem);
-        size_t t = (size_t)batch * (size_t)s->sizes[s->n_layers] * elem;
+        o->x = at;
+        at += fi_mlp_round64((size_t)batch * (size_t)s->sizes[0] * elem);
+        size_t t = (size_t)batch * (size_t)s->sizes[L] * elem;
         size_t l = (size_t)batch * sizeof(int64_t);
-        total += fi_mlp_round64(t > l ? t : l);
+        o->targets = at;
+        at += fi_mlp_round64(t > l ? t : l);
     }
-    for (int l = 1; l <= s->n_layers; l++) /* H */
-        total += fi_mlp_round64((size_t)batch * (size_t)s->sizes[l] * elem);
-    for (int l = 1; l < s->n_layers; l++) /* D */
-        total += fi_mlp_round64((size_t)batch * (size_t)s->sizes[l] * elem);
-    return total;
+    for (int l = 0; l < L; l++) {
+        o->H[l] = at;
+        at += fi_mlp_round64((size_t)batch * (size_t)s->sizes[l + 1] * elem);
+    }
+    for (int l = 0; l < L - 1; l++) {
+        o->D[l] = at;
+        at += fi_mlp_round64((size_t)batch * (size_t)s->sizes[l + 1] * elem);
+    }
+    o->total = at;
+}
+
+size_t fi_mlp_workspace_bytes(const fi_mlp_spec *s, fi_index batch, size_t elem, int gather) {
+    if (s->n_layers < 1 || s->n_layers > 64)
+        return 0;
+    fi_mlp_layout o;
+    fi_mlp_layout_of(s, batch, elem, gather, &o);
+    return o.total;
 }
 
 /* Boundary of part t of nt nearly equal parts of `total` rows, cut at

@@ -102,8 +102,10 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, int tid, int nt) {
             FI_F(fi_act_backward_)(s->act, (T)s->slope, rows * d[l], next,
                                    c->H[l - 1] + r0 * d[l], next);
         }
-        /* every row of delta is written, and nobody reads W any more */
-        if (nt > 1) {
+        /* Every row of delta is written and nobody reads W any more.  For
+         * the first layer (l == 0 < L - 1) both hold already: the barrier of
+         * layer 1 came after its rows of delta, and no dX reads W1. */
+        if (nt > 1 && (l > 0 || l == L - 1)) {
             FI_MLP_BARRIER
         }
         const fi_index w0 = fi_mlp_part(d[l], c->grain, tid, nt);
@@ -145,27 +147,21 @@ double FI_F(fi_mlp_step_)(const fi_mlp_spec *s, fi_index batch, const T *x,
                            .rows = rows, .src_x = x, .src_labels = labels,
                            .src_onehot = onehot, .params = params, .grads = grads,
                            .state1 = state1, .state2 = state2, .opt = opt};
+    fi_mlp_layout o;
+    fi_mlp_layout_of(s, batch, sizeof(T), rows != NULL, &o);
     char *w = (char *)work;
-    c.row_loss = (double *)w;
-    w += fi_mlp_round64((size_t)batch * sizeof(double));
-    if (rows) { /* the gathered batch: layout of fi_mlp_workspace_bytes */
-        c.x = c.gx = (T *)w;
-        w += fi_mlp_round64((size_t)batch * (size_t)d[0] * sizeof(T));
-        size_t t = (size_t)batch * (size_t)d[L] * sizeof(T), l = (size_t)batch * sizeof(int64_t);
+    c.row_loss = (double *)(w + o.row_loss);
+    if (rows) {
+        c.x = c.gx = (T *)(w + o.x);
         if (labels)
-            c.labels = c.glabels = (int64_t *)w;
+            c.labels = c.glabels = (int64_t *)(w + o.targets);
         else
-            c.onehot = c.gonehot = (T *)w;
-        w += fi_mlp_round64(t > l ? t : l);
+            c.onehot = c.gonehot = (T *)(w + o.targets);
     }
-    for (int l = 0; l < L; l++) {
-        c.H[l] = (T *)w;
-        w += fi_mlp_round64((size_t)batch * (size_t)d[l + 1] * sizeof(T));
-    }
-    for (int l = 0; l < L - 1; l++) {
-        c.D[l] = (T *)w;
-        w += fi_mlp_round64((size_t)batch * (size_t)d[l + 1] * sizeof(T));
-    }
+    for (int l = 0; l < L; l++)
+        c.H[l] = (T *)(w + o.H[l]);
+    for (int l = 0; l < L - 1; l++)
+        c.D[l] = (T *)(w + o.D[l]);
     c.grain = FI_F(fi_gemm_row_grain_)();
 
     double macs = 0;

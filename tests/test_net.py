@@ -306,6 +306,25 @@ def test_fused_step_gives_the_same_bits_on_1_and_2_threads(dtype, opt, batch, rn
         np.testing.assert_array_equal(runs[0][1][k], runs[1][1][k], err_msg=k)
 
 
+@pytest.mark.parametrize("hidden", [[], [64]])
+@pytest.mark.parametrize("opt", ["SGD", "Momentum"])
+def test_shallow_fused_step_gives_the_same_bits_on_1_and_2_threads(hidden, opt, rng, threads):
+    """No hidden layer (the only layer is the top one, whose barrier the
+    rows of dLoss/dlogits need) and one (the first layer then shares the
+    second's barrier), on a batch long enough for two threads."""
+    x, t = data(rng, n=1000, d=WIDE["input_size"], k=WIDE["output_size"])
+    runs = []
+    for nt in (1, 2):
+        fastinit.set_num_threads(nt)
+        net = MultiLayerNet(WIDE["input_size"], hidden, WIDE["output_size"], dtype=np.float32,
+                            seed=4, weight_decay_lambda=0.01)
+        o = getattr(C, opt)(lr=LR[opt])
+        runs.append(([net.train_step(x, t, o) for _ in range(3)], net.params))
+    assert runs[0][0] == runs[1][0]
+    for k in runs[0][1]:
+        np.testing.assert_array_equal(runs[0][1][k], runs[1][1][k], err_msg=k)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("opt", ["SGD", "Adam"])
 @pytest.mark.parametrize("onehot", [False, True])
