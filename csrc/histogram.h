@@ -38,8 +38,8 @@ typedef struct {
     int64_t zeros;      /* exact zeros */
     int64_t low_tail;   /* values < low_cut */
     int64_t high_tail;  /* values > high_cut */
-    double sum[4];      /* element i adds to sum[i % 4]: a fixed order, so */
-    double sumsq[4];    /* any chunking (in multiples of 4) gives the same bits */
+    double sum[4];      /* element i adds to sum[i % 4] of its span: a fixed */
+    double sumsq[4];    /* order, whatever the chunking and the threads */
 } fi_hist_summary;
 
 /* Fills *plan for `edges` (kept by pointer: it must outlive the plan).
@@ -50,9 +50,10 @@ int fi_hist_plan_init(fi_hist_plan *plan, const double *edges, int64_t bins, int
 
 /* Adds every x[i] to counts (bins + FI_HIST_EXTRA slots) and *s (both
  * accumulate, so an array may come in consecutive chunks whose lengths are
- * multiples of 4).  Also counts exact zeros and the values beyond the cuts.
- * Single-threaded on purpose: the study calls it on ~1e5 values (tens of
- * microseconds), and the sums keep one order for any thread setting. */
+ * multiples of FI_HIST_SPAN, histogram_impl.h).  Also counts exact zeros
+ * and the values beyond the cuts.  Large arrays run on several threads:
+ * each takes whole spans, whose moments are summed from zero and then
+ * added in order, so the bits do not depend on the thread count. */
 void fi_histogram_f32(const fi_hist_plan *plan, const float *x, size_t n, int64_t *counts,
                       fi_hist_summary *s);
 void fi_histogram_f64(const fi_hist_plan *plan, const double *x, size_t n, int64_t *counts,

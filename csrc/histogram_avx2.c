@@ -199,17 +199,17 @@ static void fi_hist_flush_pairs(uint32_t *tab, size_t nslots, int64_t *counts) {
                           FI_HIST_PAIR_LANES * FI_HIST_PAIR_SLOTS * FI_HIST_PAIR_SLOTS,          \
                           fi_hist_count_pairs, fi_hist_flush_pairs)                              \
     void fi_histogram_##SFX##_avx2(const fi_hist_plan *P, const T *x, size_t n,                  \
-                                   int64_t *counts, fi_hist_summary *s) {                        \
+                                   int64_t *counts, fi_hist_summary *parts) {                    \
         const int64_t nslots = P->bins + FI_HIST_EXTRA;                                          \
         if (nslots <= FI_HIST_PAIR_SLOTS)                                                        \
             (P->skip_zeros ? fi_hist_##SFX##_skip_pairs : fi_hist_##SFX##_keep_pairs)(           \
-                P, x, n, counts, s);                                                             \
+                P, x, n, counts, parts);                                                         \
         else if (nslots <= FI_HIST_LOCAL_SLOTS)                                                  \
             (P->skip_zeros ? fi_hist_##SFX##_skip_lanes : fi_hist_##SFX##_keep_lanes)(           \
-                P, x, n, counts, s);                                                             \
+                P, x, n, counts, parts);                                                         \
         else                                                                                     \
             (P->skip_zeros ? fi_hist_##SFX##_skip_direct : fi_hist_##SFX##_keep_direct)(         \
-                P, x, n, counts, s);                                                             \
+                P, x, n, counts, parts);                                                         \
     }
 
 FI_HIST_AVX2_ENTRY(f32, float)

@@ -17,6 +17,10 @@
 #include "histogram.h"
 
 #define FI_HIST_BLOCK 512
+/* The moments are summed per span of this many values (a multiple of the
+ * block), each span from zero, and the spans' sums are added in order:
+ * threads take whole spans, so any thread count gives the same bits. */
+#define FI_HIST_SPAN 8192
 #define FI_HIST_LANES 8
 #define FI_HIST_LOCAL_SLOTS 256            /* bins + EXTRA up to this use the tables */
 #define FI_HIST_FLUSH ((size_t)1 << 30)     /* values between flushes: no uint32 wraps */
@@ -93,11 +97,12 @@ static inline void fi_hist_flush_direct(uint32_t *tab, size_t nslots, int64_t *c
     (void)tab, (void)nslots, (void)counts;
 }
 
-/* NAME(plan, x, n, counts, s): BLOCK_FN(plan, x, m, slot, s) per block,
- * then COUNT; TAB_WORDS uint32 of tables on the stack. */
+/* NAME(plan, x, n, counts, parts): BLOCK_FN(plan, x, m, slot, part) per
+ * block, the moments of values [j * FI_HIST_SPAN, (j + 1) * FI_HIST_SPAN)
+ * going to parts[j], then COUNT; TAB_WORDS uint32 of tables on the stack. */
 #define FI_HIST_DEFINE_DRIVER(NAME, T, BLOCK_FN, TAB_WORDS, COUNT, FLUSH)                        \
     static void NAME(const fi_hist_plan *P, const T *x, size_t n, int64_t *counts,               \
-                     fi_hist_summary *s) {                                                       \
+                     fi_hist_summary *parts) {                                                   \
         int32_t slot[FI_HIST_BLOCK];                                                             \
         uint32_t tab[TAB_WORDS];                                                                 \
         const size_t nslots = (size_t)P->bins + FI_HIST_EXTRA;                                   \
@@ -105,7 +110,7 @@ static inline void fi_hist_flush_direct(uint32_t *tab, size_t nslots, int64_t *c
         memset(tab, 0, sizeof tab);                                                              \
         for (size_t i = 0; i < n; i += FI_HIST_BLOCK) {                                          \
             const size_t m = n - i < FI_HIST_BLOCK ? n - i : FI_HIST_BLOCK;                      \
-            BLOCK_FN(P, x + i, m, slot, s);                                                      \
+            BLOCK_FN(P, x + i, m, slot, parts + i / FI_HIST_SPAN);                               \
             COUNT(tab, nslots, slot, m, counts);                                                 \
             pending += m;                                                                        \
             if (pending >= FI_HIST_FLUSH) {                                                      \
@@ -123,9 +128,10 @@ static inline void fi_hist_flush_direct(uint32_t *tab, size_t nslots, int64_t *c
     FI_HIST_DEFINE_DRIVER(NAME##_direct, T, BLOCK_FN, 1, fi_hist_count_direct,                   \
                           fi_hist_flush_direct)
 
+/* The AVX2 entries, with the drivers' arguments. */
 void fi_histogram_f32_avx2(const fi_hist_plan *P, const float *x, size_t n, int64_t *counts,
-                           fi_hist_summary *s);
+                           fi_hist_summary *parts);
 void fi_histogram_f64_avx2(const fi_hist_plan *P, const double *x, size_t n, int64_t *counts,
-                           fi_hist_summary *s);
+                           fi_hist_summary *parts);
 
 #endif

@@ -27,7 +27,7 @@ cdef extern from "histogram.h" nogil:
     void fi_histogram_f64(const fi_hist_plan *plan, const double *x, size_t n,
                           int64_t *counts, fi_hist_summary *s)
 
-cdef Py_ssize_t CHUNK = 1 << 24  # a multiple of 4, as the kernel's partial sums need
+cdef Py_ssize_t CHUNK = 1 << 24  # a multiple of FI_HIST_SPAN, as the moments need (histogram.h)
 
 EXTRA = FI_HIST_EXTRA
 

@@ -192,6 +192,29 @@ def test_histogram_kernel_same_bits_on_every_simd_set(rng):
     assert len(results) == 1
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("bins", [30, 300])  # threads share the spans; 300: one thread
+def test_histogram_kernel_same_bits_on_1_and_2_threads(dtype, bins, rng, threads):
+    """A long array is split into spans over the threads; the counts and the
+    moments (per span, then added in order) must not depend on the split,
+    and the counts stay np.histogram's."""
+    import fastinit
+    from fastinit.experiments.histograms import _slots_native, _slots_numpy
+    x = (rng.standard_normal(300_001) * 0.7 + 0.3).astype(dtype)
+    x[::11] = 0
+    args = ((0.0, 1.0), bins, True, (0.1, 0.9))
+    results = []
+    for nt in (1, 2):
+        fastinit.set_num_threads(nt)
+        results.append(_slots_native(x, *args))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    assert results[0][1] == results[1][1]
+    counts_np, sums_np = _slots_numpy(x, *args)
+    np.testing.assert_array_equal(results[1][0], counts_np)
+    assert results[1][1][:3] == sums_np[:3]
+    np.testing.assert_allclose(results[1][1][3:], sums_np[3:], rtol=1e-12)
+
+
 def test_histogram_kernel_empty_and_non_contiguous(rng):
     from fastinit.experiments.histograms import layer_statistics
     stats = layer_statistics(np.zeros(0, np.float32), "sigmoid", (0.0, 1.0), 10)
