@@ -55,6 +55,11 @@ void fi_runtime_attach(fi_runtime *shared);
 int fi_get_num_threads(void);
 void fi_set_num_threads(int n);
 int fi_have_openmp(void);
+/* The calling thread's own cap (OpenMP's per-thread nthreads-var, which
+ * fi_get_num_threads also obeys), e.g. 1 for a Python thread that runs one
+ * of several independent jobs side by side.  1 / a no-op without OpenMP. */
+int fi_get_thread_limit(void);
+void fi_set_thread_limit(int n);
 /* Threads to use for `work` units when each thread should get at least
  * `min_per_thread` of them: small work stays on one thread, and so does
  * work called from inside a parallel region (no nested teams). */

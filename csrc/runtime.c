@@ -107,6 +107,26 @@ int fi_get_num_threads(void) {
 #endif
 }
 
+int fi_get_thread_limit(void) {
+#ifdef FI_HAVE_OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+void fi_set_thread_limit(int n) {
+#ifdef FI_HAVE_OPENMP
+    if (n < 1)
+        n = 1;
+    if (n > fi_max_threads())
+        n = fi_max_threads();
+    omp_set_num_threads(n);
+#else
+    (void)n;
+#endif
+}
+
 void fi_set_num_threads(int n) {
     if (n < 0)
         n = 0;

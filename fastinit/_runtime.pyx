@@ -7,6 +7,8 @@ This module owns the settings instance every other extension attaches to
 cdef extern from "fastinit.h" nogil:
     int fi_get_num_threads()
     void fi_set_num_threads(int n)
+    int fi_get_thread_limit()
+    void fi_set_thread_limit(int n)
     int fi_have_openmp()
 
 
@@ -41,6 +43,17 @@ def get_num_threads():
 
 def set_num_threads(int n):
     fi_set_num_threads(n)
+
+
+def get_thread_limit():
+    """The calling thread's own thread cap (see set_thread_limit)."""
+    return fi_get_thread_limit()
+
+
+def set_thread_limit(int n):
+    """Cap the threads of kernels called from this Python thread only (its
+    OpenMP nthreads-var; the process-wide setting still applies)."""
+    fi_set_thread_limit(n)
 
 
 def have_openmp():

@@ -261,6 +261,28 @@ def test_comparison_backends_agree(digits):
     np.testing.assert_allclose(native["runs"][0]["loss"], numpy_["runs"][0]["loss"], rtol=1e-10)
 
 
+@pytest.mark.parametrize("workers", [2, 4])
+def test_comparison_side_by_side_gives_the_same_bits(digits, comparison, workers, threads):
+    """The fixture ran its 3 inits x 2 seeds side by side (the default on
+    two threads) or one by one: any worker count gives the same result.
+    The second part uses the seed net, whose steps take two threads when
+    its runs go one by one and one thread side by side."""
+    kw = dict(hidden=(16, 16), iterations=30, batch_size=32, seeds=(0, 1), progress=False)
+    res = experiments.init_comparison(digits, workers=workers, **kw)
+    one = experiments.init_comparison(digits, workers=1, **kw)
+    for a, b, c in zip(res["runs"], one["runs"], comparison["runs"]):
+        np.testing.assert_array_equal(a["loss"], b["loss"])
+        np.testing.assert_array_equal(a["loss"], c["loss"])
+        assert a["train_accuracy"] == b["train_accuracy"]
+    kw = dict(inits=("std=0.01", "he"), iterations=8, progress=True)  # a bar from two threads
+    a = experiments.init_comparison(digits, workers=workers, **kw)
+    b = experiments.init_comparison(digits, workers=1, **kw)
+    for ra, rb in zip(a["runs"], b["runs"]):
+        np.testing.assert_array_equal(ra["loss"], rb["loss"])
+    with pytest.raises(ValueError, match="workers"):
+        experiments.init_comparison(digits, workers=0, iterations=1, progress=False)
+
+
 def test_comparison_tuple_data_and_errors(digits):
     res = experiments.init_comparison((digits.x_train, digits.t_train), inits=(0.1,),
                                       hidden=(8,), iterations=3, progress=False)

@@ -127,3 +127,75 @@ def test_real_sigint_stops_cleanly(rng):
     assert h.interrupted and 0 < h.iterations < 10 ** 7
     assert len(h.loss) == h.iterations and all(np.isfinite(h.loss))
     assert np.isfinite(net.loss(x, t))  # the net is usable afterwards
+
+
+# --------------------------------------------------------------------------
+# Runs side by side (what init_comparison does with several inits)
+# --------------------------------------------------------------------------
+
+def _runs(x, t, n, callback=None, **kw):
+    from fastinit.train import Run
+    return [Run(MultiLayerNet(10, [32, 16], 3, seed=k, weight_init_std=kw.get("std", "he")),
+                x, t, iterations=kw.get("iterations", 80), batch_size=16,
+                optimizer=C.SGD(kw.get("lr", 0.1)), seed=k, progress=False,
+                callback=callback)
+            for k in range(n)]
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 5])
+def test_side_by_side_gives_the_bits_of_one_by_one(workers, rng, threads):
+    """Interleaved on threads, each run's losses and weights are those of
+    train() alone; the runs all finish (more workers than runs too)."""
+    from fastinit.train import run_side_by_side
+    x, t = problem(rng)
+    runs = _runs(x, t, 3)
+    histories = run_side_by_side(runs, workers)
+    assert [h.iterations for h in histories] == [80, 80, 80]
+    assert all(r.finished and not h.interrupted for r, h in zip(runs, histories))
+    for k, (run, h) in enumerate(zip(runs, histories)):
+        net = MultiLayerNet(10, [32, 16], 3, seed=k, weight_init_std="he")
+        alone = train(net, x, t, iterations=80, batch_size=16, optimizer=C.SGD(0.1), seed=k,
+                      progress=False)
+        assert h.loss == alone.loss
+        for key in net.params:
+            np.testing.assert_array_equal(run.net.params[key], net.params[key], err_msg=key)
+
+
+def test_side_by_side_stops_all_runs_on_an_error_or_ctrl_c(rng):
+    from fastinit.train import run_side_by_side
+    x, t = problem(rng)
+    # one run diverges: its error is raised and the others stop early
+    runs = _runs(x * 1e3, t, 1, std=10.0, lr=1e6, iterations=200) + _runs(x, t, 2,
+                                                                          iterations=5000)
+    with pytest.raises(ValueError, match="diverged"):
+        run_side_by_side(runs, 2)
+    assert all(r.done < 5000 for r in runs[1:])
+
+    def cb(it, loss, net):  # Ctrl-C in whichever thread steps this run
+        if it == 4 and net is runs[0].net:
+            raise KeyboardInterrupt
+    runs = _runs(x, t, 3, callback=cb, iterations=3000)
+    histories = run_side_by_side(runs, 2)
+    assert all(h.interrupted for h in histories)
+    assert histories[0].iterations == 5 and all(r.done < 3000 for r in runs)
+
+
+def test_thread_limit_is_per_python_thread(threads):
+    """set_thread_limit caps the kernels called from one Python thread; the
+    others keep the process-wide count."""
+    import threading
+    import fastinit
+    from fastinit import _runtime
+    if not fastinit.build_info()["openmp"] or fastinit.get_num_threads() < 2:
+        pytest.skip("needs OpenMP and 2 threads")
+    seen = {}
+
+    def limited():
+        _runtime.set_thread_limit(1)
+        seen["helper"] = (_runtime.get_thread_limit(), fastinit.get_num_threads())
+
+    th = threading.Thread(target=limited)
+    th.start()
+    th.join()
+    assert seen["helper"] == (1, 1)
+    assert fastinit.get_num_threads() >= 2

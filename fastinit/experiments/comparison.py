@@ -1,5 +1,6 @@
 """Training loss per initializer on real data (the seeds' Figure 6-15)."""
 import contextlib
+import threading
 
 import numpy as np
 
@@ -34,8 +35,10 @@ def _losses(history):
 @contextlib.contextmanager
 def _progress_bar(total, desc, enabled):
     """A labelled tqdm bar driven by ``train``'s per-step callback (a no-op
-    callback when disabled or without tqdm)."""
+    callback when disabled or without tqdm), safe to call from the threads
+    of runs trained side by side."""
     bar = None
+    lock = threading.Lock()
     if enabled:
         try:
             from tqdm.auto import tqdm
@@ -45,9 +48,10 @@ def _progress_bar(total, desc, enabled):
 
     def step(iteration, loss, net):
         if bar is not None:
-            bar.update(1)
-            if iteration % 100 == 0:
-                bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
+            with lock:
+                bar.update(1)
+                if iteration % 100 == 0:
+                    bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
         return False
 
     try:
@@ -60,7 +64,7 @@ def _progress_bar(total, desc, enabled):
 def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
                     hidden=(100, 100, 100, 100), iterations=2000, batch_size=128,
                     optimizer="sgd", lr=0.01, seeds=(0,), backend="native",
-                    *, dtype=np.float32, progress=True):
+                    *, dtype=np.float32, progress=True, workers=None):
     """Train one ``MultiLayerNet`` per initializer and seed on the same
     minibatches and record the loss of every iteration.
 
@@ -74,9 +78,16 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
     (across seeds, per iteration), ``final_loss`` (per seed: mean of the last
     100 iterations), ``train_accuracy`` and ``test_accuracy`` (per seed; the
     test accuracy is None without held-out data).
+
+    workers: threads that train the (init, seed) runs side by side, each
+    step on one thread (``fastinit.train.run_side_by_side``); the default
+    is one per kernel thread (``fastinit.get_num_threads()``) on the native
+    backend and 1 on "numpy" (the reference, run as written).  The results
+    are the same bits for any value.
     """
+    from .. import get_num_threads
     from ..net import MultiLayerNet
-    from ..train import train
+    from ..train import Run, run_side_by_side
 
     check_backend(backend)
     dtype = check_dtype(dtype)
@@ -84,6 +95,9 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
     seeds = tuple(seeds)
     if not seeds:
         raise ValueError("seeds must name at least one seed")
+    if workers is None:
+        workers = get_num_threads() if backend == "native" else 1
+    workers = positive(workers, "workers")
     x, t, x_test, t_test, name = _split(data)
     x = np.ascontiguousarray(x, dtype=dtype)
     t = np.asarray(t)
@@ -96,19 +110,45 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
     if x_test is not None:
         x_test = np.ascontiguousarray(x_test, dtype=dtype)
 
+    labels = [init_label(spec) for spec in inits]
+    jobs = [(k, s) for k in range(len(inits)) for s in seeds]
+    nets = [MultiLayerNet(x.shape[1], hidden, n_classes, activation=activation,
+                          weight_init_std=inits[k], dtype=dtype, seed=s, backend=backend)
+            for k, s in jobs]
+    workers = min(workers, len(jobs))
+
+    def make_run(net, s, callback):
+        return Run(net, x, t, iterations=iterations, batch_size=batch_size,
+                   optimizer=make_optimizer(optimizer, lr), seed=s, progress=False,
+                   callback=callback)
+
+    if workers > 1:
+        desc = f"{', '.join(labels)} ({len(seeds)} seed{'s' * (len(seeds) > 1)}, side by side)"
+        with _progress_bar(iterations * len(jobs), desc, progress) as step:
+            runs = [make_run(net, s, step) for net, (k, s) in zip(nets, jobs)]
+            histories = run_side_by_side(runs, workers)
+    else:
+        histories = []
+        for net, (k, s) in zip(nets, jobs):
+            with _progress_bar(iterations, f"{labels[k]} (seed {s})", progress) as step:
+                run = make_run(net, s, step)
+                try:
+                    while run.step():
+                        pass
+                except KeyboardInterrupt:
+                    run.history.interrupted = True
+                histories.append(run.history)
+            if run.history.interrupted:
+                break
+    if any(h.interrupted for h in histories):
+        raise KeyboardInterrupt
+
     runs = []
-    for spec in inits:
-        label = init_label(spec)
+    for k, label in enumerate(labels):
         losses, train_acc, test_acc = [], [], []
-        for s in seeds:
-            net = MultiLayerNet(x.shape[1], hidden, n_classes, activation=activation,
-                                weight_init_std=spec, dtype=dtype, seed=s, backend=backend)
-            with _progress_bar(iterations, f"{label} (seed {s})", progress) as step:
-                history = train(net, x, t, iterations=iterations, batch_size=batch_size,
-                                optimizer=make_optimizer(optimizer, lr), seed=s,
-                                progress=False, callback=step)
-            if getattr(history, "interrupted", False):
-                raise KeyboardInterrupt
+        for (kk, s), net, history in zip(jobs, nets, histories):
+            if kk != k:
+                continue
             loss = _losses(history)
             losses.append(np.pad(loss, (0, iterations - len(loss)), constant_values=np.nan))
             train_acc.append(float(net.accuracy(x, t)))
