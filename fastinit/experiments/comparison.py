@@ -34,28 +34,33 @@ def _losses(history):
 
 @contextlib.contextmanager
 def _progress_bar(total, desc, enabled):
-    """A labelled tqdm bar driven by ``train``'s per-step callback (a no-op
-    callback when disabled or without tqdm), safe to call from the threads
-    of runs trained side by side."""
+    """A labelled tqdm bar; yields ``callback(label)``, which makes the
+    per-step callback of ``train`` for the run called ``label`` (a no-op when
+    disabled or without tqdm).  The bar shows each run's latest loss and may
+    be driven from the threads of runs trained side by side."""
     bar = None
-    lock = threading.Lock()
     if enabled:
         try:
             from tqdm.auto import tqdm
             bar = tqdm(total=total, desc=desc, unit="it", leave=False)
         except ImportError:
             pass
+    lock = threading.Lock()
+    latest = {}
 
-    def step(iteration, loss, net):
-        if bar is not None:
-            with lock:
-                bar.update(1)
-                if iteration % 100 == 0:
-                    bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
-        return False
+    def callback(label):
+        def step(iteration, loss, net):
+            if bar is not None:
+                with lock:
+                    bar.update(1)
+                    if iteration % 100 == 0:
+                        latest[label] = f"{loss:.3f}"
+                        bar.set_postfix(latest, refresh=False)
+            return False
+        return step
 
     try:
-        yield step
+        yield callback
     finally:
         if bar is not None:
             bar.close()
@@ -123,15 +128,17 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
                    callback=callback)
 
     if workers > 1:
-        desc = f"{', '.join(labels)} ({len(seeds)} seed{'s' * (len(seeds) > 1)}, side by side)"
-        with _progress_bar(iterations * len(jobs), desc, progress) as step:
-            runs = [make_run(net, s, step) for net, (k, s) in zip(nets, jobs)]
+        desc = f"{len(jobs)} runs side by side"
+        with _progress_bar(iterations * len(jobs), desc, progress) as callback:
+            runs = [make_run(net, s, callback(labels[k] + (f" (seed {s})" if len(seeds) > 1
+                                                           else "")))
+                    for net, (k, s) in zip(nets, jobs)]
             histories = run_side_by_side(runs, workers)
     else:
         histories = []
         for net, (k, s) in zip(nets, jobs):
-            with _progress_bar(iterations, f"{labels[k]} (seed {s})", progress) as step:
-                run = make_run(net, s, step)
+            with _progress_bar(iterations, f"{labels[k]} (seed {s})", progress) as callback:
+                run = make_run(net, s, callback("loss"))
                 try:
                     while run.step():
                         pass
