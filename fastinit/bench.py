@@ -398,7 +398,7 @@ def _cases():
         Case("init_comparison", ({"iterations": 2000},), ({"iterations": 5},),
              _setup_init_comparison, target=Target(numpy=3), group="nets", repeats=3,
              describe="experiments.init_comparison on 8,000 synthetic MNIST-shaped images, "
-                      "native vs backend='numpy'"),
+                      "native (its 3 runs side by side, the default) vs backend='numpy'"),
         Case("activation_histograms", ({"samples": 1000},), ({"samples": 100},),
              _setup_activation_histograms, target=Target(numpy=5), group="nets",
              describe="experiments.activation_histograms, full grid, native vs backend='numpy'"),
