@@ -48,27 +48,51 @@
 /* ---- per-thread workspace ------------------------------------------------
  * Packing buffers belong to the calling thread and are reused across calls
  * (grown when a larger product needs more), so steady-state calls never
- * allocate.  On POSIX the buffer is freed when its thread exits. */
+ * allocate.  The buffer is freed when its thread exits: a pthread key's
+ * destructor on POSIX, a fiber-local slot's callback on Windows (a plain
+ * thread-local there would leak one buffer per exited thread, e.g. per
+ * helper of fastinit.train.run_side_by_side). */
 typedef struct {
     void *p;
     size_t bytes;
 } fi_gemm_ws;
 
+static void fi_gemm_ws_release(fi_gemm_ws *w) {
+    if (w) {
+        fi_aligned_free(w->p);
+        free(w);
+    }
+}
+
 #if defined(_WIN32)
-#if defined(_MSC_VER)
-static __declspec(thread) fi_gemm_ws fi_gemm_tls;
-#else
-static _Thread_local fi_gemm_ws fi_gemm_tls;
-#endif
-static fi_gemm_ws *fi_gemm_ws_get(void) { return &fi_gemm_tls; }
+#include <windows.h>
+static DWORD fi_gemm_slot = FLS_OUT_OF_INDEXES;
+static INIT_ONCE fi_gemm_once = INIT_ONCE_STATIC_INIT;
+static VOID WINAPI fi_gemm_ws_free(PVOID w) { fi_gemm_ws_release((fi_gemm_ws *)w); }
+static BOOL CALLBACK fi_gemm_slot_init(PINIT_ONCE once, PVOID param, PVOID *ctx) {
+    (void)once, (void)param, (void)ctx;
+    fi_gemm_slot = FlsAlloc(fi_gemm_ws_free);
+    return TRUE;
+}
+static fi_gemm_ws *fi_gemm_ws_get(void) {
+    InitOnceExecuteOnce(&fi_gemm_once, fi_gemm_slot_init, NULL, NULL);
+    if (fi_gemm_slot == FLS_OUT_OF_INDEXES)
+        return NULL;
+    fi_gemm_ws *w = (fi_gemm_ws *)FlsGetValue(fi_gemm_slot);
+    if (!w) {
+        w = (fi_gemm_ws *)calloc(1, sizeof *w);
+        if (w && !FlsSetValue(fi_gemm_slot, w)) {
+            free(w);
+            w = NULL;
+        }
+    }
+    return w;
+}
 #else
 #include <pthread.h>
 static pthread_key_t fi_gemm_key;
 static pthread_once_t fi_gemm_once = PTHREAD_ONCE_INIT;
-static void fi_gemm_ws_free(void *w) {
-    fi_aligned_free(((fi_gemm_ws *)w)->p);
-    free(w);
-}
+static void fi_gemm_ws_free(void *w) { fi_gemm_ws_release((fi_gemm_ws *)w); }
 static void fi_gemm_key_init(void) { pthread_key_create(&fi_gemm_key, fi_gemm_ws_free); }
 static fi_gemm_ws *fi_gemm_ws_get(void) {
     pthread_once(&fi_gemm_once, fi_gemm_key_init);
