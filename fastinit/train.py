@@ -9,7 +9,7 @@ import numpy as np
 from ._validate import index
 from .random import as_generator
 
-__all__ = ["train", "History"]
+__all__ = ["train", "History", "Run", "run_side_by_side"]
 
 
 @dataclasses.dataclass
