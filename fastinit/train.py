@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from ._validate import index
+from .net import check_net
 from .random import as_generator
 
 __all__ = ["train", "History", "Run", "run_side_by_side"]
@@ -97,6 +98,7 @@ class Run:
 
     def __init__(self, net, x, t, *, iterations, batch_size, optimizer, seed=None,
                  callback=None, progress=True, eval_every=None, x_val=None, t_val=None):
+        check_net(net)
         self.iterations = index(iterations, "iterations")
         batch_size = index(batch_size, "batch_size", minimum=1)
         if eval_every is not None:
@@ -181,7 +183,17 @@ def run_side_by_side(runs, workers):
     import threading
 
     from . import _runtime
-    runs = list(runs)
+    if isinstance(runs, Run):
+        runs = [runs]
+    try:
+        runs = list(runs)
+    except TypeError:
+        raise TypeError(f"runs must be an iterable of fastinit.train.Run, got "
+                        f"{type(runs).__name__}") from None
+    for r in runs:
+        if not isinstance(r, Run):
+            raise TypeError(f"runs must hold fastinit.train.Run objects, got {type(r).__name__}")
+    workers = index(workers, "workers", minimum=1)
     cap = _runtime.get_thread_limit()
     lock = threading.Lock()
     busy = [False] * len(runs)
