@@ -199,3 +199,18 @@ def test_thread_limit_is_per_python_thread(threads):
     th.join()
     assert seen["helper"] == (1, 1)
     assert fastinit.get_num_threads() >= 2
+
+
+def test_side_by_side_argument_errors(rng):
+    from fastinit.train import Run, run_side_by_side
+    x, t = problem(rng)
+    with pytest.raises(TypeError, match="runs"):
+        run_side_by_side(5, 2)
+    with pytest.raises(TypeError, match="Run objects"):
+        run_side_by_side([5], 2)
+    with pytest.raises(ValueError, match="workers"):
+        run_side_by_side(_runs(x, t, 1), 0)
+    with pytest.raises(TypeError, match="net"):
+        Run(5, x, t, iterations=3, batch_size=4, optimizer=C.SGD())
+    run = _runs(x, t, 1, iterations=3)[0]
+    assert run_side_by_side(run, 2)[0].iterations == 3  # one Run on its own
