@@ -185,11 +185,10 @@ def run_side_by_side(runs, workers):
     from . import _runtime
     if isinstance(runs, Run):
         runs = [runs]
-    try:
-        runs = list(runs)
-    except TypeError:
-        raise TypeError(f"runs must be an iterable of fastinit.train.Run, got "
-                        f"{type(runs).__name__}") from None
+    if not isinstance(runs, (list, tuple)):  # not list(x): an array may have 1e9 rows
+        raise TypeError(f"runs must be a Run or a list or tuple of them, got "
+                        f"{type(runs).__name__}")
+    runs = list(runs)
     for r in runs:
         if not isinstance(r, Run):
             raise TypeError(f"runs must hold fastinit.train.Run objects, got {type(r).__name__}")
