@@ -4,18 +4,19 @@
  * batch rows (whole register tiles of the GEMM kernels) and carries it
  * through the forward pass, the loss and the backward chain of dLoss/dH
  * with no synchronisation: row i of every layer depends only on row i of
- * the layer before.  Only the weight gradient of a layer mixes rows (it sums
- * over the batch), so each layer of the backward pass has one barrier (the
- * first layer's is the second's: no dX reads W1), after which every thread
- * updates its own block of rows of W (and of columns of b).  Every element is computed by the same operations whatever the split,
- * so the result does not depend on the thread count.
+ * the layer before, and no weight changes until every delta is written.
+ * Only the weight gradients mix rows (they sum over the batch), so the step
+ * has a single barrier, after which every thread updates its own block of
+ * rows of each W (and of columns of each b).  Every element is computed by
+ * the same operations whatever the split, so the result does not depend
+ * on the thread count.
  *
  * Workspace layout, each buffer 64-byte aligned:
  *   H[l]   (batch, sizes[l+1])  output of layer l: act(in W + b); H[L-1] holds
  *                               the logits -> probabilities -> dLoss/dlogits
  *   D[l]   (batch, sizes[l+1])  dLoss/d(pre-activation) of layer l < L-1: one
- *                               buffer per layer, since a thread may start
- *                               writing D[l-1] while another still reads D[l]
+ *                               buffer per layer, since every delta is kept
+ *                               until the weight gradients after the barrier
  *   row_loss (batch doubles)    the per-row losses
  * and, for a gathered batch (rows != NULL):
  *   X      (batch, sizes[0])    the batch's rows of x

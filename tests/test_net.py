@@ -309,9 +309,9 @@ def test_fused_step_gives_the_same_bits_on_1_and_2_threads(dtype, opt, batch, rn
 @pytest.mark.parametrize("hidden", [[], [64]])
 @pytest.mark.parametrize("opt", ["SGD", "Momentum"])
 def test_shallow_fused_step_gives_the_same_bits_on_1_and_2_threads(hidden, opt, rng, threads):
-    """No hidden layer (the only layer is the top one, whose barrier the
-    rows of dLoss/dlogits need) and one (the first layer then shares the
-    second's barrier), on a batch long enough for two threads."""
+    """No hidden layer (no backward chain: the barrier is all that orders
+    dLoss/dlogits before the weight gradient) and one, on a batch long
+    enough for two threads."""
     x, t = data(rng, n=1000, d=WIDE["input_size"], k=WIDE["output_size"])
     runs = []
     for nt in (1, 2):
