@@ -217,6 +217,11 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
         reallocated only when the batch size changes).  Optimizers other than
         those of fastinit.optim / fastinit.reference.optim fall back to
         ``gradient`` + ``optimizer.update``."""
+        if self._fused is not None and type(optimizer) in _optim.SGD_TYPES:
+            loss = self._fused.sgd_step(x, t, self.params, self._keys, optimizer.lr,
+                                        self.weight_decay_lambda)
+            if loss is not None:
+                return loss
         x, labels, onehot = self._data(x, t)
         return self._train_step(x, labels, onehot, optimizer)
 
@@ -224,6 +229,12 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
         """train_step on checked data (fastinit.train checks the data once);
         with rows (int64 indices, in range), on those rows of x and the
         targets: the native step gathers them itself, in parallel."""
+        if (self._fused is not None and labels is not None
+                and type(optimizer) in _optim.SGD_TYPES):
+            loss = self._fused.sgd_step(x, labels, self.params, self._keys, optimizer.lr,
+                                        self.weight_decay_lambda, rows, labels_checked=True)
+            if loss is not None:
+                return loss
         if self.backend == "numpy":
             if rows is not None:
                 if len(rows) and (rows.min() < 0 or rows.max() >= len(x)):

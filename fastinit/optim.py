@@ -106,6 +106,11 @@ class SGD(_ref.SGD):
     update = _update
 
 
+# Exact types whose step takes MultiLayerNet's SGD fast path (subclasses
+# may override anything: they take the general one).
+SGD_TYPES = frozenset((_ref.SGD, SGD))
+
+
 class Momentum(_ref.Momentum):
     __doc__ = _ref.Momentum.__doc__
     update = _update

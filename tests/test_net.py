@@ -398,3 +398,91 @@ def test_either_optimizer_family_works_on_either_backend(opt, rng):
             runs.append([net.train_step(x, t, o) for _ in range(10)])
     for r in runs[1:]:
         np.testing.assert_allclose(r, runs[0], rtol=1e-12)
+
+
+def _seen_by_general_path(net, monkeypatch):
+    """Count the steps that take the general (Python-checked) path."""
+    calls = []
+    general = net._fused_step
+
+    def counted(*args, **kw):
+        calls.append(1)
+        return general(*args, **kw)
+    monkeypatch.setattr(net, "_fused_step", counted)
+    return calls
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("opt_family", [C, R])
+def test_sgd_fast_path_gives_the_bits_of_the_general_path(dtype, opt_family, rng, monkeypatch):
+    """Plain arrays (C-contiguous, the net's dtype, int64 labels) skip the
+    Python checks; a net fed int32 labels and Fortran-ordered x takes the
+    general path.  Same losses and weights, bit for bit."""
+    fast, general = (MultiLayerNet(17, [33, 9], 5, dtype=dtype, seed=2,
+                                   weight_decay_lambda=0.01) for _ in range(2))
+    x, t = data(rng, n=129, d=17, k=5)
+    x = x.astype(dtype)
+    general_calls = _seen_by_general_path(fast, monkeypatch)
+    o_fast, o_general = opt_family.SGD(lr=0.1), opt_family.SGD(lr=0.1)
+    for i in range(12):
+        idx = rng.integers(0, len(x), 3 if i % 4 == 3 else 64)
+        xb, tb = x[idx], t[idx].astype(np.int64)
+        assert fast.train_step(xb, tb, o_fast) == general.train_step(
+            np.asfortranarray(xb), tb.astype(np.int32), o_general)
+    assert len(general_calls) == 1  # the first step binds the arrays; the rest are fast
+    for k in fast.params:
+        np.testing.assert_array_equal(fast.params[k], general.params[k], err_msg=k)
+
+
+def test_sgd_fast_path_still_checks_labels_and_follows_changes(rng, monkeypatch):
+    net = MultiLayerNet(6, [8], 3, dtype=np.float64, seed=0)
+    ref = MultiLayerNet(6, [8], 3, dtype=np.float64, seed=0, backend="numpy")
+    x, t = rng.standard_normal((10, 6)), rng.integers(0, 3, 10)
+    o, o_ref = C.SGD(lr=0.1), R.SGD(lr=0.1)
+    assert net.train_step(x, t, o) == pytest.approx(ref.train_step(x, t, o_ref), rel=1e-12)
+    general_calls = _seen_by_general_path(net, monkeypatch)
+    before = {k: v.copy() for k, v in net.params.items()}
+    for bad in (3, -1, 2**62):
+        with pytest.raises(ValueError, match=r"\[0, 3\)"):
+            net.train_step(x, np.where(np.arange(10) == 7, bad, t), o)
+    for k in before:
+        np.testing.assert_array_equal(net.params[k], before[k], err_msg=k)
+    with pytest.raises(ValueError, match="mismatched batch sizes"):
+        net.train_step(x, t[:9], o)
+    with pytest.raises(ValueError, match="features"):
+        net.train_step(x[:, :5].copy(), t, o)
+    # a new learning rate, a new weight decay and replaced params all take effect
+    o.lr = o_ref.lr = 0.3
+    net.weight_decay_lambda = ref.weight_decay_lambda = 0.2
+    assert net.train_step(x, t, o) == pytest.approx(ref.train_step(x, t, o_ref), rel=1e-12)
+    ref.params["W1"] = rng.standard_normal((6, 8))
+    net.params["W1"] = ref.params["W1"].copy()
+    assert net.train_step(x, t, o) == pytest.approx(ref.train_step(x, t, o_ref), rel=1e-12)
+    for k in net.params:
+        np.testing.assert_allclose(net.params[k], ref.params[k], rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(net.layers["Affine1"].W, net.params["W1"])
+    # the bad inputs raised before any step; only the replaced W1 rebinds
+    assert len(general_calls) == 1
+
+
+def test_train_takes_the_sgd_fast_path_with_the_bits_of_the_general_path(rng, monkeypatch):
+    """train() gathers each batch inside the step (rows); an SGD subclass
+    takes the general path, the exact class the fast one."""
+    from fastinit.train import train
+
+    class MySGD(C.SGD):
+        pass
+
+    x, t = data(rng, n=300, d=13, k=5)
+    results = []
+    for opt in (C.SGD(lr=0.1), MySGD(lr=0.1)):
+        net = MultiLayerNet(13, [17, 9], 5, dtype=np.float32, seed=4)
+        general_calls = _seen_by_general_path(net, monkeypatch)
+        hist = train(net, x, t, optimizer=opt, iterations=40, batch_size=17, seed=3,
+                     progress=False)
+        results.append((hist.loss, net.params, len(general_calls)))
+    (fast_losses, fast_params, fast_calls), (losses, params, calls) = results
+    assert (fast_calls, calls) == (1, 40)
+    assert fast_losses == losses
+    for k in params:
+        np.testing.assert_array_equal(fast_params[k], params[k], err_msg=k)
