@@ -25,6 +25,7 @@ typedef struct {
     T *H[64], *D[64]; /* Python caps the depth; see fastinit/net.py */
     double *row_loss;
     int grain;        /* rows at which threads cut the batch and W: fi_gemm_row_grain */
+    double *busy;     /* seconds each thread worked (not waited) */
     double sumsq;     /* sum of squared weights, written by thread 0 */
 } FI_F(fi_mlp_ctx_);
 
@@ -38,14 +39,19 @@ static double FI_F(fi_mlp_sumsq_)(fi_index n, const T *w) {
     return s;
 }
 
-static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, int tid, int nt) {
+/* Thread tid of nt takes fraction [cum[tid], cum[tid + 1]) of the batch
+ * rows and of the rows of each W. */
+static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, const double *cum, int tid, int nt) {
     const fi_mlp_spec *s = c->s;
     const int L = s->n_layers;
     const fi_index *d = s->sizes;
     const fi_index N = c->N;
     const fi_optimizer *opt = c->opt;
-    const fi_index r0 = fi_mlp_part(N, c->grain, tid, nt);
-    const fi_index r1 = fi_mlp_part(N, c->grain, tid + 1, nt);
+    const fi_index r0 = fi_mlp_cut(N, c->grain, cum[tid]);
+    const fi_index r1 = fi_mlp_cut(N, c->grain, cum[tid + 1]);
+#ifdef FI_HAVE_OPENMP
+    double t_start = nt > 1 ? omp_get_wtime() : 0, t_wait = 0;
+#endif
     const fi_index rows = r1 - r0;
     T *P = c->H[L - 1];
     const fi_index nc = d[L];
@@ -97,7 +103,13 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, int tid, int nt) {
      * updates, which must not run while a thread still reads W: after the
      * team's only barrier (one per layer cost 1-2% of the step). */
     if (nt > 1) {
+#ifdef FI_HAVE_OPENMP
+        t_wait = omp_get_wtime();
+#endif
         FI_MLP_BARRIER
+#ifdef FI_HAVE_OPENMP
+        t_wait = omp_get_wtime() - t_wait;
+#endif
     }
     const T lambda = (T)s->weight_decay;
     /* SGD folds its update into the weight-gradient GEMM:
@@ -112,8 +124,8 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, int tid, int nt) {
         T *s1W = c->state1 ? c->state1[2 * l] : NULL, *s2W = c->state2 ? c->state2[2 * l] : NULL;
         T *s1b = c->state1 ? c->state1[2 * l + 1] : NULL;
         T *s2b = c->state2 ? c->state2[2 * l + 1] : NULL;
-        const fi_index w0 = fi_mlp_part(d[l], c->grain, tid, nt);
-        const fi_index w1 = fi_mlp_part(d[l], c->grain, tid + 1, nt);
+        const fi_index w0 = fi_mlp_cut(d[l], c->grain, cum[tid]);
+        const fi_index w1 = fi_mlp_cut(d[l], c->grain, cum[tid + 1]);
         const fi_index b0 = fi_mlp_part(d[l + 1], 1, tid, nt);
         const fi_index b1 = fi_mlp_part(d[l + 1], 1, tid + 1, nt);
         const fi_index off = w0 * d[l + 1], nw = (w1 - w0) * d[l + 1];
@@ -137,6 +149,10 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, int tid, int nt) {
             FI_F(fi_optim_update_)(opt, b1 - b0, b + b0, gb + b0, s1b ? s1b + b0 : NULL,
                                    s2b ? s2b + b0 : NULL);
     }
+#ifdef FI_HAVE_OPENMP
+    if (nt > 1)
+        c->busy[tid] = omp_get_wtime() - t_start - t_wait;
+#endif
 }
 
 double FI_F(fi_mlp_step_)(const fi_mlp_spec *s, fi_index batch, const T *x,
@@ -175,18 +191,38 @@ double FI_F(fi_mlp_step_)(const fi_mlp_spec *s, fi_index batch, const T *x,
     fi_index tiles = (batch + c.grain - 1) / c.grain;
     if ((fi_index)nt > tiles)
         nt = (int)tiles;
+    if (nt > FI_MLP_MAX_TEAM)
+        nt = FI_MLP_MAX_TEAM;
+    static const double whole[2] = {0.0, 1.0};
 #ifdef FI_HAVE_OPENMP
     if (nt > 1) {
+        fi_mlp_balance *bal = (fi_mlp_balance *)(w + o.balance);
+        double cum[FI_MLP_MAX_TEAM + 1], busy[FI_MLP_MAX_TEAM] = {0};
+        fi_mlp_shares(bal, nt, cum);
+        c.busy = busy;
         const int cpu0 = fi_current_cpu();
+        int team = nt;
 #pragma omp parallel num_threads(nt)
         {
-            if (omp_get_thread_num() > 0)
+            const int tid = omp_get_thread_num(), got = omp_get_num_threads();
+            if (tid > 0)
                 fi_spread_from(cpu0);
-            FI_F(fi_mlp_thread_)(&c, omp_get_thread_num(), omp_get_num_threads());
+            double even[FI_MLP_MAX_TEAM + 1];
+            const double *cut = cum;
+            if (got != nt) { /* the runtime granted fewer threads: even shares */
+                for (int t = 0; t <= got; t++)
+                    even[t] = (double)t / got;
+                cut = even;
+                if (tid == 0)
+                    team = got;
+            }
+            FI_F(fi_mlp_thread_)(&c, cut, tid, got);
         }
+        if (team == nt)
+            fi_mlp_learn(bal, nt, cum, busy);
     } else
 #endif
-        FI_F(fi_mlp_thread_)(&c, 0, 1);
+        FI_F(fi_mlp_thread_)(&c, whole, 0, 1);
 
     double loss = fi_xent_mean(batch, c.row_loss);
     if (s->weight_decay != 0)
