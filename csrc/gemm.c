@@ -8,6 +8,8 @@
 
 #include "cpu.h"
 #include "elementwise.h"
+#include "atomics.h"
+#include "balance.h"
 #include "gemm_internal.h"
 
 #ifdef __clang__
@@ -157,6 +159,71 @@ int fi_gemm_row_grain_f64(void) {
 /* Boundary of part t of nt nearly equal parts of `total` units. */
 static fi_index fi_gemm_part(fi_index total, int t, int nt) {
     return (fi_index)(((long long)total * t) / nt);
+}
+
+/* ---- the team's split (balance.h) ---------------------------------------------
+ * Products split by rows cut them by the speeds of the team's threads on
+ * the products before, one table per team size for the whole process.
+ * Concurrent calls (from several Python threads) may interleave their
+ * updates: the entries are atomic fixed-point shares, and any mix of them is
+ * a valid split once fi_balance_shares has normalised it. */
+#define FI_GEMM_MAX_TEAM 64
+#define FI_GEMM_SPEED_ONE (1 << 24)
+static atomic_int fi_gemm_speed_q[FI_BALANCED_MAX + 1][FI_BALANCED_MAX];
+
+static void fi_gemm_shares(int nt, double *cum) {
+    double speed[FI_BALANCED_MAX];
+    int valid = 1;
+    for (int t = 0; t < nt && nt <= FI_BALANCED_MAX; t++) {
+        int q = atomic_load(&fi_gemm_speed_q[nt][t]);
+        valid = valid && q > 0; /* 0: never measured */
+        speed[t] = (double)q / FI_GEMM_SPEED_ONE;
+    }
+    fi_balance_shares(speed, valid, nt, cum);
+}
+
+static void fi_gemm_learn(int nt, const double *cum, const double *busy) {
+    if (nt > FI_BALANCED_MAX)
+        return;
+    double speed[FI_BALANCED_MAX];
+    int valid = 1;
+    for (int t = 0; t < nt; t++) {
+        int q = atomic_load(&fi_gemm_speed_q[nt][t]);
+        valid = valid && q > 0;
+        speed[t] = (double)q / FI_GEMM_SPEED_ONE;
+    }
+    if (!valid)
+        for (int t = 0; t < nt; t++)
+            speed[t] = 1.0 / nt;
+    fi_balance_learn(speed, nt, cum, busy);
+    for (int t = 0; t < nt; t++) {
+        int q = (int)(speed[t] * FI_GEMM_SPEED_ONE + 0.5);
+        atomic_store(&fi_gemm_speed_q[nt][t], q > 0 ? q : 1);
+    }
+}
+
+void fi_gemm_set_speeds(int nt, const double *speeds) {
+    if (nt < 1 || nt > FI_BALANCED_MAX)
+        return;
+    double sum = 0;
+    for (int t = 0; t < nt; t++)
+        sum += speeds[t] > 0 ? speeds[t] : 0; /* NaN counts as 0 */
+    for (int t = 0; t < nt; t++) {
+        double v = sum > 0 && speeds[t] > 0 ? speeds[t] / sum : 0; /* 0: reset to even */
+        atomic_store(&fi_gemm_speed_q[nt][t], (int)(v * FI_GEMM_SPEED_ONE + 0.5));
+    }
+}
+
+int fi_gemm_get_speeds(int nt, double *speeds) {
+    if (nt < 1 || nt > FI_BALANCED_MAX)
+        return 0;
+    for (int t = 0; t < nt; t++) {
+        int q = atomic_load(&fi_gemm_speed_q[nt][t]);
+        if (q <= 0)
+            return 0;
+        speeds[t] = (double)q / FI_GEMM_SPEED_ONE;
+    }
+    return 1;
 }
 
 #define T float

@@ -39,6 +39,7 @@ typedef struct {
     fi_index first;   /* bands finished by earlier calls: skipped */
     int *halt;        /* polling: two slots for the team's decision, else NULL */
     fi_index *stopped_at; /* polling: bands finished when it stopped early */
+    double *busy;      /* split_m on a team: seconds each thread worked (not waited) */
 } FI_F(fi_gemm_ctx_);
 
 /* dst[p * R + r] = src[r * rs + p * cs] for r < valid, 0 for valid <= r < R:
@@ -121,8 +122,25 @@ static void FI_F(fi_gemm_merge_tile_)(fi_index mr, fi_index nr, const T *t, int 
 #define FI_B_RS(x) ((x)->tb ? (x)->ldb : 1)   /* step between columns j */
 #define FI_B_CS(x) ((x)->tb ? 1 : (x)->ldb)   /* step along p */
 
-static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) {
+/* Thread tid of nt; with split_m it takes rows [cum[tid], cum[tid + 1]) of
+ * each band (fractions), else an even share of the slivers. */
+static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, const double *cum, int tid,
+                                  int nt) {
     const FI_KT *kt = x->kt;
+    double t_start = 0, waited = 0;
+#ifdef FI_HAVE_OPENMP
+    if (x->busy)
+        t_start = omp_get_wtime();
+#define FI_GEMM_BARRIER                                                                        \
+    {                                                                                          \
+        double t_ = x->busy ? omp_get_wtime() : 0;                                             \
+        FI_OMP_BARRIER                                                                         \
+        if (x->busy)                                                                           \
+            waited += omp_get_wtime() - t_;                                                    \
+    }
+#else
+#define FI_GEMM_BARRIER
+#endif
     const int MR = kt->mr, NR = kt->nr;
     const fi_index m = x->m, n = x->n, k = x->k;
     T *bufa = x->bufa + (fi_index)tid * x->a_stride;
@@ -169,7 +187,7 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                                               valid, NR, kcb, x->bufb + s * NR * kcb);
                 }
                 if (nt > 1) {
-                    FI_OMP_BARRIER
+                    FI_GEMM_BARRIER
                 }
             }
             const T beta = pc == 0 ? x->beta : (T)1;
@@ -180,16 +198,11 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                     continue;
                 fi_index r1 = m - r0 < x->band ? m : r0 + x->band;
                 fi_index i0 = r0, i1 = r1;
-                if (x->split_m && kt->part[1][0]) {
-                    /* short tiles cost ~their rows: equal rows, equal time */
-                    i0 = r0 + fi_gemm_part(r1 - r0, tid, nt);
-                    i1 = r0 + fi_gemm_part(r1 - r0, tid + 1, nt);
-                } else if (x->split_m) {
-                    fi_index mt = (r1 - r0 + MR - 1) / MR;
-                    i0 = r0 + fi_gemm_part(mt, tid, nt) * MR;
-                    i1 = r0 + fi_gemm_part(mt, tid + 1, nt) * MR;
-                    if (i1 > r1)
-                        i1 = r1;
+                if (x->split_m) {
+                    /* short tiles cost ~their rows: any row count, else whole tiles */
+                    const fi_index grain = kt->part[1][0] ? 1 : MR;
+                    i0 = r0 + fi_balance_cut(r1 - r0, grain, cum[tid]);
+                    i1 = r0 + fi_balance_cut(r1 - r0, grain, cum[tid + 1]);
                 }
                 for (fi_index ic = i0; ic < i1; ic += kt->mc) {
                     fi_index mc = i1 - ic < kt->mc ? i1 - ic : kt->mc;
@@ -266,8 +279,13 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                                                x->ldc);
                     }
                 }
-                if (last && jc + kt->nc >= n && r1 == m)
-                    break; /* the end: no barrier, nothing to poll */
+                if (last && jc + kt->nc >= n && r1 == m) {
+#ifdef FI_HAVE_OPENMP
+                    if (x->busy)
+                        x->busy[tid] = omp_get_wtime() - t_start - waited;
+#endif
+                    return; /* the end: no barrier, nothing to poll */
+                }
                 if (x->halt) {
                     /* Two slots: a thread still reading this decision never
                      * sees thread 0's next one (written before the next
@@ -276,7 +294,7 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                     if (tid == 0)
                         *slot = fi_interrupt_pending();
                     if (nt > 1) {
-                        FI_OMP_BARRIER /* also the end-of-block barrier */
+                        FI_GEMM_BARRIER /* also the end-of-block barrier */
                     }
                     if (*slot) {
                         if (tid == 0)
@@ -284,7 +302,7 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, int tid, int nt) 
                         return;
                     }
                 } else if (nt > 1 && r1 == m && !x->strided_b) {
-                    FI_OMP_BARRIER /* bufb is repacked next */
+                    FI_GEMM_BARRIER /* bufb is repacked next */
                 }
             }
         }
@@ -394,21 +412,41 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
     x.bufb = ws;
     x.bufa = ws + bsz;
 
+    static const double whole[2] = {0.0, 1.0};
+    x.busy = NULL;
     if (nt <= 1) {
-        FI_F(fi_gemm_thread_)(&x, 0, 1);
+        FI_F(fi_gemm_thread_)(&x, whole, 0, 1);
     } else {
 #ifdef FI_HAVE_OPENMP
+        if (nt > FI_GEMM_MAX_TEAM)
+            nt = FI_GEMM_MAX_TEAM;
+        double cum[FI_GEMM_MAX_TEAM + 1], busy[FI_GEMM_MAX_TEAM] = {0};
+        fi_gemm_shares(nt, cum);
+        x.busy = x.split_m ? busy : NULL; /* sliver splits stay even */
         const int cpu0 = fi_current_cpu();
+        int team = nt;
 #pragma omp parallel num_threads(nt)
         {
-            if (omp_get_thread_num() > 0)
+            const int tid = omp_get_thread_num(), got = omp_get_num_threads();
+            if (tid > 0)
                 fi_spread_from(cpu0);
             /* The runtime may grant fewer threads than asked (nested regions,
-             * limits): split by the team actually running. */
-            FI_F(fi_gemm_thread_)(&x, omp_get_thread_num(), omp_get_num_threads());
+             * limits): split evenly by the team actually running. */
+            double even[FI_GEMM_MAX_TEAM + 1];
+            const double *cut = cum;
+            if (got != nt) {
+                for (int t = 0; t <= got; t++)
+                    even[t] = (double)t / got;
+                cut = even;
+                if (tid == 0)
+                    team = got;
+            }
+            FI_F(fi_gemm_thread_)(&x, cut, tid, got);
         }
+        if (x.busy && team == nt && stopped_at < 0)
+            fi_gemm_learn(nt, cum, busy);
 #else
-        FI_F(fi_gemm_thread_)(&x, 0, 1);
+        FI_F(fi_gemm_thread_)(&x, whole, 0, 1);
 #endif
     }
     if (r && stopped_at >= 0) {
@@ -436,6 +474,7 @@ void FI_F(fi_gemm_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k
     FI_F(fi_gemm_ex_)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, NULL);
 }
 
+#undef FI_GEMM_BARRIER
 #undef FI_A_AT
 #undef FI_A_RS
 #undef FI_A_CS

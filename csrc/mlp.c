@@ -32,6 +32,7 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "loss.h"
+#include "balance.h"
 
 /* Below this many multiply-adds per thread the step stays on one thread. */
 #define FI_MLP_MIN_WORK_PER_THREAD (double)(1 << 19)
@@ -44,18 +45,11 @@
 
 static size_t fi_mlp_round64(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
 
-/* How the step splits rows among a team: each thread's speed (rows per
- * second, as shares summing to 1), measured on the steps before and kept in
- * the workspace.  On a shared VM one core is often slowed for seconds at a
- * time by a neighbour; equal halves then leave the other thread waiting at
- * the barrier and at the end for tens of microseconds per step.  Any split
- * gives the same bits: every row and every row of W is computed by the
- * same operations whichever thread computes it. */
-#define FI_MLP_BALANCED_MAX 16 /* larger teams split evenly */
+/* The team's speeds (balance.h), kept in the workspace between steps. */
 #define FI_MLP_MAX_TEAM 64
 typedef struct {
     int nt; /* the team the speeds belong to */
-    double speed[FI_MLP_BALANCED_MAX];
+    double speed[FI_BALANCED_MAX];
 } fi_mlp_balance;
 
 /* Byte offsets of the workspace's buffers (the layout above): one place for
@@ -111,59 +105,9 @@ static fi_index fi_mlp_part(fi_index total, fi_index grain, int t, int nt) {
     return b < total ? b : total;
 }
 
-/* Boundary of rows [0, total) at fraction `frac` of them, at a multiple of
- * `grain` (frac 0 -> 0, frac 1 -> total). */
-static fi_index fi_mlp_cut(fi_index total, fi_index grain, double frac) {
-    fi_index units = (total + grain - 1) / grain;
-    fi_index b = (fi_index)((double)units * frac + 0.5) * grain;
-    return b < total ? b : total;
-}
-
-/* The team's cumulative shares (cum[0] = 0, cum[nt] = 1) from the balance
- * (reset when it belongs to another team or holds garbage: the workspace
- * is not zeroed), each share kept within [1/(2nt), 3/(2nt)] so that one
- * bad step cannot starve a thread. */
-static void fi_mlp_shares(fi_mlp_balance *b, int nt, double *cum) {
-    int ok = nt <= FI_MLP_BALANCED_MAX && b->nt == nt;
-    for (int t = 0; ok && t < nt; t++)
-        ok = b->speed[t] >= 0 && b->speed[t] <= 1; /* also false for NaN */
-    if (!ok && nt <= FI_MLP_BALANCED_MAX) {
-        b->nt = nt;
-        for (int t = 0; t < nt; t++)
-            b->speed[t] = 1.0 / nt;
-    }
-    double sh[FI_MLP_BALANCED_MAX], sum = 0;
-    for (int t = 0; t < nt && nt <= FI_MLP_BALANCED_MAX; t++) {
-        double v = b->speed[t];
-        v = v < 0.5 / nt ? 0.5 / nt : v > 1.5 / nt ? 1.5 / nt : v;
-        sh[t] = v;
-        sum += v;
-    }
-    cum[0] = 0;
-    for (int t = 0; t < nt; t++)
-        cum[t + 1] = nt <= FI_MLP_BALANCED_MAX ? cum[t] + sh[t] / sum : (double)(t + 1) / nt;
-    cum[nt] = 1.0;
-}
-
-/* Fold one step's busy seconds per thread into the speeds. */
-static void fi_mlp_learn(fi_mlp_balance *b, int nt, const double *cum, const double *busy) {
-    if (nt > FI_MLP_BALANCED_MAX)
-        return;
-    double v[FI_MLP_BALANCED_MAX], sum = 0;
-    for (int t = 0; t < nt; t++) {
-        if (!(busy[t] > 0))
-            return;
-        v[t] = (cum[t + 1] - cum[t]) / busy[t];
-        sum += v[t];
-    }
-    const double alpha = 0.25; /* a few steps' memory: slow spells last far longer */
-    for (int t = 0; t < nt; t++)
-        b->speed[t] = (1 - alpha) * b->speed[t] + alpha * v[t] / sum;
-}
-
 /* The balance is the workspace's first buffer, whatever the batch. */
 void fi_mlp_set_speeds(void *work, int nt, const double *speeds) {
-    if (nt < 1 || nt > FI_MLP_BALANCED_MAX)
+    if (nt < 1 || nt > FI_BALANCED_MAX)
         return;
     double sum = 0;
     for (int t = 0; t < nt; t++)
@@ -176,7 +120,7 @@ void fi_mlp_set_speeds(void *work, int nt, const double *speeds) {
 
 int fi_mlp_get_speeds(const void *work, int nt, double *speeds) {
     const fi_mlp_balance *b = (const fi_mlp_balance *)work;
-    if (nt < 1 || nt > FI_MLP_BALANCED_MAX || b->nt != nt)
+    if (nt < 1 || nt > FI_BALANCED_MAX || b->nt != nt)
         return 0;
     for (int t = 0; t < nt; t++)
         speeds[t] = b->speed[t];

@@ -47,8 +47,8 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, const double *cum, int ti
     const fi_index *d = s->sizes;
     const fi_index N = c->N;
     const fi_optimizer *opt = c->opt;
-    const fi_index r0 = fi_mlp_cut(N, c->grain, cum[tid]);
-    const fi_index r1 = fi_mlp_cut(N, c->grain, cum[tid + 1]);
+    const fi_index r0 = fi_balance_cut(N, c->grain, cum[tid]);
+    const fi_index r1 = fi_balance_cut(N, c->grain, cum[tid + 1]);
 #ifdef FI_HAVE_OPENMP
     double t_start = nt > 1 ? omp_get_wtime() : 0, t_wait = 0;
 #endif
@@ -124,8 +124,8 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, const double *cum, int ti
         T *s1W = c->state1 ? c->state1[2 * l] : NULL, *s2W = c->state2 ? c->state2[2 * l] : NULL;
         T *s1b = c->state1 ? c->state1[2 * l + 1] : NULL;
         T *s2b = c->state2 ? c->state2[2 * l + 1] : NULL;
-        const fi_index w0 = fi_mlp_cut(d[l], c->grain, cum[tid]);
-        const fi_index w1 = fi_mlp_cut(d[l], c->grain, cum[tid + 1]);
+        const fi_index w0 = fi_balance_cut(d[l], c->grain, cum[tid]);
+        const fi_index w1 = fi_balance_cut(d[l], c->grain, cum[tid + 1]);
         const fi_index b0 = fi_mlp_part(d[l + 1], 1, tid, nt);
         const fi_index b1 = fi_mlp_part(d[l + 1], 1, tid + 1, nt);
         const fi_index off = w0 * d[l + 1], nw = (w1 - w0) * d[l + 1];
@@ -198,7 +198,8 @@ double FI_F(fi_mlp_step_)(const fi_mlp_spec *s, fi_index batch, const T *x,
     if (nt > 1) {
         fi_mlp_balance *bal = (fi_mlp_balance *)(w + o.balance);
         double cum[FI_MLP_MAX_TEAM + 1], busy[FI_MLP_MAX_TEAM] = {0};
-        fi_mlp_shares(bal, nt, cum);
+        fi_balance_shares(bal->speed, bal->nt == nt, nt, cum);
+        bal->nt = nt;
         c.busy = busy;
         const int cpu0 = fi_current_cpu();
         int team = nt;
@@ -219,7 +220,7 @@ double FI_F(fi_mlp_step_)(const fi_mlp_spec *s, fi_index batch, const T *x,
             FI_F(fi_mlp_thread_)(&c, cut, tid, got);
         }
         if (team == nt)
-            fi_mlp_learn(bal, nt, cum, busy);
+            fi_balance_learn(bal->speed, nt, cum, busy);
     } else
 #endif
         FI_F(fi_mlp_thread_)(&c, whole, 0, 1);

@@ -23,15 +23,10 @@
 #include <string.h>
 
 #if defined(_MSC_VER) && !defined(__clang__)
-/* MSVC's C11 atomics are still experimental; aligned int loads and stores
- * are atomic on the platforms MSVC targets. */
 #include <malloc.h>
-typedef volatile int atomic_int;
-#define atomic_load(p) (*(p))
-#define atomic_store(p, v) (*(p) = (v))
-#else
-#include <stdatomic.h>
 #endif
+
+#include "atomics.h"
 
 struct fi_runtime {
     /* 0: follow OpenMP (OMP_NUM_THREADS, threadpoolctl); n > 0: use n.

@@ -30,6 +30,9 @@ cdef extern from "gemm.h" nogil:
                         const double *a, Py_ssize_t lda, const double *b, Py_ssize_t ldb,
                         double beta, double *c, Py_ssize_t ldc, const fi_epilogue *ep)
 
+    void fi_gemm_set_speeds(int nt, const double *speeds)
+    int fi_gemm_get_speeds(int nt, double *speeds)
+
     ctypedef struct fi_gemm_resume:
         Py_ssize_t done
         Py_ssize_t band
@@ -164,6 +167,29 @@ cdef void _gemm_arrays(bint trans_a, bint trans_b, Py_ssize_t m, Py_ssize_t n, P
                             pb + (j0 * ldb if trans_b else j0) * isz, ldb,
                             beta, pc + (i0 * n + j0) * isz, n, &epj)
             PyErr_CheckSignals()
+
+
+def team_speeds(int nt):
+    """The shares of rows that a team of nt threads takes in a product split
+    by rows (csrc/gemm.h): learned from the threads' timings on the products
+    before; None before a team of nt was measured (or nt > 16)."""
+    cdef double buf[16]
+    if not 1 <= nt <= 16 or not fi_gemm_get_speeds(nt, buf):
+        return None
+    return tuple(buf[t] for t in range(nt))
+
+
+def set_team_speeds(speeds):
+    """Set the shares a team of len(speeds) threads takes (tests and
+    experiments; a share of 0 resets the team to even).  Any split gives
+    the same bits."""
+    cdef double buf[16]
+    cdef int t, nt = len(speeds)
+    if not 1 <= nt <= 16:
+        raise ValueError(f"speeds: 1 to 16 threads, got {nt}")
+    for t in range(nt):
+        buf[t] = speeds[t]
+    fi_gemm_set_speeds(nt, buf)
 
 
 def gemm(bint trans_a, bint trans_b, cnp.ndarray a, cnp.ndarray b, cnp.ndarray c,
