@@ -173,7 +173,7 @@ def run_side_by_side(runs, workers):
     """Step independent ``Run`` s to their ends on ``workers`` threads (the
     caller's among them), each step on one thread: faster than one run after
     another on all threads, since a single-threaded step needs no barrier
-    (the seed net: ~10% on two quiet cores, ~35% on busy ones).  A worker
+    (the seed net: 8-11% on two moderately loaded cores, ~35% on busy ones).  A worker
     always takes the free run that has done the fewest steps; once fewer
     runs than workers are left, the last ones get the spare threads.  The
     result is bit for bit that of running them one by one: a step does not
