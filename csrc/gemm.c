@@ -171,6 +171,7 @@ static fi_index fi_gemm_part(fi_index total, int t, int nt) {
 #define FI_GEMM_SPEED_ONE (1 << 24)
 static atomic_int fi_gemm_speed_q[FI_BALANCED_MAX + 1][FI_BALANCED_MAX];
 
+#ifdef FI_HAVE_OPENMP /* teams exist only with OpenMP */
 static void fi_gemm_shares(int nt, double *cum) {
     double speed[FI_BALANCED_MAX];
     int valid = 1;
@@ -201,6 +202,7 @@ static void fi_gemm_learn(int nt, const double *cum, const double *busy) {
         atomic_store(&fi_gemm_speed_q[nt][t], q > 0 ? q : 1);
     }
 }
+#endif
 
 void fi_gemm_set_speeds(int nt, const double *speeds) {
     if (nt < 1 || nt > FI_BALANCED_MAX)

@@ -127,8 +127,8 @@ static void FI_F(fi_gemm_merge_tile_)(fi_index mr, fi_index nr, const T *t, int 
 static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, const double *cum, int tid,
                                   int nt) {
     const FI_KT *kt = x->kt;
-    double t_start = 0, waited = 0;
 #ifdef FI_HAVE_OPENMP
+    double t_start = 0, waited = 0;
     if (x->busy)
         t_start = omp_get_wtime();
 #define FI_GEMM_BARRIER                                                                        \
