@@ -22,14 +22,30 @@ static inline fi_index fi_balance_cut(fi_index total, fi_index grain, double fra
     return b < total ? b : total;
 }
 
+/* Even cuts of [0, 1] for n threads: cum[t] = t / n, t = 0 .. n. */
+static inline void fi_balance_even(int n, double *cum) {
+    for (int t = 0; t <= n; t++)
+        cum[t] = (double)t / n;
+}
+
+/* The cuts for the team that actually runs: cum when the runtime granted
+ * all nt threads asked for, else even cuts for the `got` it granted
+ * (nested regions, limits), written to even[0 .. got]. */
+static inline const double *fi_balance_team_cuts(const double *cum, int nt, int got,
+                                                 double *even) {
+    if (got == nt)
+        return cum;
+    fi_balance_even(got, even);
+    return even;
+}
+
 /* cum[0] = 0 .. cum[nt] = 1: thread t takes [cum[t], cum[t+1]).  Speeds
  * that do not describe a team of nt (valid is 0, a value outside [0, 1],
  * NaN: garbage) are reset to even first; each share is kept within
  * [1/(2nt), 3/(2nt)] so that one bad measurement cannot starve a thread. */
 static inline void fi_balance_shares(double *speed, int valid, int nt, double *cum) {
     if (nt > FI_BALANCED_MAX) {
-        for (int t = 0; t <= nt; t++)
-            cum[t] = (double)t / nt;
+        fi_balance_even(nt, cum);
         return;
     }
     for (int t = 0; valid && t < nt; t++)

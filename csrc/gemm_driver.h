@@ -430,18 +430,10 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
             const int tid = omp_get_thread_num(), got = omp_get_num_threads();
             if (tid > 0)
                 fi_spread_from(cpu0);
-            /* The runtime may grant fewer threads than asked (nested regions,
-             * limits): split evenly by the team actually running. */
             double even[FI_GEMM_MAX_TEAM + 1];
-            const double *cut = cum;
-            if (got != nt) {
-                for (int t = 0; t <= got; t++)
-                    even[t] = (double)t / got;
-                cut = even;
-                if (tid == 0)
-                    team = got;
-            }
-            FI_F(fi_gemm_thread_)(&x, cut, tid, got);
+            if (tid == 0)
+                team = got;
+            FI_F(fi_gemm_thread_)(&x, fi_balance_team_cuts(cum, nt, got, even), tid, got);
         }
         if (x.busy && team == nt && stopped_at < 0)
             fi_gemm_learn(nt, cum, busy);

@@ -209,15 +209,9 @@ double FI_F(fi_mlp_step_)(const fi_mlp_spec *s, fi_index batch, const T *x,
             if (tid > 0)
                 fi_spread_from(cpu0);
             double even[FI_MLP_MAX_TEAM + 1];
-            const double *cut = cum;
-            if (got != nt) { /* the runtime granted fewer threads: even shares */
-                for (int t = 0; t <= got; t++)
-                    even[t] = (double)t / got;
-                cut = even;
-                if (tid == 0)
-                    team = got;
-            }
-            FI_F(fi_mlp_thread_)(&c, cut, tid, got);
+            if (tid == 0)
+                team = got;
+            FI_F(fi_mlp_thread_)(&c, fi_balance_team_cuts(cum, nt, got, even), tid, got);
         }
         if (team == nt)
             fi_balance_learn(bal->speed, nt, cum, busy);
