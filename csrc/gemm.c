@@ -172,8 +172,8 @@ static fi_index fi_gemm_part(fi_index total, int t, int nt) {
 static atomic_int fi_gemm_speed_q[FI_BALANCED_MAX + 1][FI_BALANCED_MAX];
 
 #ifdef FI_HAVE_OPENMP /* teams exist only with OpenMP */
-static void fi_gemm_shares(int nt, double *cum) {
-    double speed[FI_BALANCED_MAX];
+/* The team's cuts from the table; speed gets the speeds they came from. */
+static void fi_gemm_shares(int nt, double *speed, double *cum) {
     int valid = 1;
     for (int t = 0; t < nt && nt <= FI_BALANCED_MAX; t++) {
         int q = atomic_load(&fi_gemm_speed_q[nt][t]);
@@ -183,19 +183,10 @@ static void fi_gemm_shares(int nt, double *cum) {
     fi_balance_shares(speed, valid, nt, cum);
 }
 
-static void fi_gemm_learn(int nt, const double *cum, const double *busy) {
+/* Folds one product's timings into those speeds and stores them. */
+static void fi_gemm_learn(int nt, double *speed, const double *cum, const double *busy) {
     if (nt > FI_BALANCED_MAX)
         return;
-    double speed[FI_BALANCED_MAX];
-    int valid = 1;
-    for (int t = 0; t < nt; t++) {
-        int q = atomic_load(&fi_gemm_speed_q[nt][t]);
-        valid = valid && q > 0;
-        speed[t] = (double)q / FI_GEMM_SPEED_ONE;
-    }
-    if (!valid)
-        for (int t = 0; t < nt; t++)
-            speed[t] = 1.0 / nt;
     fi_balance_learn(speed, nt, cum, busy);
     for (int t = 0; t < nt; t++) {
         int q = (int)(speed[t] * FI_GEMM_SPEED_ONE + 0.5);

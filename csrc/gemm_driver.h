@@ -421,7 +421,8 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
         if (nt > FI_GEMM_MAX_TEAM)
             nt = FI_GEMM_MAX_TEAM;
         double cum[FI_GEMM_MAX_TEAM + 1], busy[FI_GEMM_MAX_TEAM] = {0};
-        fi_gemm_shares(nt, cum);
+        double speed[FI_BALANCED_MAX];
+        fi_gemm_shares(nt, speed, cum);
         x.busy = x.split_m ? busy : NULL; /* sliver splits stay even */
         const int cpu0 = fi_current_cpu();
         int team = nt;
@@ -436,7 +437,7 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
             FI_F(fi_gemm_thread_)(&x, fi_balance_team_cuts(cum, nt, got, even), tid, got);
         }
         if (x.busy && team == nt && stopped_at < 0)
-            fi_gemm_learn(nt, cum, busy);
+            fi_gemm_learn(nt, speed, cum, busy);
 #else
         FI_F(fi_gemm_thread_)(&x, whole, 0, 1);
 #endif

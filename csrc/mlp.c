@@ -97,14 +97,6 @@ size_t fi_mlp_workspace_bytes(const fi_mlp_spec *s, fi_index batch, size_t elem,
     return o.total;
 }
 
-/* Boundary of part t of nt nearly equal parts of `total` rows, cut at
- * multiples of `grain`. */
-static fi_index fi_mlp_part(fi_index total, fi_index grain, int t, int nt) {
-    fi_index units = (total + grain - 1) / grain;
-    fi_index b = (fi_index)(((long long)units * t) / nt) * grain;
-    return b < total ? b : total;
-}
-
 /* The balance is the workspace's first buffer, whatever the batch. */
 void fi_mlp_set_speeds(void *work, int nt, const double *speeds) {
     if (nt < 1 || nt > FI_BALANCED_MAX)

@@ -126,8 +126,8 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, const double *cum, int ti
         T *s2b = c->state2 ? c->state2[2 * l + 1] : NULL;
         const fi_index w0 = fi_balance_cut(d[l], c->grain, cum[tid]);
         const fi_index w1 = fi_balance_cut(d[l], c->grain, cum[tid + 1]);
-        const fi_index b0 = fi_mlp_part(d[l + 1], 1, tid, nt);
-        const fi_index b1 = fi_mlp_part(d[l + 1], 1, tid + 1, nt);
+        const fi_index b0 = fi_balance_cut(d[l + 1], 1, cum[tid]);
+        const fi_index b1 = fi_balance_cut(d[l + 1], 1, cum[tid + 1]);
         const fi_index off = w0 * d[l + 1], nw = (w1 - w0) * d[l + 1];
         if (b1 > b0)
             FI_F(fi_sum_rows_)(N, b1 - b0, delta + b0, d[l + 1], gb + b0);
