@@ -17,6 +17,7 @@
  * it saves. */
 #define FI_EW_MIN_PER_THREAD 65536.0
 
+#ifdef FI_HAVE_OPENMP
 /* [lo, hi) of thread t out of nt over n items, in whole blocks of `grain` */
 static void fi_split(fi_index n, fi_index grain, int t, int nt, fi_index *lo, fi_index *hi) {
     fi_index blocks = (n + grain - 1) / grain;
@@ -29,7 +30,6 @@ static void fi_split(fi_index n, fi_index grain, int t, int nt, fi_index *lo, fi
 
 /* Run CALL (which uses lo, hi) over [0, n) on nt threads.  Inside an
  * enclosing parallel region (the GEMM epilogue) it runs serially. */
-#ifdef FI_HAVE_OPENMP
 #define FI_PARALLEL_RANGE(n, grain, nt, CALL)                                                  \
     do {                                                                                       \
         if ((nt) <= 1 || omp_in_parallel()) {                                                  \

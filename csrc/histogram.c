@@ -184,6 +184,7 @@ static void fi_hist_fold(fi_hist_summary *s, const fi_hist_summary *p) {
     s->high_tail += p->high_tail;
 }
 
+#ifdef FI_HAVE_OPENMP
 /* [lo, hi) of thread t out of nt over `spans` spans, in values (n total). */
 static void fi_hist_share(size_t spans, size_t n, int t, int nt, size_t *lo, size_t *hi) {
     size_t a = spans * (size_t)t / (size_t)nt, b = spans * (size_t)(t + 1) / (size_t)nt;
@@ -194,7 +195,6 @@ static void fi_hist_share(size_t spans, size_t n, int t, int nt, size_t *lo, siz
 /* Rounds of up to FI_HIST_ROUND spans; in a round each thread runs a share
  * of whole spans into private counts (when the slots are few enough to keep
  * on the stack), then the spans' moments are added to *s in order. */
-#ifdef FI_HAVE_OPENMP
 #define FI_HIST_PARALLEL(RUN, T)                                                                 \
     if (nt > 1) {                                                                                \
         const int cpu0 = fi_current_cpu();                                                       \
@@ -214,7 +214,7 @@ static void fi_hist_share(size_t spans, size_t n, int t, int nt, size_t *lo, siz
         }                                                                                        \
     } else
 #else
-#define FI_HIST_PARALLEL(RUN, T)
+#define FI_HIST_PARALLEL(RUN, T) (void)nt;
 #endif
 
 #define FI_HIST_ENTRY(SFX, T, F, ABS)                                                            \

@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(_MSC_VER) && !defined(__clang__)
-#include <malloc.h>
+#ifdef _WIN32
+#include <malloc.h> /* _aligned_malloc: the Windows CRTs (MSVC and MinGW) lack posix_memalign */
 #endif
 
 #include "atomics.h"
@@ -235,7 +235,7 @@ int fi_interrupt_pending(void) { return atomic_load(&fi_rt->interrupted); }
 void *fi_aligned_alloc(size_t bytes) {
     if (bytes == 0)
         bytes = 64;
-#if defined(_MSC_VER)
+#ifdef _WIN32
     return _aligned_malloc(bytes, 64);
 #else
     void *p = NULL;
@@ -246,7 +246,7 @@ void *fi_aligned_alloc(size_t bytes) {
 }
 
 void fi_aligned_free(void *p) {
-#if defined(_MSC_VER)
+#ifdef _WIN32
     _aligned_free(p);
 #else
     free(p);
