@@ -341,6 +341,29 @@ def test_out_is_filled_in_place():
         Generator(3).normal(out=np.empty(3, np.float16))
 
 
+# high - low at the edge of overflow: the largest float32 is 2**128 - 2**104,
+# and doubles from 2**128 - 2**103 up round to inf in float32.
+_F32_MAX = float(np.finfo(np.float32).max)
+_F32_TO_INF = 2.0 ** 128 - 2.0 ** 103
+SPAN_EDGES = [0.0, 1.0, 2.0 ** 103, 2.0 ** 103 - 2.0 ** 79, 2.0 ** 127, 1.7e38, _F32_MAX,
+              np.nextafter(_F32_TO_INF, 0.0), _F32_TO_INF, 1e39, 1e300, 8.9e307]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_uniform_rejects_exactly_the_spans_that_overflow(dtype):
+    g = Generator(0)
+    for high in SPAN_EDGES:
+        for low in [-v for v in SPAN_EDGES if -v < high]:
+            with np.errstate(over="ignore", invalid="ignore"):
+                overflows = not np.isfinite(np.asarray(high, dtype) - np.asarray(low, dtype))
+            if overflows:
+                with pytest.raises(ValueError, match="overflows"):
+                    g.uniform(2, low, high, dtype=dtype)
+            else:
+                out = g.uniform(2, low, high, dtype=dtype)
+                assert np.all(np.isfinite(out)), (low, high)
+
+
 def test_argument_errors():
     g = Generator(0)
     with pytest.raises(ValueError, match="std"):
