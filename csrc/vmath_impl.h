@@ -3,12 +3,13 @@
  *
  * No include guard.  The includer defines FI_VM_DOUBLE (0/1), the types
  * VF (floats), VI (integers), VM (comparison mask), VFN(name) (the function
- * name), and the operations V1 (broadcast), VADD VSUB VMUL VDIV, VFMA(a, b,
- * c) = a*b + c, VFNMA(a, b, c) = c - a*b, VMIN VMAX (NaN in the second
- * operand wins), VOR VAND VANDNOT, VROUND (to nearest) VFLOOR, VCMPGE,
- * VBLEND(m, f, t) (t where m), VANY, VBITS VFROMBITS (reinterpret), VISUB and
- * VISLLI (integer subtract, shift into the exponent field).  They are all
- * undefined at the end. */
+ * name), and the operations V1 (broadcast), VADD VSUB VMUL VDIV, VRCP(d) =
+ * 1/d for finite d >= 1, VFMA(a, b, c) = a*b + c, VFNMA(a, b, c) = c - a*b,
+ * VMIN VMAX (NaN in the second operand wins), VOR VAND VANDNOT, VROUND (to
+ * nearest) VFLOOR, VCMPGE, VBLEND(m, f, t) (t where m), VANY, VBITS
+ * VFROMBITS (reinterpret), VISUB and VISLLI (integer subtract, shift into
+ * the exponent field); optionally VSCALE(p, n) = p * 2^n rounded once, for
+ * integral n.  They are all undefined at the end. */
 
 #if FI_VM_DOUBLE
 #define K_(f, d) d
@@ -27,9 +28,8 @@ FI_INLINE VF VFN(pow2i)(VF k) {
     return VFROMBITS(VISLLI(e));
 }
 
-FI_INLINE VF VFN(exp)(VF x) {
-    x = VMIN(V1(K_(FI_EXPF_HI, FI_EXP_HI)), x);
-    x = VMAX(V1(K_(FI_EXPF_LO, FI_EXP_LO)), x);
+/* exp(x) for x already inside [FI_EXP*_LO, FI_EXP*_HI] (or NaN). */
+FI_INLINE VF VFN(exp_inrange)(VF x) {
     VF n = VROUND(VMUL(x, V1(K_(FI_EXPF_LOG2E, FI_EXP_LOG2E))));
     VF z_ = VFNMA(n, V1(K_(FI_EXPF_C1, FI_EXP_C1)), x); /* r = x - n ln2, in two parts */
     z_ = VFNMA(n, V1(K_(FI_EXPF_C2, FI_EXP_C2)), z_);
@@ -40,17 +40,27 @@ FI_INLINE VF VFN(exp)(VF x) {
     FI_EXPF_P_REST(FI_VM_STEP_)
 #endif
     p = VADD(VFMA(p, VMUL(z_, z_), z_), V1(K_(1.0f, 1.0)));
+#ifdef VSCALE
+    return VSCALE(p, n);
+#else
     /* 2^n = 2^n1 * 2^n2, both normal over the clamped range, so a denormal
      * result is rounded once, by the last product */
     VF n1 = VFLOOR(VMUL(n, V1(K_(0.5f, 0.5))));
     return VMUL(VMUL(p, VFN(pow2i)(n1)), VFN(pow2i)(VSUB(n, n1)));
+#endif
+}
+
+FI_INLINE VF VFN(exp)(VF x) {
+    x = VMIN(V1(K_(FI_EXPF_HI, FI_EXP_HI)), x);
+    x = VMAX(V1(K_(FI_EXPF_LO, FI_EXP_LO)), x);
+    return VFN(exp_inrange)(x);
 }
 
 /* e = exp(-|x|); 1/(1+e) for x >= 0, e * (1/(1+e)) otherwise (NaN: e*r = NaN) */
 FI_INLINE VF VFN(sigmoid)(VF x) {
     const VF one = V1(K_(1.0f, 1.0));
     VF e = VFN(exp)(VOR(x, V1(K_(-0.0f, -0.0))));
-    VF r = VDIV(one, VADD(one, e));
+    VF r = VRCP(VADD(one, e));
     return VBLEND(VCMPGE(x, V1(K_(0.0f, 0.0))), VMUL(e, r), r);
 }
 
@@ -73,8 +83,10 @@ FI_INLINE VF VFN(tanh)(VF x) {
     VF y = VFMA(VMUL(p, z_), ax, ax);
     VM big = VCMPGE(ax, V1(K_((float)FI_TANH_SMALL, FI_TANH_SMALL)));
     if (VANY(big)) {
-        VF e = VFN(exp)(VADD(ax, ax));
-        VF t = VSUB(one, VDIV(V1(K_(2.0f, 2.0)), VADD(e, one)));
+        /* tanh(20) rounds to 1 in both types; the clamp keeps e finite */
+        VF c = VMIN(V1(K_(20.0f, 20.0)), ax);
+        VF e = VFN(exp_inrange)(VADD(c, c));
+        VF t = VSUB(one, VMUL(V1(K_(2.0f, 2.0)), VRCP(VADD(e, one)))); /* 2r = 2/(e+1) exactly */
         y = VBLEND(big, y, t);
     }
     return VOR(y, VAND(sgn, x));
@@ -91,6 +103,8 @@ FI_INLINE VF VFN(tanh)(VF x) {
 #undef VSUB
 #undef VMUL
 #undef VDIV
+#undef VRCP
+#undef VSCALE
 #undef VFMA
 #undef VFNMA
 #undef VMIN
