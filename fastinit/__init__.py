@@ -45,8 +45,24 @@ def set_simd(name):
     return _runtime.set_simd(name)
 
 
+def set_buffer_cache(limit):
+    """Keep up to ``limit`` bytes of freed large fastinit arrays (4 MiB and
+    up) for reuse by the next array of the same size, skipping the kernel's
+    page faults and zeroing (0 turns the cache off and frees what it
+    holds).  Returns the previous limit.  The default, 256 MiB, can be set
+    with FASTINIT_BUFFER_CACHE_MB at import time."""
+    return _runtime.set_buffer_cache(limit)
+
+
+def buffer_cache_info():
+    """The buffer cache's ``limit``, the ``bytes`` and ``blocks`` it holds,
+    its ``hits`` and ``misses`` and the smallest block it keeps (``min_block``)."""
+    return _runtime.buffer_cache_info()
+
+
 __all__ = [
     "ops", "random", "init", "layers", "optim", "reference", "datasets",
     "MultiLayerNet", "train", "History", "diagnose", "load_mnist",
-    "build_info", "get_num_threads", "set_num_threads", "set_simd", "__version__",
+    "build_info", "get_num_threads", "set_num_threads", "set_simd", "set_buffer_cache",
+    "buffer_cache_info", "__version__",
 ]

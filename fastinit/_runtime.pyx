@@ -79,3 +79,98 @@ def set_simd(name):
 
 def compiler():
     return fi_compiler_name.decode()
+
+
+# ---- the buffer cache (csrc/bufcache.h) as a NumPy memory handler --------------
+cimport numpy as cnp
+from numpy import empty as _np_empty
+
+cnp.import_array()
+
+cdef extern from "bufcache.h" nogil:
+    ctypedef struct fi_bufcache_stats:
+        size_t limit
+        size_t bytes
+        int blocks
+        unsigned long long hits
+        unsigned long long misses
+    size_t FI_BUFCACHE_MIN_BYTES
+    size_t fi_bufcache_set_limit(size_t limit)
+    void fi_bufcache_get_stats(fi_bufcache_stats *s)
+
+cdef extern from *:
+    """
+    #include "bufcache.h"
+    static void *fi_h_malloc(void *ctx, size_t n) { (void)ctx; return fi_bufcache_alloc(n); }
+    static void *fi_h_calloc(void *ctx, size_t n, size_t s) {
+        (void)ctx;
+        return fi_bufcache_calloc(n, s);
+    }
+    static void *fi_h_realloc(void *ctx, void *p, size_t n) {
+        (void)ctx;
+        return fi_bufcache_realloc(p, n);
+    }
+    static void fi_h_free(void *ctx, void *p, size_t n) { (void)ctx; (void)n; fi_bufcache_free(p); }
+    static PyDataMem_Handler fi_cache_handler = {
+        "fastinit_buffer_cache", 1,
+        {NULL, fi_h_malloc, fi_h_calloc, fi_h_realloc, fi_h_free}};
+    static PyObject *fi_cache_handler_capsule(void) {
+        return PyCapsule_New(&fi_cache_handler, "mem_handler", NULL);
+    }
+    """
+    object fi_cache_handler_capsule()
+    object PyDataMem_SetHandler(object handler)
+
+# The capsule outlives every array made with it: the module is never unloaded.
+cdef object _cache_handler = fi_cache_handler_capsule()
+cdef Py_ssize_t _cache_min = <Py_ssize_t>FI_BUFCACHE_MIN_BYTES
+
+
+def empty(shape, dtype, Py_ssize_t nbytes):
+    """numpy.empty(shape, dtype) whose memory comes from, and goes back to,
+    the buffer cache when the array is large (``nbytes``: its size)."""
+    if nbytes < _cache_min:
+        return _np_empty(shape, dtype)
+    old = PyDataMem_SetHandler(_cache_handler)
+    try:
+        return _np_empty(shape, dtype)
+    finally:
+        PyDataMem_SetHandler(old)
+
+
+def set_buffer_cache(limit):
+    """Keep at most ``limit`` bytes of freed large arrays for reuse (0: none);
+    returns the previous limit."""
+    if not isinstance(limit, int) or isinstance(limit, bool):
+        raise TypeError(f"limit must be an int number of bytes, got {type(limit).__name__}")
+    if limit < 0:
+        raise ValueError(f"limit must be >= 0 bytes, got {limit}")
+    return fi_bufcache_set_limit(<size_t>limit)
+
+
+def _limit_from_env():
+    import os
+    import warnings
+    text = os.environ.get("FASTINIT_BUFFER_CACHE_MB")
+    if text is None or not text.strip():
+        return
+    try:
+        mib = float(text)
+        if not mib >= 0 or mib == float("inf"):
+            raise ValueError
+    except ValueError:
+        warnings.warn(f"FASTINIT_BUFFER_CACHE_MB={text!r} is not a number of MiB >= 0; "
+                      "keeping the default", RuntimeWarning, stacklevel=2)
+        return
+    fi_bufcache_set_limit(<size_t>(mib * 1048576))
+
+
+_limit_from_env()
+
+
+def buffer_cache_info():
+    """The cache's limit, contents and hit counts, as a dict."""
+    cdef fi_bufcache_stats s
+    fi_bufcache_get_stats(&s)
+    return {"limit": s.limit, "bytes": s.bytes, "blocks": s.blocks, "hits": s.hits,
+            "misses": s.misses, "min_block": _cache_min}

@@ -5,10 +5,13 @@ of checked shapes.  Anything else is converted (non-contiguous inputs are
 copied) or rejected here with a TypeError/ValueError that names the argument,
 the dtype or both shapes.
 """
+import math
 import numbers
 import operator
 
 import numpy as np
+
+from . import _runtime
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -52,12 +55,19 @@ def same_dtype(**arrays):
     return dtype
 
 
+def new_array(shape, dtype):
+    """An uninitialised C-contiguous array; a large one takes its memory
+    from the buffer cache (``fastinit.set_buffer_cache``)."""
+    dtype = np.dtype(dtype)
+    return _runtime.empty(shape, dtype, math.prod(shape) * dtype.itemsize)
+
+
 def output(out, shape, dtype, name="out"):
     """Return a fresh array, or check a caller's `out=`: exact shape and
     dtype, C-contiguous, writable."""
     shape = tuple(shape)
     if out is None:
-        return np.empty(shape, dtype=dtype)
+        return new_array(shape, dtype)
     if not isinstance(out, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray, got {type(out).__name__}")
     if out.shape != shape:

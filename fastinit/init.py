@@ -28,7 +28,7 @@ import warnings
 
 import numpy as np
 
-from ._validate import FLOAT_DTYPES, index, real_number
+from ._validate import FLOAT_DTYPES, index, new_array, real_number
 from .random import _finite, _float_dtype, _shape, as_generator
 
 __all__ = [
@@ -301,7 +301,7 @@ def shape_and_dtype(shape, dtype):
 
 
 def _new_array(shape, dtype):
-    return np.empty(*shape_and_dtype(shape, dtype))
+    return new_array(*shape_and_dtype(shape, dtype))
 
 
 def _initializer(inplace):
