@@ -130,13 +130,7 @@ static void *fi_gemm_workspace(size_t bytes) {
 static const fi_gemm_kernels_f32 *fi_gemm_select_f32(fi_isa isa) {
     switch (isa) {
 #if FI_X86
-    case FI_ISA_AVX512: {
-        static fi_gemm_kernels_f32 knob; static int knob_init;
-        if (!knob_init) { knob = fi_gemm_avx512_f32; knob_init = 1;
-            if (getenv("FI_KC")) knob.kc = atoi(getenv("FI_KC"));
-            if (getenv("FI_MC")) knob.mc = atoi(getenv("FI_MC"));
-            if (getenv("FI_NC")) knob.nc = atoi(getenv("FI_NC")); }
-        return &knob; }
+    case FI_ISA_AVX512: return &fi_gemm_avx512_f32;
     case FI_ISA_AVX2: return &fi_gemm_avx2_f32;
 #endif
     default: return &fi_gemm_generic_f32;
