@@ -8,8 +8,9 @@
  * Accuracy (measured against float64/long double, see tests/test_activations.py):
  *   exp   float32 <= 1 ulp, float64 <= 1 ulp   (Cody-Waite reduction, Cephes
  *         minimax polynomial for float32, degree-13 Taylor for float64)
- *   tanh  float32 <= 2 ulp, float64 <= 2 ulp   (Cephes: odd polynomial /
- *         rational for |x| < 0.625, 1 - 2/(exp(2|x|) + 1) above)
+ *   tanh  float32: m / (m + 2), m = expm1(2|x|), one formula (vmath_impl.h);
+ *         float64 <= 2 ulp (Cephes rational for |x| < 0.625, 1 - 2/(exp(2|x|)
+ *         + 1) above)
  *   sigmoid = 1/(1+e) or e/(1+e) with e = exp(-|x|): <= 3 ulp.
  * Special values: exp(-inf) = 0, exp(+inf) = +inf, NaN propagates, results
  * that are denormal are rounded once (the 2^n scaling is split in two
@@ -46,13 +47,8 @@
 #define FI_EXP_C2 1.42860682030941723212E-6
 #define FI_EXP_MAGIC 6755399441055744.0 /* 1.5 * 2^52 */
 
-/* tanh, |x| < 0.625 branch (Cephes tanhf / tanh) */
+/* tanh float64, |x| < 0.625 branch (Cephes tanh) */
 #define FI_TANH_SMALL 0.625
-#define FI_TANHF_P0 -5.70498872745E-3f
-#define FI_TANHF_P1 2.06390887954E-2f
-#define FI_TANHF_P2 -5.37397155531E-2f
-#define FI_TANHF_P3 1.33314422036E-1f
-#define FI_TANHF_P4 -3.33332819422E-1f
 #define FI_TANH_P0 -9.64399179425052238628E-1
 #define FI_TANH_P1 -9.92877231001918586564E1
 #define FI_TANH_P2 -1.61468768441708447952E3
@@ -71,8 +67,6 @@
     F(2.7557319223985890653e-6) F(2.4801587301587301587e-5) F(1.9841269841269841270e-4)       \
     F(1.3888888888888888889e-3) F(8.3333333333333333333e-3) F(4.1666666666666666667e-2)       \
     F(1.6666666666666666667e-1) F(0.5)
-#define FI_TANHF_P_FIRST FI_TANHF_P0
-#define FI_TANHF_P_REST(F) F(FI_TANHF_P1) F(FI_TANHF_P2) F(FI_TANHF_P3) F(FI_TANHF_P4)
 #define FI_TANH_P_FIRST FI_TANH_P0
 #define FI_TANH_P_REST(F) F(FI_TANH_P1) F(FI_TANH_P2)
 #define FI_EXPF_MAGIC 12582912.0f /* 1.5 * 2^23 */
