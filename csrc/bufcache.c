@@ -55,6 +55,19 @@ static void fi_advise_huge(char *base, size_t total) {
 #endif
 }
 
+/* Takes the oldest block out of the table (lock held; one must be there). */
+static char *fi_evict_oldest(void) {
+    int oldest = -1;
+    for (int s = 0; s < FI_BUFCACHE_SLOTS; s++)
+        if (fi_slots[s].base && (oldest < 0 || fi_slots[s].age < fi_slots[oldest].age))
+            oldest = s;
+    char *base = fi_slots[oldest].base;
+    fi_stats.bytes -= fi_slots[oldest].bytes;
+    fi_stats.blocks--;
+    fi_slots[oldest].base = NULL;
+    return base;
+}
+
 void *fi_bufcache_alloc(size_t bytes) {
     if (bytes > SIZE_MAX - FI_BUFCACHE_HEADER)
         return NULL;
@@ -121,13 +134,10 @@ void fi_bufcache_free(void *p) {
     if (bytes >= FI_BUFCACHE_MIN_BYTES && bytes <= fi_stats.limit) {
         /* make room: oldest blocks out until the bytes and a slot fit */
         for (;;) {
-            int oldest = -1, empty = -1;
-            for (int s = 0; s < FI_BUFCACHE_SLOTS; s++) {
+            int empty = -1;
+            for (int s = 0; s < FI_BUFCACHE_SLOTS; s++)
                 if (!fi_slots[s].base)
                     empty = s;
-                else if (oldest < 0 || fi_slots[s].age < fi_slots[oldest].age)
-                    oldest = s;
-            }
             if (empty >= 0 && fi_stats.bytes + bytes <= fi_stats.limit) {
                 fi_slots[empty].base = base;
                 fi_slots[empty].bytes = bytes;
@@ -137,10 +147,7 @@ void fi_bufcache_free(void *p) {
                 base = NULL;
                 break;
             }
-            evicted[nev++] = fi_slots[oldest].base; /* oldest >= 0: the bytes did not fit */
-            fi_stats.bytes -= fi_slots[oldest].bytes;
-            fi_stats.blocks--;
-            fi_slots[oldest].base = NULL;
+            evicted[nev++] = fi_evict_oldest(); /* a block is there: the bytes did not fit */
         }
     }
     fi_unlock();
@@ -156,17 +163,8 @@ size_t fi_bufcache_set_limit(size_t limit) {
     fi_lock();
     size_t old = fi_stats.limit;
     fi_stats.limit = limit;
-    /* oldest out until the rest fits the new limit */
-    while (fi_stats.bytes > limit) {
-        int oldest = -1;
-        for (int s = 0; s < FI_BUFCACHE_SLOTS; s++)
-            if (fi_slots[s].base && (oldest < 0 || fi_slots[s].age < fi_slots[oldest].age))
-                oldest = s;
-        evicted[nev++] = fi_slots[oldest].base;
-        fi_stats.bytes -= fi_slots[oldest].bytes;
-        fi_stats.blocks--;
-        fi_slots[oldest].base = NULL;
-    }
+    while (fi_stats.bytes > limit) /* oldest out until the rest fits */
+        evicted[nev++] = fi_evict_oldest();
     fi_unlock();
     for (int i = 0; i < nev; i++)
         fi_aligned_free(evicted[i]);
