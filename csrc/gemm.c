@@ -35,9 +35,9 @@
  * transposed and C is short: each sliver then serves at most a few dozen
  * tiles of A per thread, too few to repay a packed copy and the barrier
  * that shares it (1.01-1.05x for the seed net's shapes on 1 thread; above
- * 512 rows the packed panel is reused enough to pay).  Row strides that
- * are a multiple of 2 KiB stay packed: their rows share a few L1 sets. */
-#define FI_GEMM_STRIDED_B_MAX_M 512
+ * the kernel set's strided_b_max_m rows the packed panel is reused enough
+ * to pay).  Row strides that are a multiple of 2 KiB stay packed: their
+ * rows share a few L1 sets. */
 #define FI_GEMM_STRIDED_B_MAX_N 512
 #define FI_GEMM_STRIDED_B_BAD_STRIDE 2048
 

@@ -369,7 +369,7 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
     /* Small products read B in place too: packing it costs as much as the
      * few tiles of A that reuse it, and without a shared panel the team
      * needs no barrier. */
-    x.strided_b = !x.tb && m <= FI_GEMM_STRIDED_B_MAX_M && n <= FI_GEMM_STRIDED_B_MAX_N &&
+    x.strided_b = !x.tb && m <= x.kt->strided_b_max_m && n <= FI_GEMM_STRIDED_B_MAX_N &&
                   (ldb * (fi_index)sizeof(T)) % FI_GEMM_STRIDED_B_BAD_STRIDE != 0;
 
     fi_index mt = (m + MR - 1) / MR;

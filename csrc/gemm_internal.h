@@ -40,6 +40,8 @@ typedef void (*fi_ukernel_f64)(fi_index k, const double *a, fi_index rsa, fi_ind
 typedef struct {
     int mr, nr;
     fi_index mc, kc, nc;
+    /* B is read in place (see gemm.c) for products of at most this many rows */
+    fi_index strided_b_max_m;
     /* [0]: A packed (rsa/csa ignored), [1]: A read in place.  full computes
      * mr x nr; half computes mr x nr/2 from the same packed B (for a last
      * sliver with at most nr/2 columns left). */
@@ -58,7 +60,7 @@ typedef struct {
 
 typedef struct {
     int mr, nr;
-    fi_index mc, kc, nc;
+    fi_index mc, kc, nc, strided_b_max_m;
     fi_ukernel_f64 full[2], half[2];
     void (*pack_t)(const double *src, fi_index rs, int R, fi_index len, double *dst);
     fi_ukernel_f64 part[FI_GEMM_MAX_MR][2];

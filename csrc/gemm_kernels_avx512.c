@@ -42,13 +42,16 @@ FI_AVX512_PARTS(FI_AVX512_F32, fi_ukr_avx512_f32_r)
 FI_AVX512_PARTS(FI_AVX512_F64, fi_ukr_avx512_f64_r)
 
 /* Server AVX-512 cores: 32-48 KiB L1d (a 256 x 32 float sliver of B is
- * 32 KiB), 1-2 MiB L2 (a 144 x 256 block of A), large shared L3. */
+ * 32 KiB), 1-2 MiB L2 (a 144 x 256 block of A), large shared L3.  float B
+ * stays in place up to 2048 rows: on a 2-core Xeon (2 MiB L2) that made
+ * 1000x100x100 1.08x faster on 2 threads and 1000x784x100 1.00-1.04x (the
+ * AVX2 set keeps 512: there it cost 4-5% on 1000x784x100). */
 const fi_gemm_kernels_f32 fi_gemm_avx512_f32 = {
-    12, 32, 144, 256, 3072, {fi_ukr_avx512_f32_packed, fi_ukr_avx512_f32_strided},
+    12, 32, 144, 256, 3072, 2048, {fi_ukr_avx512_f32_packed, fi_ukr_avx512_f32_strided},
     {fi_ukr_avx512_f32_half_packed, fi_ukr_avx512_f32_half_strided}, NULL,
     FI_AVX512_PART_TABLE(fi_ukr_avx512_f32_r)};
 const fi_gemm_kernels_f64 fi_gemm_avx512_f64 = {
-    12, 16, 144, 256, 3072, {fi_ukr_avx512_f64_packed, fi_ukr_avx512_f64_strided},
+    12, 16, 144, 256, 3072, 512, {fi_ukr_avx512_f64_packed, fi_ukr_avx512_f64_strided},
     {fi_ukr_avx512_f64_half_packed, fi_ukr_avx512_f64_half_strided}, NULL,
     FI_AVX512_PART_TABLE(fi_ukr_avx512_f64_r)};
 #endif

@@ -53,12 +53,12 @@ FI_GEMM_GENERIC(double, f64, FI_GENERIC_NR, f64)
 FI_GEMM_GENERIC(double, f64, FI_GENERIC_NR / 2, f64_half)
 
 const fi_gemm_kernels_f32 fi_gemm_generic_f32 = {
-    FI_GENERIC_MR, FI_GENERIC_NR, 128, 256, 4096,
+    FI_GENERIC_MR, FI_GENERIC_NR, 128, 256, 4096, 512,
     {fi_ukr_generic_packed_f32, fi_ukr_generic_strided_f32},
     {fi_ukr_generic_packed_f32_half, fi_ukr_generic_strided_f32_half}, NULL,
     {{NULL, NULL}} /* no short-tile kernels: short tiles are padded */};
 const fi_gemm_kernels_f64 fi_gemm_generic_f64 = {
-    FI_GENERIC_MR, FI_GENERIC_NR, 128, 256, 4096,
+    FI_GENERIC_MR, FI_GENERIC_NR, 128, 256, 4096, 512,
     {fi_ukr_generic_packed_f64, fi_ukr_generic_strided_f64},
     {fi_ukr_generic_packed_f64_half, fi_ukr_generic_strided_f64_half}, NULL,
     {{NULL, NULL}} /* no short-tile kernels: short tiles are padded */};
