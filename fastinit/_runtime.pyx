@@ -162,7 +162,7 @@ def _limit_from_env():
         warnings.warn(f"FASTINIT_BUFFER_CACHE_MB={text!r} is not a number of MiB >= 0; "
                       "keeping the default", RuntimeWarning, stacklevel=2)
         return
-    fi_bufcache_set_limit(<size_t>(mib * 1048576))
+    fi_bufcache_set_limit(<size_t>min(int(mib * 1048576), 2 ** 62))  # no C cast of a huge float
 
 
 _limit_from_env()
