@@ -24,6 +24,22 @@ def rng():
 
 
 @pytest.fixture
+def interactive_sigint():
+    """Ctrl-C as in an interactive session: Python's KeyboardInterrupt
+    handler for SIGINT during the test (and in the processes it starts).  A
+    suite started in the background by a non-interactive shell (`pytest
+    tests &`) inherits SIGINT ignored, as POSIX shells do for background
+    jobs; fastinit then rightly leaves Ctrl-C alone, and the Ctrl-C tests
+    would test nothing."""
+    import signal
+    before = signal.getsignal(signal.SIGINT)
+    if before is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+@pytest.fixture
 def threads():
     """Restore the thread setting after a test changes it."""
     yield

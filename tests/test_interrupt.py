@@ -161,7 +161,7 @@ def _interrupt(case):
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_ctrl_c_returns_promptly(case):
+def test_ctrl_c_returns_promptly(case, interactive_sigint):
     missing = _missing(case)
     if missing:
         pytest.skip(f"{missing} is not built in this tree yet")
@@ -214,7 +214,7 @@ def test_custom_handler_that_returns_lets_the_product_finish(threads, tmp_path):
 # polls) equals, bit for bit, the plain one that other threads run.
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("threads", [1, 2, 3])
-def test_armed_product_is_bitwise_the_plain_one(dtype, threads):
+def test_armed_product_is_bitwise_the_plain_one(dtype, threads, interactive_sigint):
     import fastinit
     from fastinit import _linalg, ops
 

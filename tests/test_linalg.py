@@ -477,7 +477,7 @@ def test_sum_rows_errors():
         ops.sum_rows(np.ones((2, 3)), out=np.empty(2))
 
 
-def test_huge_product_is_interruptible(monkeypatch):
+def test_huge_product_is_interruptible(monkeypatch, interactive_sigint):
     """Ctrl-C (SIGINT) stops a long product between blocks of C."""
     import os
     import signal

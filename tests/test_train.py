@@ -110,7 +110,7 @@ def test_argument_errors(rng):
     assert train(net, x, t, **{**kw, "iterations": 0}).loss == []
 
 
-def test_real_sigint_stops_cleanly(rng):
+def test_real_sigint_stops_cleanly(rng, interactive_sigint):
     import os
     import signal
     import threading
