@@ -148,10 +148,15 @@ def _interrupt(case):
             line = proc.stdout.readline()
             assert line.strip() == "READY", line + proc.stderr.read()
             time.sleep(0.5)  # well inside the long call
+            # a child that lost the signal (the training case loops forever)
+            # is killed, so the test fails instead of hanging the suite
+            watchdog = threading.Timer(60, proc.kill)
+            watchdog.start()
             sent = time.monotonic()
             proc.send_signal(signal.SIGINT)
             first = proc.stdout.readline().strip()
             latency = time.monotonic() - sent
+            watchdog.cancel()
             rest, err = proc.communicate(timeout=120)
         finally:
             if proc.poll() is None:
