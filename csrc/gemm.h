@@ -43,7 +43,7 @@ void fi_gemm_ex_f64(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k
 /* Interruptible products (the Python bridge, between fi_interrupt_arm and
  * fi_interrupt_disarm).  fi_gemm_resumable_* computes what fi_gemm_ex_*
  * computes, but polls fi_interrupt_pending() after each band of rows of
- * each block of C (at most about mc x nc x kc multiply-adds per thread)
+ * each block of C (about 2^28 multiply-adds, at least mc rows per thread)
  * and, when it is set, returns early with r->stopped = 1 and C partly
  * updated.  Called again with the same arguments and the same *r, it
  * finishes the product with the same bits as one uninterrupted call, so an

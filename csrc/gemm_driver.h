@@ -35,7 +35,7 @@ typedef struct {
     fi_index a_stride; /* elements per thread in bufa */
     fi_index e_off;   /* strided_b: a thread's packed partial sliver of B, at
                        * bufa + tid * a_stride + e_off */
-    fi_index band;    /* rows per band: m, or mc per thread when polling */
+    fi_index band;    /* rows per band: m, or a multiple of mc per thread when polling */
     fi_index first;   /* bands finished by earlier calls: skipped */
     int *halt;        /* polling: two slots for the team's decision, else NULL */
     fi_index *stopped_at; /* polling: bands finished when it stopped early */
@@ -389,7 +389,16 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
     if (r) {
         if (!resuming) {
             r->isa = (int)fi_active_isa();
-            r->band = x.split_m ? x.kt->mc * nt : m;
+            r->band = m;
+            if (x.split_m) {
+                /* whole mc blocks per thread, enough of them to fill
+                 * FI_GEMM_BAND_WORK: each band ends in a barrier */
+                fi_index step = x.kt->mc * nt, cols = n < x.kt->nc ? n : x.kt->nc;
+                double rows = FI_GEMM_BAND_WORK / ((double)cols * (double)x.kc);
+                fi_index steps = (fi_index)(rows / (double)step) + 1;
+                if ((double)steps * (double)step < (double)m)
+                    r->band = steps * step;
+            }
         }
         x.band = r->band;
         x.first = r->done;

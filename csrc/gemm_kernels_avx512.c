@@ -8,6 +8,14 @@
 #if FI_X86
 #include <immintrin.h>
 
+#ifdef __AVX2__ /* not in tests/gemm_avx512_emu, which emulates only the kernels' intrinsics */
+#include "gemm_pack_x86.h"
+#define FI_PACK_T_F32 fi_pack_t_avx2_f32
+#define FI_PACK_T_F64 fi_pack_t_avx2_f64
+#else
+#define FI_PACK_T_F32 NULL
+#define FI_PACK_T_F64 NULL
+#endif
 #include "gemm_ukernel.h"
 
 static inline __m512 fi_bcast_ps512(const float *p) { return _mm512_set1_ps(*p); }
@@ -48,10 +56,10 @@ FI_AVX512_PARTS(FI_AVX512_F64, fi_ukr_avx512_f64_r)
  * AVX2 set keeps 512: there it cost 4-5% on 1000x784x100). */
 const fi_gemm_kernels_f32 fi_gemm_avx512_f32 = {
     12, 32, 144, 256, 3072, 2048, {fi_ukr_avx512_f32_packed, fi_ukr_avx512_f32_strided},
-    {fi_ukr_avx512_f32_half_packed, fi_ukr_avx512_f32_half_strided}, NULL,
+    {fi_ukr_avx512_f32_half_packed, fi_ukr_avx512_f32_half_strided}, FI_PACK_T_F32,
     FI_AVX512_PART_TABLE(fi_ukr_avx512_f32_r)};
 const fi_gemm_kernels_f64 fi_gemm_avx512_f64 = {
     12, 16, 144, 256, 3072, 512, {fi_ukr_avx512_f64_packed, fi_ukr_avx512_f64_strided},
-    {fi_ukr_avx512_f64_half_packed, fi_ukr_avx512_f64_half_strided}, NULL,
+    {fi_ukr_avx512_f64_half_packed, fi_ukr_avx512_f64_half_strided}, FI_PACK_T_F64,
     FI_AVX512_PART_TABLE(fi_ukr_avx512_f64_r)};
 #endif

@@ -20,6 +20,27 @@
 #endif
 #define FI_STR(x) #x
 
+/* C's tile is fetched toward L2 when the kernel starts and into L1 this
+ * many steps of K before its end: fetched into L1 at the start, its rows
+ * (a power-of-two row stride maps all of them to one or two L1 sets) were
+ * evicted by the streams of A and B before the kernel read them. */
+#ifndef FI_GEMM_C_PREFETCH_STEPS
+#define FI_GEMM_C_PREFETCH_STEPS 96
+#endif
+#ifndef FI_GEMM_C_HINT_EARLY
+#define FI_GEMM_C_HINT_EARLY _MM_HINT_T1
+#endif
+
+/* Every cache line of the n values at p: NumPy aligns arrays to 16 bytes
+ * only, so a 128-byte row of a tile usually spans three lines (the middle
+ * one went unfetched when only the first and last value were prefetched). */
+#define FI_GEMM_PREFETCH_ROW(p, T, n, hint)                                                 \
+    do {                                                                                    \
+        FI_UNROLL(4) for (int o_ = 0; o_ < (int)((n) * sizeof(T)); o_ += 64)                 \
+            _mm_prefetch((const char *)(p) + o_, hint);                                     \
+        _mm_prefetch((const char *)((p) + (n)-1), hint);                                    \
+    } while (0)
+
 #define FI_GEMM_UKERNEL_BODY(NAME, T, V, MR, NV, W, ZERO, SET1, BCAST, LOAD, STORE, FMADD,   \
                              MUL, ADD)                                                      \
     FI_INLINE void NAME##_body(fi_index k, const T *a, fi_index rsa, fi_index csa,           \
@@ -27,19 +48,26 @@
                                T beta) {                                                    \
         V acc[MR][NV];                                                                      \
         FI_UNROLL(16) for (int i = 0; i < MR; i++) {                                        \
-            _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);                         \
-            _mm_prefetch((const char *)(c + i * ldc + NV * W - 1), _MM_HINT_T0);            \
+            FI_GEMM_PREFETCH_ROW(c + i * ldc, T, NV * W, FI_GEMM_C_HINT_EARLY);             \
             FI_UNROLL(4) for (int v = 0; v < NV; v++) acc[i][v] = ZERO();                   \
         }                                                                                   \
-        FI_UNROLL(4) for (fi_index p = 0; p < k; p++) {                                     \
-            V bv[NV];                                                                       \
-            FI_UNROLL(4) for (int v = 0; v < NV; v++) bv[v] = LOAD(b + v * W);              \
-            FI_UNROLL(16) for (int i = 0; i < MR; i++) {                                    \
-                V av = BCAST(a + i * rsa + p * csa);                                        \
-                FI_UNROLL(4) for (int v = 0; v < NV; v++) acc[i][v] =                      \
-                    FMADD(av, bv[v], acc[i][v]);                                            \
+        fi_index p = 0;                                                                     \
+        for (int late = 0; late < 2; late++) {                                              \
+            const fi_index pend = late ? k : k - FI_GEMM_C_PREFETCH_STEPS;                  \
+            FI_UNROLL(4) for (; p < pend; p++) {                                            \
+                V bv[NV];                                                                   \
+                FI_UNROLL(4) for (int v = 0; v < NV; v++) bv[v] = LOAD(b + v * W);          \
+                FI_UNROLL(16) for (int i = 0; i < MR; i++) {                                \
+                    V av = BCAST(a + i * rsa + p * csa);                                    \
+                    FI_UNROLL(4) for (int v = 0; v < NV; v++) acc[i][v] =                  \
+                        FMADD(av, bv[v], acc[i][v]);                                        \
+                }                                                                           \
+                b += bs;                                                                    \
             }                                                                               \
-            b += bs;                                                                        \
+            if (!late)                                                                      \
+                FI_UNROLL(16) for (int i = 0; i < MR; i++) {                                \
+                    FI_GEMM_PREFETCH_ROW(c + i * ldc, T, NV * W, _MM_HINT_T0);              \
+                }                                                                           \
         }                                                                                   \
         V va = SET1(alpha);                                                                 \
         if (beta == (T)0) {                                                                 \

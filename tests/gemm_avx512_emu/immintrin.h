@@ -9,6 +9,7 @@
 typedef struct { float f[16]; } __m512;
 typedef struct { double d[8]; } __m512d;
 #define _MM_HINT_T0 3
+#define _MM_HINT_T1 2
 #define _mm_prefetch(p, h) ((void)(p), (void)(h))
 #define E static inline
 #define L16(...) { __m512 r; for (int k = 0; k < 16; k++) { __VA_ARGS__; } return r; }
