@@ -229,7 +229,13 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, const double *cum
                         }
                         const fi_index width = narrow ? NR / 2 : NR;
                         FI_CAT(fi_ukernel_, SFX) const *kern = narrow ? kt->half : kt->full;
-                        for (fi_index ir = 0; ir < mc; ir += MR) {
+                        /* a last sliver of at most 4 columns (n = 100 leaves 4): four
+                         * rows to a vector, the whole block of rows at once */
+                        const int narrow4 = kt->narrow4 && x->strided_a && nr <= 4;
+                        if (narrow4)
+                            kt->narrow4(mc, kcb, FI_A_AT(x, ic, pc), x->lda, bs, ldbs,
+                                        x->c + ic * x->ldc + j, x->ldc, (int)nr, x->alpha, beta);
+                        for (fi_index ir = 0; ir < mc && !narrow4; ir += MR) {
                             fi_index i = ic + ir;
                             fi_index mr = mc - ir < MR ? mc - ir : MR;
                             /* a short tile runs its own kernel when the set has one */

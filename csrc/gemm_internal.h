@@ -56,6 +56,13 @@ typedef struct {
      * driver pads the rows and runs the full kernel.  A set has both
      * widths of a height or neither (the driver decides once per tile row). */
     fi_ukernel_f32 part[FI_GEMM_MAX_MR][2];
+    /* optional: the last w <= 4 columns of C (a last sliver of B, packed
+     * and zero-padded to nr) for m rows of A read in place (a[i * rsa + p],
+     * rows of op(A) contiguous), with the full kernel's operations per
+     * element; four rows share one vector, so such a sliver costs about a
+     * quarter of the half-width kernel's multiply-adds.  NULL: not used. */
+    void (*narrow4)(fi_index m, fi_index k, const float *a, fi_index rsa, const float *b,
+                    fi_index bs, float *c, fi_index ldc, int w, float alpha, float beta);
 } fi_gemm_kernels_f32;
 
 typedef struct {
@@ -64,6 +71,8 @@ typedef struct {
     fi_ukernel_f64 full[2], half[2];
     void (*pack_t)(const double *src, fi_index rs, int R, fi_index len, double *dst);
     fi_ukernel_f64 part[FI_GEMM_MAX_MR][2];
+    void (*narrow4)(fi_index m, fi_index k, const double *a, fi_index rsa, const double *b,
+                    fi_index bs, double *c, fi_index ldc, int w, double alpha, double beta);
 } fi_gemm_kernels_f64;
 
 /* Largest mr * nr of any kernel set: size of the edge-tile buffer. */

@@ -261,6 +261,34 @@ def test_result_independent_of_tile_position(rng, simd, threads, trans_a, dtype)
                 np.testing.assert_array_equal(part, full[r0:, c0_:])
 
 
+@pytest.mark.parametrize("w", [1, 2, 3, 4])
+def test_narrow_last_columns_equal_full_sliver_columns(rng, threads, simd, w):
+    """A last sliver of 1-4 columns (n = 100 leaves 4) runs its own kernel
+    on the AVX-512 set, four rows to a vector.  Its columns must have the
+    bits they get inside a full 32-wide sliver (the same columns, shifted
+    left by 4): any row count (tails of 48- and 16-row blocks, fewer rows
+    than 4), K not a multiple of 4, several K blocks, beta, the epilogue
+    and 1 or 2 threads."""
+    dtype = np.float32
+    for isa in simd_sets():
+        use_simd(isa)
+        for m, k in [(1, 5), (3, 4), (5, 130), (47, 33), (48, 300), (49, 1), (130, 600)]:
+            a = rng.standard_normal((m, k)).astype(dtype)
+            b = rng.standard_normal((k, 32 + w)).astype(dtype)
+            bias = rng.standard_normal(32 + w).astype(dtype)
+            c0 = (100 * rng.standard_normal((m, 32 + w))).astype(dtype)
+            for nt in (1, 2):
+                fastinit.set_num_threads(nt)
+                narrow, shifted = c0.copy(), c0[:, w:].copy()
+                ops.matmul(a, b, out=narrow, alpha=0.013, beta=0.3)
+                ops.matmul(a, b[:, w:], out=shifted, alpha=0.013, beta=0.3)
+                np.testing.assert_array_equal(narrow[:, 32:], shifted[:, 32 - w:])
+                np.testing.assert_array_equal(ops.affine(a, b, bias, "tanh")[:, 32:],
+                                              ops.affine(a, b[:, w:], bias[w:], "tanh")[:, 32 - w:])
+                plain = ops.matmul(a, b)  # beta = 0: C is write-only
+                np.testing.assert_array_equal(plain[:, 32:], ops.matmul(a, b[:, w:])[:, 32 - w:])
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", [5, 20, 24, 28, 32, 100])
 def test_b_in_place_equals_packed_b(rng, threads, simd, n, dtype):
