@@ -48,7 +48,8 @@
                                T beta) {                                                    \
         V acc[MR][NV];                                                                      \
         FI_UNROLL(16) for (int i = 0; i < MR; i++) {                                        \
-            FI_GEMM_PREFETCH_ROW(c + i * ldc, T, NV * W, FI_GEMM_C_HINT_EARLY);             \
+            if (k > FI_GEMM_C_PREFETCH_STEPS) /* else the late fetch comes at once */        \
+                FI_GEMM_PREFETCH_ROW(c + i * ldc, T, NV * W, FI_GEMM_C_HINT_EARLY);         \
             FI_UNROLL(4) for (int v = 0; v < NV; v++) acc[i][v] = ZERO();                   \
         }                                                                                   \
         fi_index p = 0;                                                                     \
