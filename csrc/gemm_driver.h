@@ -156,6 +156,9 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, const double *cum
         fi_index nc = n - jc < kt->nc ? n - jc : kt->nc;
         fi_index nsl = (nc + NR - 1) / NR;
         fi_index s0 = 0, s1 = nsl;
+        /* a last sliver of at most 4 columns (n = 100 leaves 4) runs narrow4:
+         * four rows to a vector, the whole block of rows at once */
+        const int last_narrow4 = kt->narrow4 && x->strided_a && nc - (nsl - 1) * NR <= 4;
         if (!x->split_m) {
             s0 = fi_gemm_part(nsl, tid, nt);
             s1 = fi_gemm_part(nsl, tid + 1, nt);
@@ -170,12 +173,15 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, const double *cum
              * packed (zero-padded), by each thread that needs it, into its
              * own buffer, so the team never waits for a shared panel. */
             T *edge = NULL;
+            int edge_w = NR; /* values per p in edge: narrow4 reads only 4 */
             if (x->strided_b) {
                 fi_index j = jc + (nsl - 1) * NR, nr = n - j;
                 if (s1 == nsl && nr != NR && nr != NR / 2) {
                     edge = bufa + x->e_off;
+                    if (last_narrow4)
+                        edge_w = 4;
                     FI_F(fi_gemm_pack_panel_)(FI_B_AT(x, pc, j), FI_B_RS(x), FI_B_CS(x),
-                                              (int)nr, NR, kcb, edge);
+                                              (int)nr, edge_w, kcb, edge);
                 }
             } else {
                 /* Pack this panel of B: every thread a share of the slivers. */
@@ -222,6 +228,7 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, const double *cum
                         if (x->strided_b) {
                             if (s == nsl - 1 && edge) {
                                 bs = edge;
+                                ldbs = edge_w;
                             } else {
                                 bs = FI_B_AT(x, pc, j);
                                 ldbs = x->ldb;
@@ -229,9 +236,7 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, const double *cum
                         }
                         const fi_index width = narrow ? NR / 2 : NR;
                         FI_CAT(fi_ukernel_, SFX) const *kern = narrow ? kt->half : kt->full;
-                        /* a last sliver of at most 4 columns (n = 100 leaves 4): four
-                         * rows to a vector, the whole block of rows at once */
-                        const int narrow4 = kt->narrow4 && x->strided_a && nr <= 4;
+                        const int narrow4 = last_narrow4 && s == nsl - 1;
                         if (narrow4)
                             kt->narrow4(mc, kcb, FI_A_AT(x, ic, pc), x->lda, bs, ldbs,
                                         x->c + ic * x->ldc + j, x->ldc, (int)nr, x->alpha, beta);
