@@ -39,13 +39,13 @@
  * to pay).  Row strides that are a multiple of 2 KiB stay packed: their
  * rows share a few L1 sets. */
 #define FI_GEMM_STRIDED_B_MAX_N 512
+#define FI_GEMM_STRIDED_B_BAD_STRIDE 2048
 
 /* An interruptible product (gemm.h) polls after bands of rows of about
  * this many multiply-adds in all: 0.1 s on one core without SIMD (~5
  * GFLOP/s), so Ctrl-C stays prompt, while each band's barrier costs
  * little (bands of mc rows per thread cost 2048^3 9% on two cores). */
 #define FI_GEMM_BAND_WORK (double)(1 << 28)
-#define FI_GEMM_STRIDED_B_BAD_STRIDE 2048
 
 #ifdef FI_HAVE_OPENMP
 #define FI_OMP_BARRIER _Pragma("omp barrier")

@@ -57,8 +57,9 @@ typedef struct {
      * widths of a height or neither (the driver decides once per tile row). */
     fi_ukernel_f32 part[FI_GEMM_MAX_MR][2];
     /* optional: the last w <= 4 columns of C (a last sliver of B, packed
-     * and zero-padded to nr) for m rows of A read in place (a[i * rsa + p],
-     * rows of op(A) contiguous), with the full kernel's operations per
+     * bs values per p, zero-padded to at least 4) for m rows of A read in
+     * place (a[i * rsa + p], rows of op(A) contiguous), with the full
+     * kernel's operations per
      * element; four rows share one vector, so such a sliver costs about a
      * quarter of the half-width kernel's multiply-adds.  NULL: not used. */
     void (*narrow4)(fi_index m, fi_index k, const float *a, fi_index rsa, const float *b,

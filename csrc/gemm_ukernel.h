@@ -24,12 +24,8 @@
  * many steps of K before its end: fetched into L1 at the start, its rows
  * (a power-of-two row stride maps all of them to one or two L1 sets) were
  * evicted by the streams of A and B before the kernel read them. */
-#ifndef FI_GEMM_C_PREFETCH_STEPS
 #define FI_GEMM_C_PREFETCH_STEPS 96
-#endif
-#ifndef FI_GEMM_C_HINT_EARLY
 #define FI_GEMM_C_HINT_EARLY _MM_HINT_T1
-#endif
 
 /* Every cache line of the n values at p: NumPy aligns arrays to 16 bytes
  * only, so a 128-byte row of a tile usually spans three lines (the middle
