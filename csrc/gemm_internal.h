@@ -59,9 +59,9 @@ typedef struct {
     /* optional: the last w <= 4 columns of C (a last sliver of B, packed
      * bs values per p, zero-padded to at least 4) for m rows of A read in
      * place (a[i * rsa + p], rows of op(A) contiguous), with the full
-     * kernel's operations per
-     * element; four rows share one vector, so such a sliver costs about a
-     * quarter of the half-width kernel's multiply-adds.  NULL: not used. */
+     * kernel's operations per element; four rows share one vector, so such
+     * a sliver costs about a quarter of the half-width kernel's
+     * multiply-adds.  NULL: not used. */
     void (*narrow4)(fi_index m, fi_index k, const float *a, fi_index rsa, const float *b,
                     fi_index bs, float *c, fi_index ldc, int w, float alpha, float beta);
 } fi_gemm_kernels_f32;
@@ -72,6 +72,7 @@ typedef struct {
     fi_ukernel_f64 full[2], half[2];
     void (*pack_t)(const double *src, fi_index rs, int R, fi_index len, double *dst);
     fi_ukernel_f64 part[FI_GEMM_MAX_MR][2];
+    /* as for float; no set has one yet (the driver is shared) */
     void (*narrow4)(fi_index m, fi_index k, const double *a, fi_index rsa, const double *b,
                     fi_index bs, double *c, fi_index ldc, int w, double alpha, double beta);
 } fi_gemm_kernels_f64;
