@@ -1,4 +1,4 @@
-"""fastinit.datasets: the IDX loader on small synthetic files (every error
+"""fastinit.study.datasets: the IDX loader on small synthetic files (every error
 case), downloads from a local HTTP server, and the real MNIST test set when
 $FASTINIT_DATA points at it."""
 import gzip
@@ -10,7 +10,7 @@ import threading
 import numpy as np
 import pytest
 
-from fastinit import datasets
+from fastinit.study import datasets
 from conftest import mnist_dir
 
 N = 7
