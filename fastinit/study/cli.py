@@ -67,7 +67,7 @@ def _common(p, out_default="fastinit-report"):
 def _data_options(p):
     p.add_argument("--data", type=pathlib.Path, default=None, metavar="DIR",
                    help="folder with the MNIST IDX files (default $FASTINIT_DATA, else "
-                        "~/.cache/fastinit/mnist, downloading when missing)")
+                        "the cache, ~/.cache/fastinit/mnist on Linux; downloading when missing)")
     p.add_argument("--dataset", choices=("auto", "mnist", "digits"), default="auto",
                    help="auto (default): MNIST, else scikit-learn's digits with a note; "
                         "mnist: fail without MNIST; digits: always the 8x8 digits")
