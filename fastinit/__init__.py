@@ -1,12 +1,49 @@
 """fastinit: a Cython/C engine for neural-network weight initialization and
-the small networks used to study it."""
+the small networks used to study it.
+
+``import fastinit`` loads the engine only: ``ops``, ``random``, ``init``
+and the settings below.  The layers above it, ``fastinit.nn`` (networks,
+optimizers, training) and ``fastinit.study`` (data sets, experiments,
+report), are loaded on first use of one of their names here (PEP 562), so
+``fastinit.MultiLayerNet`` and ``fastinit.load_mnist`` keep working while
+no engine module imports the layers above it."""
+import importlib as _importlib
+import os as _os
 from importlib import metadata as _metadata
 
-from . import _runtime, datasets, init, layers, ops, optim, random, reference
-from .datasets import load_mnist
-from .diagnose import diagnose
-from .net import MultiLayerNet
-from .train import History, train
+_NOT_BUILT_MESSAGE = (
+    "fastinit is not built in this folder: install it (`pip install .`) and run from another "
+    "folder, or build in place (`pip install -e . --no-build-isolation`)")
+
+
+def _source_tree_error(exc):
+    """The ImportError to raise instead of ``exc`` when this package is an
+    unbuilt source checkout (its compiled modules are missing and the
+    project's setup.py/pyproject.toml sits one level up), else None: a
+    checkout on sys.path shadows the installed package, and Python's own
+    message blames a circular import."""
+    from importlib.machinery import EXTENSION_SUFFIXES
+    here = _os.path.dirname(_os.path.abspath(__file__))
+    root = _os.path.dirname(here)
+    in_checkout = any(_os.path.isfile(_os.path.join(root, name))
+                      for name in ("setup.py", "pyproject.toml"))
+    built = any(name.endswith(tuple(EXTENSION_SUFFIXES)) for name in _os.listdir(here))
+    if in_checkout and not built:
+        return ImportError(_NOT_BUILT_MESSAGE, name=exc.name, path=exc.path)
+    return None
+
+
+# The package's first import of a compiled module: where an unbuilt checkout
+# shows itself.
+try:
+    from . import _runtime
+except ImportError as _exc:
+    _error = _source_tree_error(_exc)
+    if _error is None:
+        raise
+    raise _error from None  # Python's own message points at a bug that is not there
+
+from . import init, ops, random  # noqa: E402 - after the build check above
 
 try:
     __version__ = _metadata.version("fastinit")
@@ -60,9 +97,44 @@ def buffer_cache_info():
     return _runtime.buffer_cache_info()
 
 
+# The facade: names of the layers above the engine, as (module, attribute);
+# attribute None is the module itself.  Loaded by __getattr__ on first use.
+_FACADE = {
+    "reference": ("fastinit.reference", None),
+    "nn": ("fastinit.nn", None),
+    "layers": ("fastinit.nn.layers", None),
+    "optim": ("fastinit.nn.optim", None),
+    "MultiLayerNet": ("fastinit.nn.net", "MultiLayerNet"),
+    "train": ("fastinit.nn.train", "train"),
+    "History": ("fastinit.nn.train", "History"),
+    "diagnose": ("fastinit.nn.diagnose", "diagnose"),
+    "lsuv": ("fastinit.nn.lsuv", "lsuv"),
+    "study": ("fastinit.study", None),
+    "datasets": ("fastinit.study.datasets", None),
+    "experiments": ("fastinit.study.experiments", None),
+    "load_mnist": ("fastinit.study.datasets", "load_mnist"),
+}
+
+
+def __getattr__(name):
+    try:
+        module, attribute = _FACADE[name]
+    except KeyError:
+        raise AttributeError(f"module 'fastinit' has no attribute {name!r}") from None
+    value = _importlib.import_module(module)
+    if attribute is not None:
+        value = getattr(value, attribute)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_FACADE))
+
+
 __all__ = [
-    "ops", "random", "init", "layers", "optim", "reference", "datasets",
-    "MultiLayerNet", "train", "History", "diagnose", "load_mnist",
+    "ops", "random", "init", "layers", "optim", "reference", "datasets", "experiments",
+    "nn", "study", "MultiLayerNet", "train", "History", "diagnose", "lsuv", "load_mnist",
     "build_info", "get_num_threads", "set_num_threads", "set_simd", "set_buffer_cache",
     "buffer_cache_info", "__version__",
 ]

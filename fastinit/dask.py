@@ -38,18 +38,21 @@ def _dask():
     try:
         import dask
         import dask.array as da
-        from dask.highlevelgraph import HighLevelGraph
     except ImportError as exc:
         raise ImportError('fastinit.dask needs dask: pip install "fastinit[dask]"') from exc
-    return dask, da, HighLevelGraph
+    return dask, da
 
 
-def _fill_block(plan, gen, dtype, shape, slices):
-    """One block of the global array: each contiguous run of it (the block
-    is contiguous over its trailing full-extent axes) is filled at its
-    global C-order offset."""
+def _fill_block(block_info=None, *, plan, gen):
+    """One block of the global array, placed by dask's ``block_info``: each
+    contiguous run of it (the block is contiguous over its trailing
+    full-extent axes) is filled at its global C-order offset, so the block
+    depends on nothing but (seed, where it lies)."""
+    info = block_info[None]
+    shape = tuple(info["shape"])
+    slices = tuple(slice(start, stop) for start, stop in info["array-location"])
     bshape = tuple(s.stop - s.start for s in slices)
-    out = np.empty(bshape, dtype)
+    out = np.empty(bshape, info["dtype"])
     if out.size == 0:
         return out
     k = len(shape) - 1
@@ -65,7 +68,7 @@ def _fill_block(plan, gen, dtype, shape, slices):
 
 
 def _prepare(shape, dtype, chunks):
-    _, da, _ = _dask()
+    _, da = _dask()
     shape, dt = _init.shape_and_dtype(shape, dtype)
     if math.prod(shape) == 0:
         warnings.warn("initializing a zero-element array is a no-op", UserWarning, stacklevel=4)
@@ -73,26 +76,23 @@ def _prepare(shape, dtype, chunks):
 
 
 def _elementwise_array(name, shape, args, kwargs, chunks, dtype, seed, layout):
-    dask, da, HighLevelGraph = _dask()
+    dask, da = _dask()
     shape, dt, chunks = _prepare(shape, dtype, chunks)
     plan = _init.PLANS[name](shape, *args, layout=layout, **kwargs)
     gen = None
     if plan[0] != "constant":
         gen = as_generator(seed).reserve(math.prod(shape), dtype=dt)
     state = None if gen is None else (gen._key, gen._stream, gen.position)
+    # Named from what determines the values (the reserved stream position,
+    # not the Generator object), so equal calls give equal keys.
     key = f"fastinit-{name}-" + dask.base.tokenize(plan, state, shape, chunks, dt.str)
-    starts = [np.cumsum((0,) + tuple(c)).tolist() for c in chunks]
-    dsk = {}
-    for idx in itertools.product(*(range(len(c)) for c in chunks)):
-        slices = tuple(slice(starts[d][i], starts[d][i + 1]) for d, i in enumerate(idx))
-        dsk[(key,) + idx] = (_fill_block, plan, gen, dt, shape, slices)
-    graph = HighLevelGraph.from_collections(key, dsk, dependencies=())
-    return da.Array(graph, key, chunks, dtype=dt)
+    return da.map_blocks(_fill_block, name=key, chunks=chunks, dtype=dt,
+                         meta=np.empty((0,) * len(shape), dt), plan=plan, gen=gen)
 
 
 def _whole_array(name, shape, args, kwargs, chunks, dtype, seed, layout):
     """Initializers that need the whole matrix: one task, then rechunk."""
-    dask, da, _ = _dask()
+    dask, da = _dask()
     shape, dt, chunks = _prepare(shape, dtype, chunks)
     fn = _init.INITIALIZERS[name]
     # Check the arguments here rather than on a worker: on a 2-wide proxy of

@@ -609,17 +609,7 @@ def _std_initializer(std, label):
     return _book_std(lambda n: std, label)
 
 
-# ---------------------------------------------------------------------------
-# Data-dependent init
-# ---------------------------------------------------------------------------
-
-def lsuv(net, x_batch, tol=0.1, max_iter=10, seed=None):
-    """Layer-sequential unit-variance init (Mishkin & Matas 2015) of a
-    MultiLayerNet, in place: orthogonal start, then each layer rescaled
-    until its output variance is 1 within `tol`.  See fastinit.lsuv.lsuv."""
-    from .lsuv import lsuv as _lsuv  # fastinit.lsuv imports net, which imports this module
-
-    return _lsuv(net, x_batch, tol=tol, max_iter=max_iter, seed=seed)
-
-
-__all__.append("lsuv")
+def __getattr__(name):
+    if name == "lsuv":  # data-dependent: it needs a network, which the engine does not import
+        raise AttributeError("fastinit.init.lsuv is now fastinit.nn.lsuv (also fastinit.lsuv)")
+    raise AttributeError(f"module 'fastinit.init' has no attribute {name!r}")

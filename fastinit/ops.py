@@ -8,10 +8,12 @@ C-contiguous, writable and of the exact shape and dtype).  The GIL is
 released inside every kernel.  Each function's NumPy twin is in
 ``fastinit.reference.functional``.
 """
+import functools
+
 import numpy as np
 
-from . import _activations, _linalg
-from ._validate import float_array, output, real_number, same_dtype, unaliased
+from . import _activations, _histogram, _linalg
+from ._validate import float_array, index, output, real_number, same_dtype, unaliased
 
 __all__ = [
     "ACTIVATIONS", "matmul", "affine", "sum_rows",
@@ -19,6 +21,7 @@ __all__ = [
     "sigmoid_backward", "tanh_backward", "relu_backward", "leaky_relu_backward",
     "activation", "activation_backward",
     "softmax", "softmax_cross_entropy", "softmax_cross_entropy_backward",
+    "histogram", "histogram_slots",
 ]
 
 # Codes shared with csrc/elementwise.h (enum fi_act).
@@ -294,3 +297,68 @@ def softmax_cross_entropy_backward(probs, t, dout=1.0, out=None):
     _activations.softmax_xent_backward(unaliased(p, res), labels, unaliased(onehot, res),
                                        scale, res)
     return res
+
+
+# --------------------------------------------------------------------------
+# Histograms
+# --------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=64)
+def _bin_edges(dtype, hist_range, bins):
+    """np.histogram's edges for data of `dtype` (float32 data gets float32
+    edges) over a given range, as the float64 array the kernel compares
+    against."""
+    edges = np.histogram_bin_edges(np.empty(0, dtype), bins=bins, range=hist_range)
+    edges = edges.astype(np.float64)
+    edges.flags.writeable = False
+    return edges
+
+
+def _edges(x, bins, range):
+    """np.histogram's bin edges for x (computed in x's dtype), as float64."""
+    if range is None:
+        return np.histogram_bin_edges(x, bins=bins).astype(np.float64)
+    try:
+        low, high = range
+    except (TypeError, ValueError):
+        raise TypeError(f"range must be a (low, high) pair, got {range!r}") from None
+    return _bin_edges(x.dtype, (real_number(low, "range[0]"), real_number(high, "range[1]")),
+                      bins)
+
+
+def _histogram_pass(x, bins, range, skip_zeros, cuts):
+    """(slots, sums, edges in x's dtype) of histogram_slots, checked."""
+    x = float_array(x, "x").reshape(-1)
+    bins = index(bins, "bins", minimum=1)
+    low_cut, high_cut = (real_number(c, "cuts[]") for c in cuts)
+    edges = _edges(x, bins, range)
+    slots = np.zeros(bins + _histogram.EXTRA, dtype=np.int64)
+    sums = _histogram.histogram(x, edges, slots, bool(skip_zeros), low_cut, high_cut)
+    return slots, sums, edges.astype(x.dtype)
+
+
+def histogram_slots(x, bins, range=None, *, skip_zeros=False, cuts=(-np.inf, np.inf)):
+    """One pass over x (float32 or float64, any shape, flattened): the
+    counts of np.histogram's ``bins`` bins over ``range`` and what falls
+    outside them, with the sums the moments need.
+
+    Returns ``(slots, (zeros, low_tail, high_tail, sum, sumsq))``: ``slots``
+    (int64, ``bins + 4``) holds the values below the range, the bins, the
+    values above it, the zeros left out when ``skip_zeros`` (counted there
+    instead of in their bin) and the NaNs (csrc/histogram.h);
+    ``low_tail``/``high_tail`` count the values below ``cuts[0]`` and above
+    ``cuts[1]``; ``sum`` and ``sumsq`` are summed in float64 in an order
+    fixed by the length of x alone.  ``range=None`` takes x's min and max,
+    as np.histogram does (ValueError when they are not finite)."""
+    slots, sums, _ = _histogram_pass(x, bins, range, skip_zeros, cuts)
+    return slots, sums
+
+
+def histogram(x, bins=10, range=None):
+    """``np.histogram(x, bins, range)`` for float32/float64 x and an
+    integer ``bins``: ``(counts, edges)``, the counts int64 and the edges in
+    x's dtype, in one compiled pass.  NaNs and values outside the range are
+    not counted; ``range=None`` takes x's min and max (ValueError when they
+    are not finite)."""
+    slots, _, edges = _histogram_pass(x, bins, range, False, (-np.inf, np.inf))
+    return slots[1:-3], edges

@@ -84,7 +84,7 @@ def test_unavailable_and_failing_cases_do_not_stop_the_run():
         raise RuntimeError("boom")
 
     def missing_module(size, dtype, torch):
-        fb._require("no_such_module_here", "f")
+        fb.cases._require("no_such_module_here", "f")
 
     cases = [_case(unavailable, "u"), _case(broken, "b"), _case(missing_module, "m"),
              _case(_impls(lambda: None, lambda: None), "ok")]
@@ -100,7 +100,7 @@ def test_unavailable_and_failing_cases_do_not_stop_the_run():
 
 def test_missing_attribute_is_unavailable():
     with pytest.raises(fb.Unavailable, match="lacks"):
-        fb._require("ops", "no_such_function")
+        fb.cases._require("ops", "no_such_function")
 
 
 def test_targets_are_judged_outside_quick_mode():
@@ -179,7 +179,7 @@ def test_list_filter_and_bad_arguments(capsys):
 def test_strict_exit_status_and_markdown(monkeypatch, capsys):
     slow = lambda: time.sleep(0.002)  # noqa: E731
     case = _case(_impls(slow, lambda: None), target=fb.Target(numpy=2))
-    monkeypatch.setattr(fb, "CASES", (case,))
+    monkeypatch.setattr(fb.cases, "CASES", (case,))
     args = ["--repeats", "1", "--min-time", "0", "--no-torch", "--markdown"]
     assert fb.main(args) == 0
     assert fb.main(args + ["--strict"]) == 1
@@ -191,7 +191,7 @@ def test_interrupt_prints_the_rows_so_far(monkeypatch, capsys):
     def interrupt(size, dtype, torch):
         raise KeyboardInterrupt
     cases = (_case(_impls(lambda: None, lambda: None), "first"), _case(interrupt, "second"))
-    monkeypatch.setattr(fb, "CASES", cases)
+    monkeypatch.setattr(fb.cases, "CASES", cases)
     assert fb.main(["--quick", "--no-torch"]) == 130
     out = capsys.readouterr().out
     assert "first" in out and "second" not in out

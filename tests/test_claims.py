@@ -1,13 +1,13 @@
 """The seeds' claims, checked on the native engine: the activation
 histograms on Gaussian input, the initializer comparison on real MNIST
 (from $FASTINIT_DATA), and symmetry breaking.  Thresholds are written out
-here, independently of fastinit.experiments.claims, which is checked to
+here, independently of fastinit.study.experiments.claims, which is checked to
 agree."""
 import numpy as np
 import pytest
 
-from fastinit import datasets, experiments
-from fastinit.experiments.histograms import find_run
+from fastinit.study import datasets, experiments
+from fastinit.study.experiments.histograms import find_run
 from conftest import mnist_dir
 
 

@@ -45,6 +45,31 @@ def test_elementwise_equals_init_bitwise(name, shape, chunks, dtype):
     np.testing.assert_array_equal(_bits(arr.compute(scheduler="threads")), _bits(ref))
 
 
+@pytest.mark.parametrize("name", ["normal", "he_uniform", "truncated_normal"])
+def test_two_chunkings_give_identical_bits(name):
+    """The bits depend on (seed, global index) only, not on the shard layout:
+    compared directly, without going through fastinit.init."""
+    shape = (61, 45)
+    a = getattr(fd, name)(shape, chunks=(7, 45), seed=23).compute(scheduler="sync")
+    b = getattr(fd, name)(shape, chunks=((20, 1, 40), (13, 2, 30)), seed=23).compute(
+        scheduler="threads")
+    np.testing.assert_array_equal(_bits(a), _bits(b))
+    c = getattr(fd, name)(shape, chunks=(7, 45), seed=24).compute(scheduler="sync")
+    assert not np.array_equal(_bits(a), _bits(c))
+
+
+def test_one_block_computed_alone():
+    """A block needs no other block: computed by itself it is its slice of
+    the whole array, and the graph is one task per block."""
+    shape, chunks = (37, 23), ((10, 17, 10), (5, 18))
+    arr = fd.xavier_normal(shape, chunks=chunks, seed=4)
+    assert len(dict(arr.__dask_graph__())) == 3 * 2
+    ref = init.xavier_normal(shape, seed=4)
+    np.testing.assert_array_equal(_bits(arr.blocks[1, 1].compute()), _bits(ref[10:27, 5:]))
+    np.testing.assert_array_equal(_bits(arr.blocks[2, 0].compute()), _bits(ref[27:, :5]))
+    assert fd.xavier_normal(shape, chunks=chunks, seed=4).name == arr.name
+
+
 @pytest.mark.parametrize("layout", ["io", "oi"])
 def test_parameters_and_layout_pass_through(layout):
     shape = (8, 6, 3, 3) if layout == "oi" else (3, 3, 6, 8)

@@ -1,11 +1,11 @@
-"""fastinit.diagnose and LSUV: the per-layer numbers behind the seeds'
+"""fastinit.nn.diagnose and LSUV: the per-layer numbers behind the seeds'
 histograms, and the data-dependent init."""
 import numpy as np
 import pytest
 
-from fastinit.diagnose import Diagnosis, diagnose
-from fastinit.lsuv import lsuv
-from fastinit.net import MultiLayerNet
+from fastinit.nn.diagnose import Diagnosis, diagnose
+from fastinit.nn.lsuv import lsuv
+from fastinit.nn.net import MultiLayerNet
 from fastinit.reference import functional as F
 
 

@@ -1,4 +1,4 @@
-"""fastinit.experiments, fastinit.plots and fastinit.report on small
+"""fastinit.study.experiments, fastinit.study.plots and fastinit.study.report on small
 problems: structure of the results, native vs numpy backends, the
 statistics against plain NumPy, claims that fail when they should, and the
 figures and files written."""
@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from fastinit import experiments, report
-from fastinit.experiments import claims as claims_mod
-from fastinit.experiments.histograms import find_run, layer_statistics
-from fastinit.experiments.symmetry import distinct_units, xor_blobs
+from fastinit.study import experiments, report
+from fastinit.study.experiments import claims as claims_mod
+from fastinit.study.experiments.histograms import find_run, layer_statistics
+from fastinit.study.experiments.symmetry import distinct_units, xor_blobs
 from conftest import DTYPES, ODD_SIZES, simd_sets
 
 SMALL = dict(layers=3, nodes=20, samples=50)
@@ -25,7 +25,7 @@ def hist():
 @pytest.fixture(scope="module")
 def digits():
     pytest.importorskip("sklearn")
-    from fastinit.datasets import load_study_data
+    from fastinit.study.datasets import load_study_data
     return load_study_data(dataset="digits")
 
 
@@ -105,7 +105,7 @@ def test_layer_statistics_match_numpy(activation, backend, rng):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("skip_zeros", [False, True])
 def test_histogram_kernel_matches_numpy_twin(size, dtype, skip_zeros, rng):
-    from fastinit.experiments.histograms import _slots_native, _slots_numpy
+    from fastinit.study.experiments.histograms import _slots_native, _slots_numpy
     x = (rng.standard_normal(size) * 0.7 + 0.3).astype(dtype)
     x[::7] = 0
     specials = np.array([0.0, 1.0, -0.0, 1 / 30, 29 / 30, 1.0 + 1e-7, -1e-9, np.nan, np.inf,
@@ -137,7 +137,7 @@ def _edge_values(hist_range, bins, dtype):
 @pytest.mark.parametrize("bins", [1, 7, 30, 100, 300])  # the three counting passes
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_histogram_kernel_is_np_histogram(hist_range, bins, dtype, simd, rng):
-    from fastinit.experiments.histograms import _slots_native, _slots_numpy
+    from fastinit.study.experiments.histograms import _slots_native, _slots_numpy
     special = _edge_values(hist_range, bins, dtype)
     lo, hi = hist_range
     spread = rng.uniform(lo - 0.2, hi + 0.2, 3000)
@@ -160,7 +160,7 @@ def test_histogram_kernel_is_np_histogram(hist_range, bins, dtype, simd, rng):
 
 def test_histogram_kernel_odd_layouts(rng):
     from fastinit import _histogram
-    from fastinit.experiments.histograms import _bin_edges
+    from fastinit.ops import _bin_edges
     z = rng.random((64, 45)).astype(np.float32)
     for view in (z[:, ::3], z[::2], z.T, z[1:, 1:]):  # strided views: copied, same counts
         stats = layer_statistics(view, "sigmoid", (0.0, 1.0), 30, "native")
@@ -177,7 +177,7 @@ def test_histogram_kernel_odd_layouts(rng):
 
 def test_histogram_kernel_same_bits_on_every_simd_set(rng):
     """Counts and moments (summed in one fixed order) whichever kernel runs."""
-    from fastinit.experiments.histograms import _slots_native
+    from fastinit.study.experiments.histograms import _slots_native
     import fastinit
     x = rng.standard_normal(10_001).astype(np.float32)
     best = fastinit.build_info()["cpu_simd"]
@@ -199,7 +199,7 @@ def test_histogram_kernel_same_bits_on_1_and_2_threads(dtype, bins, rng, threads
     moments (per span, then added in order) must not depend on the split,
     and the counts stay np.histogram's."""
     import fastinit
-    from fastinit.experiments.histograms import _slots_native, _slots_numpy
+    from fastinit.study.experiments.histograms import _slots_native, _slots_numpy
     x = (rng.standard_normal(300_001) * 0.7 + 0.3).astype(dtype)
     x[::11] = 0
     args = ((0.0, 1.0), bins, True, (0.1, 0.9))
@@ -216,7 +216,7 @@ def test_histogram_kernel_same_bits_on_1_and_2_threads(dtype, bins, rng, threads
 
 
 def test_histogram_kernel_empty_and_non_contiguous(rng):
-    from fastinit.experiments.histograms import layer_statistics
+    from fastinit.study.experiments.histograms import layer_statistics
     stats = layer_statistics(np.zeros(0, np.float32), "sigmoid", (0.0, 1.0), 10)
     assert stats["counts"].sum() == 0 and stats["mean"] == 0
     z = rng.random((50, 40))[:, ::3]
@@ -376,7 +376,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def test_figures(tmp_path, hist, comparison, sym):
-    plots = pytest.importorskip("fastinit.plots")
+    plots = pytest.importorskip("fastinit.study.plots")
     pytest.importorskip("matplotlib")
     paths = [plots.histogram_grid(hist, a, tmp_path / f"h_{a}.png") for a in ("sigmoid", "relu")]
     paths.append(plots.loss_curves(comparison, tmp_path / "loss.png"))
@@ -388,7 +388,7 @@ def test_figures(tmp_path, hist, comparison, sym):
 
 
 def test_smooth():
-    from fastinit.plots import smooth
+    from fastinit.study.plots import smooth
     y = np.full(50, 3.0)
     np.testing.assert_allclose(smooth(y), y)
     noisy = np.sin(np.linspace(0, 3, 500)) + np.random.default_rng(0).normal(0, 0.3, 500)

@@ -24,8 +24,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from conftest import built_module  # noqa: E402 - also run as a script
 
 # Modules whose public callables are fuzzed (those not built yet are skipped).
-MODULES = ("fastinit", "fastinit.ops", "fastinit.random", "fastinit.init", "fastinit.layers",
-           "fastinit.net", "fastinit.optim", "fastinit.train", "fastinit.datasets")
+MODULES = ("fastinit", "fastinit.ops", "fastinit.random", "fastinit.init", "fastinit.nn.layers",
+           "fastinit.nn.net", "fastinit.nn.optim", "fastinit.nn.train", "fastinit.study.datasets")
 # Exceptions that say "bad input" clearly.  Anything else (AttributeError,
 # ZeroDivisionError, SystemError, ...) means a check is missing.
 CLEAR = (TypeError, ValueError, MemoryError, OverflowError, IndexError, KeyError,
@@ -308,7 +308,7 @@ def test_adversarial_inputs_raise_clear_errors(fuzz_report, module):
 
 
 def _module_of(label):
-    """'fastinit.optim.Adam(...).update:' -> 'fastinit.optim'."""
+    """'fastinit.nn.optim.Adam(...).update:' -> 'fastinit.nn.optim'."""
     return label.rstrip(":").split("(")[0].rsplit(".", 1)[0]
 
 

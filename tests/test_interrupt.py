@@ -98,8 +98,8 @@ CASES = {
     """,
     # training: many fused steps in a Python loop, as a user's script runs them
     "training": """
-        from fastinit.net import MultiLayerNet
-        from fastinit.optim import SGD
+        from fastinit.nn.net import MultiLayerNet
+        from fastinit.nn.optim import SGD
         rng = np.random.default_rng(0)
         x = rng.standard_normal((512, 784)).astype(np.float32)
         t = rng.integers(0, 10, 512)
@@ -130,7 +130,7 @@ CASES = {
     """,
 }
 
-NEEDS = {"training": ("fastinit.net", "fastinit.optim"), "fill": ("fastinit.random",)}
+NEEDS = {"training": ("fastinit.nn.net", "fastinit.nn.optim"), "fill": ("fastinit.random",)}
 
 
 def _missing(case):

@@ -1,10 +1,10 @@
-"""fastinit.layers (compiled) against fastinit.reference.layers: same
+"""fastinit.nn.layers (compiled) against fastinit.reference.layers: same
 constructor arguments, attributes and results."""
 import numpy as np
 import pytest
 
 import fastinit
-from fastinit import layers as C
+from fastinit.nn import layers as C
 from fastinit.reference import layers as R
 
 from conftest import DTYPES, ODD_SIZES, tol

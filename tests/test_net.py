@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import fastinit
-from fastinit import optim as C
-from fastinit.net import MultiLayerNet
+from fastinit.nn import optim as C
+from fastinit.nn.net import MultiLayerNet
 from fastinit.reference import optim as R
 
 ACTS = ["relu", "sigmoid", "tanh", "leaky_relu"]
@@ -218,13 +218,13 @@ def test_fused_step_allocates_nothing_per_step(opt, rng):
     x = rng.standard_normal((32, 100)).astype(np.float32)
     t = rng.integers(0, 10, 32)
     for _ in range(3):
-        net._train_step(x, t, None, o)
+        net.train_step_checked(x, t, None, o)
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
         tracemalloc.reset_peak()
         for _ in range(200):
-            net._train_step(x, t, None, o)
+            net.train_step_checked(x, t, None, o)
         current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -245,10 +245,10 @@ def test_rss_flat_over_10000_steps(rng):
     x = rng.standard_normal((16, 50)).astype(np.float32)
     t = rng.integers(0, 10, 16)
     for _ in range(100):
-        net._train_step(x, t, None, opt)
+        net.train_step_checked(x, t, None, opt)
     before = _rss_bytes()
     for _ in range(10000):
-        net._train_step(x, t, None, opt)
+        net.train_step_checked(x, t, None, opt)
     assert _rss_bytes() - before < 1 << 20
 
 
@@ -386,12 +386,12 @@ def test_gathered_step_equals_step_on_gathered_rows(dtype, opt, onehot, nt, rng,
     x, t = wide_data(rng, 300, onehot=onehot)
     nets = [MultiLayerNet(**WIDE, activation="relu", dtype=dtype, seed=3) for _ in range(2)]
     opts = [getattr(C, opt)(lr=LR[opt]) for _ in range(2)]
-    xs, labels, hot = nets[0]._data(x, t)
+    xs, labels, hot = nets[0].check_data(x, t)
     for batch in (129, 1, 17, 129):
         rows = rng.integers(0, 300, batch)
         rows[0] = rows[-1]  # a repeated row
         plain = nets[0].train_step(x[rows], t[rows], opts[0])
-        gathered = nets[1]._train_step(xs, labels, hot, opts[1], rows=rows)
+        gathered = nets[1].train_step_checked(xs, labels, hot, opts[1], rows=rows)
         assert plain == gathered
         assert nets[0].train_step(x[:50], t[:50], opts[0]) == \
             nets[1].train_step(x[:50], t[:50], opts[1])
@@ -402,12 +402,12 @@ def test_gathered_step_equals_step_on_gathered_rows(dtype, opt, onehot, nt, rng,
 @pytest.mark.parametrize("backend", ["native", "numpy"])
 def test_gathered_step_rejects_rows_out_of_range(backend, rng):
     net = MultiLayerNet(**WIDE, activation="relu", backend=backend, seed=3)
-    x, labels, hot = net._data(*wide_data(rng, 40))
+    x, labels, hot = net.check_data(*wide_data(rng, 40))
     before = {k: v.copy() for k, v in net.params.items()}
     for bad in (40, -1, 10**12):
         rows = np.array([0, 5, bad, 7], dtype=np.int64)
         with pytest.raises(IndexError, match="out of range"):
-            net._train_step(x, labels, hot, C.SGD(lr=0.1), rows=rows)
+            net.train_step_checked(x, labels, hot, C.SGD(lr=0.1), rows=rows)
     for k in before:
         np.testing.assert_array_equal(net.params[k], before[k])
 
@@ -516,7 +516,7 @@ def test_sgd_fast_path_still_checks_labels_and_follows_changes(rng, monkeypatch)
 def test_train_takes_the_sgd_fast_path_with_the_bits_of_the_general_path(rng, monkeypatch):
     """train() gathers each batch inside the step (rows); an SGD subclass
     takes the general path, the exact class the fast one."""
-    from fastinit.train import train
+    from fastinit.nn.train import train
 
     class MySGD(C.SGD):
         pass

@@ -1,9 +1,9 @@
-"""fastinit.optim (compiled updates) against fastinit.reference.optim."""
+"""fastinit.nn.optim (compiled updates) against fastinit.reference.optim."""
 import numpy as np
 import pytest
 
 import fastinit
-from fastinit import optim as C
+from fastinit.nn import optim as C
 from fastinit.reference import optim as R
 
 from conftest import DTYPES, ODD_SIZES

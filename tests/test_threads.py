@@ -112,9 +112,9 @@ def test_thread_count_is_capped(threads):
 def test_training_separate_nets_concurrently(threads):
     """Four threads each train their own net: the weights after the steps
     equal a serial run's bitwise."""
-    net_mod, optim = built_module("fastinit.net"), built_module("fastinit.optim")
+    net_mod, optim = built_module("fastinit.nn.net"), built_module("fastinit.nn.optim")
     if net_mod is None or optim is None:
-        pytest.skip("fastinit.net / fastinit.optim are not built in this tree yet")
+        pytest.skip("fastinit.nn.net / fastinit.nn.optim are not built in this tree yet")
     fastinit.set_num_threads(1)
     rng = np.random.default_rng(3)
     x = rng.standard_normal((64, 20)).astype(np.float32)

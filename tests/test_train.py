@@ -1,11 +1,11 @@
-"""fastinit.train: the mini-batch loop, history, evaluation, callbacks,
+"""fastinit.nn.train: the mini-batch loop, history, evaluation, callbacks,
 Ctrl-C and divergence."""
 import numpy as np
 import pytest
 
-from fastinit import optim as C
-from fastinit.net import MultiLayerNet
-from fastinit.train import History, train
+from fastinit.nn import optim as C
+from fastinit.nn.net import MultiLayerNet
+from fastinit.nn.train import History, train
 
 
 def problem(rng, n=200):
@@ -134,7 +134,7 @@ def test_real_sigint_stops_cleanly(rng, interactive_sigint):
 # --------------------------------------------------------------------------
 
 def _runs(x, t, n, callback=None, **kw):
-    from fastinit.train import Run
+    from fastinit.nn.train import Run
     return [Run(MultiLayerNet(10, [32, 16], 3, seed=k, weight_init_std=kw.get("std", "he")),
                 x, t, iterations=kw.get("iterations", 80), batch_size=16,
                 optimizer=C.SGD(kw.get("lr", 0.1)), seed=k, progress=False,
@@ -146,7 +146,7 @@ def _runs(x, t, n, callback=None, **kw):
 def test_side_by_side_gives_the_bits_of_one_by_one(workers, rng, threads):
     """Interleaved on threads, each run's losses and weights are those of
     train() alone; the runs all finish (more workers than runs too)."""
-    from fastinit.train import run_side_by_side
+    from fastinit.nn.train import run_side_by_side
     x, t = problem(rng)
     runs = _runs(x, t, 3)
     histories = run_side_by_side(runs, workers)
@@ -162,7 +162,7 @@ def test_side_by_side_gives_the_bits_of_one_by_one(workers, rng, threads):
 
 
 def test_side_by_side_stops_all_runs_on_an_error_or_ctrl_c(rng):
-    from fastinit.train import run_side_by_side
+    from fastinit.nn.train import run_side_by_side
     x, t = problem(rng)
     # one run diverges: its error is raised and the others stop early
     runs = _runs(x * 1e3, t, 1, std=10.0, lr=1e6, iterations=200) + _runs(x, t, 2,
@@ -202,7 +202,7 @@ def test_thread_limit_is_per_python_thread(threads):
 
 
 def test_side_by_side_argument_errors(rng):
-    from fastinit.train import Run, run_side_by_side
+    from fastinit.nn.train import Run, run_side_by_side
     x, t = problem(rng)
     with pytest.raises(TypeError, match="runs"):
         run_side_by_side(5, 2)

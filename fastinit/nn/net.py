@@ -7,13 +7,14 @@ import operator
 
 import numpy as np
 
-from . import _mlp, layers as _layers, ops
-from . import init as _init
+from .. import _mlp, ops
+from .. import init as _init
+from .._validate import index, real_number
+from ..random import as_generator
+from ..reference import layers as _ref_layers
+from ..reference import net as _ref_net
+from . import layers as _layers
 from . import optim as _optim
-from ._validate import index, real_number
-from .random import as_generator
-from .reference import layers as _ref_layers
-from .reference import net as _ref_net
 
 __all__ = ["MultiLayerNet"]
 
@@ -108,8 +109,9 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
             self.params["W" + str(idx)] = np.ascontiguousarray(W, dtype=self.dtype)
             self.params["b" + str(idx)] = np.zeros(sizes[idx], dtype=self.dtype)
 
-    def _param_list(self):
-        """The params in W1, b1, ... order, checked (shape, dtype, layout)
+    def param_list(self):
+        """The params in W1, b1, ... order (what diagnose and lsuv walk
+        layer by layer), checked (shape, dtype, layout)
         when they are not the arrays checked last time; the layers are
         re-pointed at replaced arrays."""
         arrays = [self.params[k] for k in self._keys]
@@ -130,7 +132,10 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
     # ------------------------------------------------------------------
     # data checking
 
-    def _inputs(self, x):
+    def check_inputs(self, x):
+        """x as the net computes on it: a C-contiguous (N, input_size) array
+        of the net's dtype (cast and flattened); TypeError/ValueError on a
+        bad dtype, shape or an empty batch."""
         x = np.asarray(x)
         if x.dtype.kind not in "fiub":
             raise TypeError(f"x must be a real array, got dtype {x.dtype}")
@@ -156,8 +161,11 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
             t_arr = t_arr.astype(self.dtype, copy=False)
         return ops._targets(t_arr, (n, self.output_size), self.dtype)
 
-    def _data(self, x, t):
-        x = self._inputs(x)
+    def check_data(self, x, t):
+        """(x, labels, onehot): x as ``check_inputs`` gives it and the
+        targets as int64 labels (N,) or a one-hot (N, output_size) array of
+        the net's dtype, the other None; for ``train_step_checked``."""
+        x = self.check_inputs(x)
         labels, onehot = self._targets(t, x.shape[0])
         return x, labels, onehot
 
@@ -166,8 +174,8 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
 
     def predict(self, x):
         """Logits (N, output_size), before the softmax."""
-        x = self._inputs(x)
-        params = self._param_list()
+        x = self.check_inputs(x)
+        params = self.param_list()
         if self.backend == "numpy":
             return super().predict(x)
         L = len(params) // 2
@@ -178,7 +186,7 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
 
     def loss(self, x, t):
         """Mean cross-entropy of the batch plus ``lambda/2 * sum ||W||^2``."""
-        x, labels, onehot = self._data(x, t)
+        x, labels, onehot = self.check_data(x, t)
         target = labels if labels is not None else onehot
         if self.backend == "numpy":
             return float(super().loss(x, target))
@@ -187,7 +195,7 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
 
     def accuracy(self, x, t):
         """Fraction of samples whose largest logit is the label."""
-        x, labels, onehot = self._data(x, t)
+        x, labels, onehot = self.check_data(x, t)
         if labels is None:
             labels = np.argmax(onehot, axis=1)
         return float(np.mean(np.argmax(self.predict(x), axis=1) == labels))
@@ -195,15 +203,15 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
     def numerical_gradient(self, x, t, h=1e-5):
         """Gradient by central differences with step h, for checking
         ``gradient`` (slow: two forward passes per parameter; use float64)."""
-        x, labels, onehot = self._data(x, t)
-        self._param_list()
+        x, labels, onehot = self.check_data(x, t)
+        self.param_list()
         return super().numerical_gradient(x, labels if labels is not None else onehot, h)
 
     def gradient(self, x, t):
         """Gradient of ``loss(x, t)`` by backpropagation: a dict like params."""
-        x, labels, onehot = self._data(x, t)
+        x, labels, onehot = self.check_data(x, t)
         if self.backend == "numpy":
-            self._param_list()
+            self.param_list()
             return super().gradient(x, labels if labels is not None else onehot)
         self._fused_step(x, labels, onehot, None)
         return {k: g.copy() for k, g in self._grads.items()}
@@ -222,12 +230,12 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
                                         self.weight_decay_lambda)
             if loss is not None:
                 return loss
-        x, labels, onehot = self._data(x, t)
-        return self._train_step(x, labels, onehot, optimizer)
+        x, labels, onehot = self.check_data(x, t)
+        return self.train_step_checked(x, labels, onehot, optimizer)
 
-    def _train_step(self, x, labels, onehot, optimizer, rows=None):
-        """train_step on checked data (fastinit.train checks the data once);
-        with rows (int64 indices, in range), on those rows of x and the
+    def train_step_checked(self, x, labels, onehot, optimizer, rows=None):
+        """train_step on data from ``check_data`` (fastinit.train checks the
+        data once, then steps on rows of it); with rows (int64 indices, in range), on those rows of x and the
         targets: the native step gathers them itself, in parallel."""
         if (self._fused is not None and labels is not None
                 and type(optimizer) in _optim.SGD_TYPES):
@@ -243,14 +251,14 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
                 x = np.take(x, rows, axis=0)
                 labels = None if labels is None else np.take(labels, rows, axis=0)
                 onehot = None if onehot is None else np.take(onehot, rows, axis=0)
-            self._param_list()
+            self.param_list()
             loss, grads = self._backprop(x, labels if labels is not None else onehot)
             _optim.reference_update(optimizer, self.params, grads)
             return float(loss)
         return self._fused_step(x, labels, onehot, optimizer, rows)
 
     def _fused_step(self, x, labels, onehot, optimizer, rows=None):
-        params = self._param_list()
+        params = self.param_list()
         if self._fused is None:
             self._fused = _mlp.FusedMLP(self.sizes, ops.ACTIVATIONS[self.activation],
                                         LEAKY_SLOPE, 0.0, self.dtype)

@@ -4,7 +4,7 @@ import dataclasses
 
 import numpy as np
 
-from . import ops
+from .. import ops
 from .net import LEAKY_SLOPE, check_net
 
 __all__ = ["diagnose", "Diagnosis", "LayerStats"]
@@ -75,8 +75,8 @@ def diagnose(net, x, t=None):
     layer  units    mean    std  saturated   dead  dead units   |dW|
     ...
     """
-    x = check_net(net)._inputs(x)
-    params = net._param_list()
+    x = check_net(net).check_inputs(x)
+    params = net.param_list()
     grads = net.gradient(x, t) if t is not None else None
     L = len(params) // 2
     h = x

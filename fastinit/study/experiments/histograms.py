@@ -1,7 +1,5 @@
 """Activation histograms of a deep net fed Gaussian input (the seeds'
 Figures 6-10 to 6-14): how the weight scale shapes every layer's output."""
-import functools
-
 import numpy as np
 
 from ._common import check_backend, check_dtype, init_label, positive
@@ -9,8 +7,6 @@ from ._common import check_backend, check_dtype, init_label, positive
 #: Histogram range per activation (the seeds plot sigmoid and ReLU on [0, 1]).
 HIST_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 1.0),
               "leaky_relu": (-0.1, 1.0)}
-#: Slots besides the bins (below, above, skipped zeros, NaN): csrc/histogram.h.
-EXTRA_SLOTS = 4
 #: Output limits of the saturating activations.
 LIMITS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 #: "Near a limit" (saturated) means within this distance of an output limit: sigmoid below
@@ -24,27 +20,17 @@ def _affine(backend):
     """``act(x @ W)`` on the chosen backend: the compiled, fused
     ``fastinit.ops.affine`` or its pure-NumPy twin."""
     if backend == "native":
-        from ..ops import affine
+        from ...ops import affine
     else:
-        from ..reference.functional import affine
+        from ...reference.functional import affine
     return affine
 
 
-@functools.lru_cache(maxsize=64)
-def _bin_edges(dtype, hist_range, bins):
-    """np.histogram's edges for data of `dtype` (float32 data gets float32
-    edges), as the float64 array the native kernel compares against."""
-    edges = np.histogram_bin_edges(np.empty(0, dtype), bins=bins, range=hist_range)
-    edges = edges.astype(np.float64)
-    edges.flags.writeable = False
-    return edges
-
-
 def _slots_numpy(flat, hist_range, bins, skip_zeros, cuts):
-    """The NumPy twin of ``fastinit._histogram.histogram``: np.histogram for
+    """The NumPy twin of ``fastinit.ops.histogram_slots``: np.histogram for
     the bins, plus the slots besides them (csrc/histogram.h)."""
     inside, _ = np.histogram(flat, bins=bins, range=hist_range)
-    edges = _bin_edges(flat.dtype, hist_range, bins)
+    edges = np.histogram_bin_edges(np.empty(0, flat.dtype), bins=bins, range=hist_range)
     below = np.count_nonzero(flat < flat.dtype.type(edges[0]))
     above = np.count_nonzero(flat > flat.dtype.type(edges[-1]))
     zeros = np.count_nonzero(flat == 0)
@@ -63,11 +49,8 @@ def _slots_numpy(flat, hist_range, bins, skip_zeros, cuts):
 
 
 def _slots_native(flat, hist_range, bins, skip_zeros, cuts):
-    from .. import _histogram
-    counts = np.zeros(bins + EXTRA_SLOTS, dtype=np.int64)
-    sums = _histogram.histogram(flat, _bin_edges(flat.dtype, hist_range, bins), counts,
-                                skip_zeros, float(cuts[0]), float(cuts[1]))
-    return counts, sums
+    from ...ops import histogram_slots
+    return histogram_slots(flat, bins, hist_range, skip_zeros=skip_zeros, cuts=cuts)
 
 
 def _statistics(activation, hist_range, bins, backend):
@@ -128,8 +111,8 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
     sigmoid/tanh limit, where the gradient is small; None for ReLU), ``zero`` (fraction exactly 0), ``below`` and
     ``above`` (fractions outside the histogram range).
     """
-    from .. import init as fi_init
-    from ..random import Generator
+    from ... import init as fi_init
+    from ...random import Generator
 
     check_backend(backend)
     dtype = check_dtype(dtype)

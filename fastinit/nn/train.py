@@ -6,9 +6,9 @@ import warnings
 
 import numpy as np
 
-from ._validate import index
+from .._validate import index
+from ..random import as_generator
 from .net import check_net
-from .random import as_generator
 
 __all__ = ["train", "History", "Run", "run_side_by_side"]
 
@@ -107,10 +107,10 @@ class Run:
             raise ValueError("give both x_val and t_val, or neither")
         self.net, self.optimizer, self.callback = net, optimizer, callback
         self.eval_every, self.x_val, self.t_val = eval_every, x_val, t_val
-        self.x, self.labels, self.onehot = net._data(x, t)
+        self.x, self.labels, self.onehot = net.check_data(x, t)
         self.target = self.labels if self.labels is not None else self.onehot
         if x_val is not None:
-            net._data(x_val, t_val)  # fail early on bad validation data
+            net.check_data(x_val, t_val)  # fail early on bad validation data
         self._draws = _batch_indices(as_generator(seed), self.x.shape[0], batch_size,
                                      self.iterations)
         self._native = net.backend == "native"
@@ -130,15 +130,16 @@ class Run:
         net, it = self.net, self.done
         idx = next(self._draws)
         if self._native:
-            loss = net._train_step(self.x, self.labels, self.onehot, self.optimizer, rows=idx)
+            loss = net.train_step_checked(self.x, self.labels, self.onehot, self.optimizer,
+                                          rows=idx)
         else:
             # the indices are in range by construction; mode="raise" (the
             # default) would copy through a temporary (2.6x slower here)
             np.take(self.x, idx, axis=0, out=self._xb, mode="clip")
             np.take(self.target, idx, axis=0, out=self._tb, mode="clip")
             labels = self._tb if self.labels is not None else None
-            loss = net._train_step(self._xb, labels, None if labels is not None else self._tb,
-                                   self.optimizer)
+            onehot = None if labels is not None else self._tb
+            loss = net.train_step_checked(self._xb, labels, onehot, self.optimizer)
         if not math.isfinite(loss):
             err = ValueError(f"the loss became {loss} at iteration {it}: training "
                              "diverged (lower the learning rate or the init scale)")
@@ -182,7 +183,7 @@ def run_side_by_side(runs, workers):
     the others and is raised here."""
     import threading
 
-    from . import _runtime
+    from .. import _runtime
     if isinstance(runs, Run):
         runs = [runs]
     if not isinstance(runs, (list, tuple)):  # not list(x): an array may have 1e9 rows

@@ -3,9 +3,9 @@
 classes (same constructor arguments, attributes and results) whose forward
 and backward passes run in C.  Inputs and parameters must share one float
 dtype (float32 or float64)."""
-from . import ops
-from ._validate import float_array
-from .reference import layers as _ref
+from .. import ops
+from .._validate import float_array
+from ..reference import layers as _ref
 
 __all__ = ["Affine", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "SoftmaxWithLoss"]
 

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 
-from . import init, ops
-from ._validate import index, real_number
+from .. import init, ops
+from .._validate import index, real_number
+from ..random import as_generator
 from .net import LEAKY_SLOPE, check_net
-from .random import as_generator
 
 __all__ = ["lsuv"]
 
@@ -34,8 +34,8 @@ def lsuv(net, x_batch, tol=0.1, max_iter=10, seed=None):
     if not tol > 0:
         raise ValueError(f"tol must be > 0, got {tol}")
     max_iter = index(max_iter, "max_iter", minimum=1)
-    x = net._inputs(x_batch)
-    params = net._param_list()
+    x = net.check_inputs(x_batch)
+    params = net.param_list()
     gen = as_generator(seed)
     L = len(params) // 2
     h = x

@@ -90,9 +90,9 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
     backend and 1 on "numpy" (the reference, run as written).  The results
     are the same bits for any value.
     """
-    from .. import get_num_threads
-    from ..net import MultiLayerNet
-    from ..train import Run, run_side_by_side
+    from ... import get_num_threads
+    from ...nn.net import MultiLayerNet
+    from ...nn.train import Run, run_side_by_side
 
     check_backend(backend)
     dtype = check_dtype(dtype)

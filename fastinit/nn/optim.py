@@ -7,9 +7,9 @@ Parameters must be C-contiguous, writable float32/float64 arrays; gradients
 are checked against them (same shape and dtype)."""
 import numpy as np
 
-from . import _mlp
-from ._validate import float_array
-from .reference import optim as _ref
+from .. import _mlp
+from .._validate import float_array
+from ..reference import optim as _ref
 
 __all__ = ["SGD", "Momentum", "AdaGrad", "Adam"]
 

@@ -1,4 +1,5 @@
-"""The ``fastinit`` command (also ``python -m fastinit``).
+"""The study's commands of ``fastinit`` (the command itself, with
+``bench``, is fastinit.__main__).
 
 ``fastinit study`` runs the three experiments of the seeds' study of weight
 initialization and writes figures, numbers and ``report.md`` into
@@ -66,7 +67,7 @@ def _common(p, out_default="fastinit-report"):
 def _data_options(p):
     p.add_argument("--data", type=pathlib.Path, default=None, metavar="DIR",
                    help="folder with the MNIST IDX files (default $FASTINIT_DATA, else "
-                        "~/.cache/fastinit/mnist, downloading when missing)")
+                        "the cache, ~/.cache/fastinit/mnist on Linux; downloading when missing)")
     p.add_argument("--dataset", choices=("auto", "mnist", "digits"), default="auto",
                    help="auto (default): MNIST, else scikit-learn's digits with a note; "
                         "mnist: fail without MNIST; digits: always the 8x8 digits")
@@ -261,6 +262,7 @@ def _write_outputs(out, results, claims, meta):
 def _info():
     import fastinit
     from .datasets import mnist_available, mnist_dir
+
     for key, value in fastinit.build_info().items():
         print(f"{key}: {value}")
     folder = mnist_dir()
@@ -269,21 +271,10 @@ def _info():
     return EXIT_OK
 
 
-def _bench(argv):
-    try:
-        from . import bench
-    except ImportError as exc:
-        print(f"fastinit bench: the benchmark runner is not available in this build ({exc})",
-              file=sys.stderr)
-        return EXIT_USAGE
-    return bench.main(argv) or EXIT_OK
-
-
 def main(argv=None):
-    """Entry point of the ``fastinit`` command; returns the exit status."""
+    """The study's commands of ``fastinit`` (fastinit.__main__ runs
+    ``bench``); returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["bench"]:
-        return _bench(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -291,6 +282,10 @@ def main(argv=None):
         return EXIT_USAGE
     if args.command == "info":
         return _info()
+    if args.command == "bench":  # listed in the help; run by fastinit.__main__
+        print("fastinit bench: run it as `fastinit bench` or `python -m fastinit bench`",
+              file=sys.stderr)
+        return EXIT_USAGE
     which = _EXPERIMENTS if args.command == "study" else (args.command,)
     try:
         return _run(args, which)

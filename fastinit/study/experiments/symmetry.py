@@ -48,8 +48,8 @@ def symmetry(hidden=2, iterations=2000, *, data=None, activation="sigmoid",
     data) and ``trajectory`` (array iterations+1 x hidden x (inputs+1):
     every unit's weights and bias after every step).
     """
-    from ..net import MultiLayerNet
-    from ..optim import SGD
+    from ...nn.net import MultiLayerNet
+    from ...nn.optim import SGD
 
     check_backend(backend)
     dtype = check_dtype(dtype)

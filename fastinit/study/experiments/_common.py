@@ -1,7 +1,7 @@
 """Argument checks and small helpers shared by the experiments."""
 import numpy as np
 
-from .._validate import index
+from ..._validate import index
 
 BACKENDS = ("native", "numpy")
 
@@ -25,7 +25,7 @@ def check_dtype(dtype):
 
 def make_optimizer(name, lr):
     """An optimizer from ``fastinit.optim`` by lower-case name."""
-    from .. import optim
+    from ...nn import optim
     classes = {"sgd": optim.SGD, "momentum": optim.Momentum,
                "adagrad": optim.AdaGrad, "adam": optim.Adam}
     try:

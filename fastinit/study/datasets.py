@@ -2,13 +2,18 @@
 scikit-learn's bundled 8x8 digits as an offline stand-in.
 
 ``load_mnist`` looks for the four IDX files (``.gz`` or uncompressed) in one
-folder: ``root`` when given, else ``$FASTINIT_DATA``, else the cache
-(``$XDG_CACHE_HOME/fastinit/mnist``, by default ``~/.cache/fastinit/mnist``).
-Missing files are downloaded into that folder from the standard mirrors
-(needs ``pip install "fastinit[data]"``).  Every file is checked before it is
-parsed: its SHA-256 against the folder's ``SHA256SUMS`` when there is one,
-else against the published hashes of the ``.gz`` files; then the IDX magic
-number, the dimensions against the file size, and the image and label
+folder: ``root`` when given, else ``$FASTINIT_DATA``, else ``mnist`` in the
+cache folder ``pooch.os_cache("fastinit")`` (on Linux, with or without
+pooch, ``$XDG_CACHE_HOME/fastinit/mnist``, by default
+``~/.cache/fastinit/mnist``).  Missing files are
+downloaded into that folder with ``pooch.retrieve`` from the standard
+mirrors, each tried in turn (needs ``pip install "fastinit[data]"``); pooch
+writes to a temporary file in that folder, checks its SHA-256 and renames it
+only when complete, so an interrupted or corrupt download leaves no file
+that looks whole.  Every file is checked before it is parsed: its SHA-256
+against the folder's ``SHA256SUMS`` when there is one, else against the
+published hashes of the ``.gz`` files; then the IDX magic number, the
+dimensions against the file size, and the image and label
 counts against each other.  Any failure raises an error naming the file.
 """
 import collections
@@ -54,8 +59,15 @@ _DOWNLOAD_TIMEOUT_S = 30
 # --------------------------------------------------------------------------
 
 def _cache_dir():
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return pathlib.Path(base) / "fastinit" / "mnist"
+    """``mnist`` in pooch's cache folder for fastinit.  Without pooch the
+    files can still be read (not downloaded) from the folder pooch would use
+    on Linux, which is what the error messages then name."""
+    try:
+        import pooch
+    except ImportError:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        return pathlib.Path(base) / "fastinit" / "mnist"
+    return pathlib.Path(pooch.os_cache("fastinit")) / "mnist"
 
 
 def mnist_dir(root=None):
@@ -132,35 +144,43 @@ def _verify(path):
                          "delete it to download it again")
 
 
+def _downloader(pooch):
+    """pooch's HTTP downloader with a timeout; a progress bar only when tqdm
+    (the ``progress`` extra) is there, since pooch refuses one without it."""
+    try:
+        import tqdm  # noqa: F401
+        progressbar = True
+    except ImportError:
+        progressbar = False
+    return pooch.HTTPDownloader(progressbar=progressbar, timeout=_DOWNLOAD_TIMEOUT_S)
+
+
 def _download(folder, name):
-    """Download `name` into `folder` via ``<name>.part``, renamed only once
-    complete and verified, so an interrupted download never leaves a file
-    that looks whole."""
+    """Download `name` into `folder` with ``pooch.retrieve``, from each
+    mirror in turn until one serves the file with the published SHA-256.
+    pooch streams into a temporary file beside the target and renames it
+    only once it is complete and its hash matches (deleting it otherwise),
+    so a failed or corrupt download never leaves a file behind."""
     try:
         import pooch
     except ImportError:
         raise FileNotFoundError(
             f"{name} is not in {folder} and cannot be downloaded without pooch "
             f'(pip install "fastinit[data]"); {_where_to_put(folder)}') from None
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    part = folder / (name + ".part")
+    expected = MNIST_SHA256[name]
+    downloader = _downloader(pooch)
     errors = []
     for mirror in MNIST_MIRRORS:
         try:
-            pooch.HTTPDownloader(progressbar=True, timeout=_DOWNLOAD_TIMEOUT_S)(
-                mirror + name, str(part), None)
-            actual = _sha256(part)
-            if actual != MNIST_SHA256[name]:
-                raise ValueError(f"SHA-256 {actual} != {MNIST_SHA256[name]}")
-            os.replace(part, target)
-            return target
+            return pathlib.Path(pooch.retrieve(mirror + name, known_hash=f"sha256:{expected}",
+                                               fname=name, path=folder, downloader=downloader))
         except Exception as exc:  # noqa: BLE001 - any failure: try the next mirror
-            detail = str(exc)
-            detail = detail if len(detail) <= 160 else detail[:157] + "..."
+            if isinstance(exc, ValueError) and "hash" in str(exc).lower():
+                detail = f"checksum mismatch: the file served is not SHA-256 {expected}"
+            else:
+                detail = str(exc)
+                detail = detail if len(detail) <= 160 else detail[:157] + "..."
             errors.append(f"{mirror}: {type(exc).__name__}: {detail}")
-        finally:
-            part.unlink(missing_ok=True)
     raise FileNotFoundError(
         f"{name} is not in {folder} and could not be downloaded ("
         + "; ".join(errors) + f"). Offline? {_where_to_put(folder)}")
@@ -217,7 +237,8 @@ def load_mnist(root=None, *, kind="train", normalize=True, flatten=True, one_hot
     ----------
     root : path, optional
         Folder with the IDX files; default ``$FASTINIT_DATA``, else
-        ``~/.cache/fastinit/mnist``.  Missing files are downloaded into it
+        ``mnist`` in ``pooch.os_cache("fastinit")`` (``~/.cache/fastinit/mnist``
+        on Linux).  Missing files are downloaded into it
         unless ``download=False``.
     kind : {"train", "test"}
         The 60,000 training or the 10,000 test images.

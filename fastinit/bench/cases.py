@@ -1,0 +1,407 @@
+"""The benchmark cases, ``CASES``: what is timed, at which sizes, against
+which targets, and the setups that build each case's inputs and
+implementations."""
+import dataclasses
+import math
+import re
+from typing import Callable, Optional
+
+import numpy as np
+
+IMPLS = ("fastinit", "numpy", "torch")
+TEN_M = 10_000_000
+SEED_NET = (784, (100, 100, 100, 100), 10)
+SEED_BATCH = 128
+# Environment variables that make OpenBLAS pick slower kernels than it would.
+OPENBLAS_SLOWDOWN_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+class Unavailable(Exception):
+    """A case cannot run here (its API or a library is missing)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """The speed a case must reach: minimum median ratios (baseline time /
+    fastinit time) against NumPy and PyTorch, or, for the memory case, the
+    largest RSS growth in MiB."""
+    numpy: Optional[float] = None
+    torch: Optional[float] = None
+    max_rss_mib: Optional[float] = None
+
+    def __str__(self):
+        parts = []
+        if self.numpy is not None:
+            parts.append(f">={self.numpy:g}x")
+        if self.torch is not None:
+            parts.append(f">={self.torch:g}x torch")
+        if self.max_rss_mib is not None:
+            parts.append(f"<={self.max_rss_mib:g} MiB")
+        return ", ".join(parts) or "-"
+
+
+@dataclasses.dataclass
+class Impls:
+    """What a case's setup returns: zero-argument callables on the same
+    inputs.  ``threads`` optionally maps an implementation name to the
+    fastinit thread count used while timing it (the scaling cases)."""
+    fastinit: Callable
+    numpy: Callable
+    torch: Optional[Callable] = None
+    threads: dict = dataclasses.field(default_factory=dict)
+
+    def items(self):
+        return [(n, getattr(self, n)) for n in IMPLS if getattr(self, n) is not None]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Case:
+    """One benchmark: ``setup(size, dtype, torch)`` builds the inputs for
+    ``size`` (``quick_size`` in quick mode) and returns an :class:`Impls`;
+    ``torch`` is the torch module or None."""
+    name: str
+    size: tuple
+    quick_size: tuple
+    setup: Callable
+    dtype: str = "float32"
+    target: Optional[Target] = None
+    group: str = "ops"          # the bench/test_bench_<group>.py that runs it
+    threads: Optional[int] = None  # None: fastinit's default thread count
+    baseline: str = "numpy"     # what the NumPy column holds
+    repeats: Optional[int] = None  # fewer repeats for long cases
+    kind: str = "time"          # "time" or "memory"
+    describe: str = ""
+
+    def shape(self, quick=False):
+        size = self.quick_size if quick else self.size
+        if self.kind == "memory":
+            return f"{size[0]} steps"
+        if isinstance(size[-1], dict):
+            return ",".join(f"{k}={v}" for k, v in size[-1].items())
+        return "x".join(str(s) for s in size)
+
+    def id(self, quick=False):
+        return f"{self.name}/{self.shape(quick)}/{self.dtype}"
+
+
+# --------------------------------------------------------------------------
+# Setups: inputs and the three implementations of each case
+# --------------------------------------------------------------------------
+
+def _normal(shape, dtype, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+
+
+def _require(module, *names):
+    """Import ``fastinit.<module>`` and return its attributes ``names``,
+    raising Unavailable when the module or a name is missing."""
+    import importlib
+    try:
+        mod = importlib.import_module(f"fastinit.{module}")
+    except ImportError as exc:
+        raise Unavailable(f"fastinit.{module} is not available ({exc})") from None
+    try:
+        return [getattr(mod, n) for n in names]
+    except AttributeError as exc:
+        raise Unavailable(f"fastinit.{module} lacks {exc.name or exc}") from None
+
+
+def _torch_dtype(torch, dtype):
+    return torch.float32 if dtype == "float32" else torch.float64
+
+
+def _setup_matmul(size, dtype, torch):
+    (matmul,) = _require("ops", "matmul")
+    m, k, n = size
+    a, b = _normal((m, k), dtype, 1), _normal((k, n), dtype, 2)
+    out = np.empty((m, n), dtype)
+    impls = Impls(lambda: matmul(a, b, out=out), lambda: np.matmul(a, b, out=out))
+    if torch is not None:
+        ta, tb, tout = (torch.from_numpy(v) for v in (a, b, out))
+        impls.torch = lambda: torch.mm(ta, tb, out=tout)
+    return impls
+
+
+def _setup_fill(method, size, dtype, torch):
+    """Fill a preallocated array: fastinit.random.Generator.<method> against
+    numpy.random.Generator (PCG64) and torch's in-place fill."""
+    (Generator,) = _require("random", "Generator")
+    gen, rng = Generator(0), np.random.default_rng(0)
+    buf = np.empty(size, dtype)
+    fill = getattr(gen, method)
+    np_fill = rng.standard_normal if method == "normal" else rng.random
+    impls = Impls(lambda: fill(dtype=buf.dtype, out=buf),
+                  lambda: np_fill(dtype=buf.dtype, out=buf))
+    if torch is not None:
+        t = torch.empty(size, dtype=_torch_dtype(torch, dtype))
+        impls.torch = t.normal_ if method == "normal" else t.uniform_
+    return impls
+
+
+def _setup_normal(size, dtype, torch):
+    return _setup_fill("normal", size, dtype, torch)
+
+
+def _setup_uniform(size, dtype, torch):
+    return _setup_fill("uniform", size, dtype, torch)
+
+
+def _thread_scaling(setup):
+    """A setup timing fastinit's implementation from ``setup`` on 2 threads
+    (the fastinit column) against 1 thread (the baseline column)."""
+    def scaling(size, dtype, torch):
+        fn = setup(size, dtype, None).fastinit
+        return Impls(fn, fn, threads={"fastinit": 2, "numpy": 1})
+    return scaling
+
+
+def _setup_initializer(name, size, dtype, torch):
+    """A new (fan_in, fan_out) weight from fastinit.init.<name> against the
+    NumPy one-liner a user writes and torch.nn.init.<name>_ on torch.empty."""
+    (init,) = _require("init", name)
+    fan_in, fan_out = size
+    rng = np.random.default_rng(0)
+    np_dtype = np.dtype(dtype)
+    if name == "he_normal":
+        std = math.sqrt(2.0 / fan_in)
+
+        def numpy_fn():
+            return rng.standard_normal(size, dtype=np_dtype) * np_dtype.type(std)
+        torch_name = "kaiming_normal_"
+    else:
+        bound = np_dtype.type(math.sqrt(6.0 / (fan_in + fan_out)))
+
+        def numpy_fn():
+            return rng.random(size, dtype=np_dtype) * (2 * bound) - bound
+        torch_name = "xavier_uniform_"
+    impls = Impls(lambda: init(size, dtype=np_dtype, seed=0), numpy_fn)
+    if torch is not None:
+        torch_init = getattr(torch.nn.init, torch_name)
+        tdtype = _torch_dtype(torch, dtype)
+        # torch.nn.init reads (fan_out, fan_in): same numbers for a square matrix.
+        impls.torch = lambda: torch_init(torch.empty(size[::-1], dtype=tdtype))
+    return impls
+
+
+def _setup_he_normal(size, dtype, torch):
+    return _setup_initializer("he_normal", size, dtype, torch)
+
+
+def _setup_xavier_uniform(size, dtype, torch):
+    return _setup_initializer("xavier_uniform", size, dtype, torch)
+
+
+def _unary_setup(op, numpy_fn, torch_fn):
+    """A setup for ``fastinit.ops.<op>(x, out=out)`` on standard normal x
+    against ``numpy_fn(x, out)`` and ``torch_fn(torch, x, out)``."""
+    def setup(size, dtype, torch):
+        (fn,) = _require("ops", op)
+        x = _normal(size, dtype)
+        out = np.empty_like(x)
+        impls = Impls(lambda: fn(x, out=out), lambda: numpy_fn(x, out))
+        if torch is not None:
+            tx, tout = torch.from_numpy(x), torch.from_numpy(out)
+            impls.torch = lambda: torch_fn(torch, tx, tout)
+        return impls
+    return setup
+
+
+# sigmoid: NumPy evaluates the expression as a user writes it (the issue's
+# baseline); tanh and relu write into out= on every side.
+_setup_sigmoid = _unary_setup("sigmoid", lambda x, out: 1 / (1 + np.exp(-x)),
+                              lambda torch, x, out: torch.sigmoid(x, out=out))
+_setup_tanh = _unary_setup("tanh", lambda x, out: np.tanh(x, out=out),
+                           lambda torch, x, out: torch.tanh(x, out=out))
+_setup_relu = _unary_setup("relu", lambda x, out: np.maximum(0, x, out=out),
+                           lambda torch, x, out: torch.clamp(x, min=0, out=out))
+
+
+def _setup_affine_relu(size, dtype, torch):
+    (affine,) = _require("ops", "affine")
+    n, d, m = size
+    x, W, b = _normal((n, d), dtype, 1), _normal((d, m), dtype, 2), _normal(m, dtype, 3)
+    out = np.empty((n, m), dtype)
+    impls = Impls(lambda: affine(x, W, b, "relu", out=out),
+                  lambda: np.maximum(0, x @ W + b))
+    if torch is not None:
+        tx, tW, tb, tout = (torch.from_numpy(v) for v in (x, W, b, out))
+        impls.torch = lambda: torch.addmm(tb, tx, tW, out=tout).relu_()
+    return impls
+
+
+def _seed_batch(dtype, batch=SEED_BATCH, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.random((batch, SEED_NET[0])).astype(dtype)
+    t = rng.integers(0, SEED_NET[2], batch)
+    return x, t
+
+
+def _seed_nets(dtype):
+    """The seed MLP (784-100x4-10, ReLU, He init) on the native and the
+    NumPy backend, each with its own SGD(lr=0.01)."""
+    MultiLayerNet, = _require("nn.net", "MultiLayerNet")
+    SGD, = _require("nn.optim", "SGD")
+    n_in, hidden, n_out = SEED_NET
+    nets = [MultiLayerNet(n_in, list(hidden), n_out, activation="relu",
+                          weight_init_std="he", dtype=np.dtype(dtype), seed=0, backend=b)
+            for b in ("native", "numpy")]
+    return [(net, SGD(lr=0.01)) for net in nets]
+
+
+def _torch_seed_step(torch, dtype, x, t):
+    """One SGD step of the seed MLP in torch: nn.Sequential + CrossEntropyLoss."""
+    n_in, hidden, n_out = SEED_NET
+    torch.manual_seed(0)
+    layers, width = [], n_in
+    for h in hidden:
+        layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
+        width = h
+    layers.append(torch.nn.Linear(width, n_out))
+    model = torch.nn.Sequential(*layers).to(_torch_dtype(torch, dtype))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    tx, tt = torch.from_numpy(x), torch.from_numpy(t)
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(tx), tt)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
+def _setup_train_step(size, dtype, torch):
+    (native, nopt), (ref, ropt) = _seed_nets(dtype)
+    x, t = _seed_batch(dtype, size[-1]["batch"])
+    impls = Impls(lambda: native.train_step(x, t, nopt), lambda: ref.train_step(x, t, ropt))
+    if torch is not None:
+        impls.torch = _torch_seed_step(torch, dtype, x, t)
+    return impls
+
+
+def _setup_train_memory(size, dtype, torch):
+    return _setup_train_step(({"batch": SEED_BATCH},), dtype, None)
+
+
+def _call_quietly(fn, **kwargs):
+    """Call an experiment with its progress bar off when it has one."""
+    import inspect
+    if "progress" in inspect.signature(fn).parameters:
+        kwargs["progress"] = False
+    return fn(**kwargs)
+
+
+def _comparison_data(dtype, n_train=8000, n_test=2000):
+    """Synthetic MNIST-shaped data (timing does not depend on the digits)."""
+    rng = np.random.default_rng(0)
+    x = rng.random((n_train + n_test, SEED_NET[0])).astype(dtype)
+    t = rng.integers(0, SEED_NET[2], n_train + n_test)
+    return x[:n_train], t[:n_train], x[n_train:], t[n_train:]
+
+
+def _setup_experiment(name, make_kwargs):
+    def setup(size, dtype, torch):
+        (experiment,) = _require("study.experiments", name)
+        kwargs = make_kwargs(size[-1], dtype)
+        return Impls(lambda: _call_quietly(experiment, backend="native", **kwargs),
+                     lambda: _call_quietly(experiment, backend="numpy", **kwargs))
+    return setup
+
+
+_setup_init_comparison = _setup_experiment(
+    "init_comparison",
+    lambda params, dtype: dict(data=_comparison_data(dtype), dtype=np.dtype(dtype), **params))
+_setup_activation_histograms = _setup_experiment(
+    "activation_histograms", lambda params, dtype: dict(params))
+
+
+# --------------------------------------------------------------------------
+# The case list: one place, shared by `fastinit bench` and bench/
+# --------------------------------------------------------------------------
+
+def _cases():
+    cases = []
+    for dtype in ("float32", "float64"):
+        f32 = dtype == "float32"
+
+        def t(**kw):
+            return Target(**kw) if f32 else None
+        cases += [
+            Case("mlp_train_step", ({"batch": SEED_BATCH},), ({"batch": 16},),
+                 _setup_train_step, dtype,
+                 t(numpy=3, torch=1.5), group="nets",
+                 describe="seed MLP 784-100x4-10, ReLU, SGD: MultiLayerNet.train_step, "
+                          "native vs backend='numpy' vs torch nn.Sequential + SGD"),
+        ]
+        for m in (512, 1024, 2048):
+            cases.append(Case("sgemm", (m, m, m), (m // 16,) * 3, _setup_matmul, dtype,
+                              t(numpy=0.9), group="linalg",
+                              describe="ops.matmul(a, b, out=c) vs np.matmul(a, b, out=c)"))
+        for m, k, n in ((128, 784, 100), (128, 100, 100), (1000, 100, 100)):
+            cases.append(Case("sgemm", (m, k, n), (m, k, n), _setup_matmul, dtype,
+                              t(numpy=1.2), group="linalg",
+                              describe="the seed net's GEMM shapes"))
+        cases += [
+            Case("affine_relu", (1000, 100, 100), (100, 100, 100), _setup_affine_relu, dtype,
+                 t(numpy=1.3), group="linalg",
+                 describe="ops.affine(x, W, b, 'relu', out=) vs np.maximum(0, x @ W + b)"),
+            Case("normal_fill", (TEN_M,), (100_000,), _setup_normal, dtype,
+                 t(numpy=8, torch=4), group="random",
+                 describe="Generator.normal(out=) vs numpy Generator.standard_normal(out=) "
+                          "vs torch normal_"),
+            Case("uniform_fill", (TEN_M,), (100_000,), _setup_uniform, dtype,
+                 t(numpy=3), group="random",
+                 describe="Generator.uniform(out=) vs numpy Generator.random(out=) "
+                          "vs torch uniform_"),
+            Case("he_normal", (4096, 4096), (256, 256), _setup_he_normal, dtype,
+                 t(numpy=6), group="random",
+                 describe="init.he_normal vs rng.standard_normal(shape) * std"),
+            Case("xavier_uniform", (4096, 4096), (256, 256), _setup_xavier_uniform, dtype,
+                 t(numpy=6), group="random",
+                 describe="init.xavier_uniform vs rng.random(shape) * 2a - a"),
+            Case("sigmoid", (TEN_M,), (100_000,), _setup_sigmoid, dtype,
+                 t(numpy=4), group="activations",
+                 describe="ops.sigmoid(x, out=) vs 1 / (1 + np.exp(-x))"),
+            Case("tanh", (TEN_M,), (100_000,), _setup_tanh, dtype,
+                 t(numpy=1.3), group="activations",
+                 describe="ops.tanh(x, out=) vs np.tanh(x, out=)"),
+            Case("relu", (TEN_M,), (100_000,), _setup_relu, dtype,
+                 t(numpy=1.3), group="activations",
+                 describe="ops.relu(x, out=) vs np.maximum(0, x, out=)"),
+        ]
+    cases += [
+        Case("init_comparison", ({"iterations": 2000},), ({"iterations": 5},),
+             _setup_init_comparison, target=Target(numpy=3), group="nets", repeats=3,
+             describe="experiments.init_comparison on 8,000 synthetic MNIST-shaped images, "
+                      "native (its 3 runs side by side, the default) vs backend='numpy'"),
+        Case("activation_histograms", ({"samples": 1000},), ({"samples": 100},),
+             _setup_activation_histograms, target=Target(numpy=5), group="nets",
+             describe="experiments.activation_histograms, full grid, native vs backend='numpy'"),
+        Case("sgemm_threads", (1024, 1024, 1024), (128, 128, 128),
+             _thread_scaling(_setup_matmul),
+             target=Target(numpy=1.7), group="threads", threads=2, baseline="1 thread",
+             describe="ops.matmul on 2 threads vs 1 thread"),
+        Case("normal_fill_threads", (TEN_M,), (100_000,), _thread_scaling(_setup_normal),
+             target=Target(numpy=1.7), group="threads", threads=2, baseline="1 thread",
+             describe="Generator.normal(out=) on 2 threads vs 1 thread"),
+        Case("train_memory", (10_000,), (20,), _setup_train_memory,
+             target=Target(max_rss_mib=1.0), group="memory", kind="memory",
+             describe="RSS growth over N native train_step calls after warm-up "
+                      "(the NumPy column: the same on backend='numpy')"),
+    ]
+    return tuple(cases)
+
+
+CASES = _cases()
+
+
+def select(cases=None, filters=(), dtypes=(), groups=(), quick=False):
+    """The cases (default ``CASES``) whose id ``name/shape/dtype`` matches any
+    of the regular expressions ``filters`` (all when empty), of the given
+    dtypes and groups."""
+    patterns = [re.compile(f) for f in filters]
+    return [c for c in (CASES if cases is None else cases)
+            if (not patterns or any(p.search(c.id(quick)) for p in patterns))
+            and (not dtypes or c.dtype in dtypes)
+            and (not groups or c.group in groups)]

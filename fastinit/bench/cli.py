@@ -1,0 +1,99 @@
+"""``fastinit bench``: the command line of the benchmark runner."""
+import argparse
+import json
+import re
+import sys
+
+from .cases import select
+from .table import format_header, format_table, machine_info
+from .timing import CLOCKS, SETTLE, import_torch, run
+
+
+# --------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------
+
+def _parser():
+    p = argparse.ArgumentParser(
+        prog="fastinit bench",
+        description="Time fastinit against NumPy (and PyTorch when installed), side by "
+                    "side in one process, and print a table of medians and ratios.")
+    p.add_argument("--quick", action="store_true",
+                   help="small sizes and few repeats (checks that everything runs)")
+    p.add_argument("--filter", action="append", default=[], metavar="REGEX",
+                   help="run the cases whose id name/shape/dtype matches (repeatable)")
+    p.add_argument("--dtype", action="append", default=[], choices=("float32", "float64"),
+                   help="only this dtype (repeatable; default both)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="threads for fastinit, NumPy's BLAS and torch (default: "
+                        "fastinit.get_num_threads())")
+    p.add_argument("--repeats", type=int, default=None,
+                   help="timed samples per implementation (default 9, 3 when --quick)")
+    p.add_argument("--min-time", type=float, default=None,
+                   help="seconds one sample lasts at least (default 0.1, 0 when --quick)")
+    p.add_argument("--settle", type=float, default=None,
+                   help=f"seconds of quiet before each sample, so the previous "
+                        f"implementation's spinning threads are idle (default {SETTLE:g}, "
+                        f"0 when --quick)")
+    p.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                   help="wall: elapsed time (default); cpu: this process's CPU time, "
+                        "steadier on a busy machine, fair with --threads 1")
+    p.add_argument("--no-torch", action="store_true", help="do not time PyTorch")
+    p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    p.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    p.add_argument("--list", action="store_true", help="list the cases and exit")
+    p.add_argument("--strict", action="store_true",
+                   help="exit with status 1 when a judged target is missed")
+    return p
+
+
+def main(argv=None):
+    """``fastinit bench``: returns the exit status."""
+    args = _parser().parse_args(argv)
+    if args.threads is not None and args.threads < 1:
+        _parser().error("--threads must be >= 1")
+    if args.repeats is not None and args.repeats < 1:
+        _parser().error("--repeats must be >= 1")
+    if args.settle is not None and not 0 <= args.settle <= 60:
+        _parser().error("--settle must be between 0 and 60 seconds")
+    try:
+        cases = select(filters=args.filter, dtypes=args.dtype, quick=args.quick)
+    except re.error as exc:
+        _parser().error(f"bad --filter pattern: {exc}")
+    if args.list:
+        for c in cases:
+            print(f"{c.id(args.quick):45} {str(c.target or '-'):18} {c.describe}")
+        return 0
+    if not cases:
+        print("no case matches the filters", file=sys.stderr)
+        return 2
+    torch = None if args.no_torch else import_torch()
+    info = machine_info(torch)
+    if args.no_torch:
+        info["torch"] = "not timed (--no-torch)"
+    print(format_header(info, args.quick, args.clock, args.threads), flush=True)
+
+    def progress(row):
+        print(f"  {row['id']}: {row['status'] if row['status'] != 'ok' else 'done'}",
+              file=sys.stderr, flush=True)
+    rows = []
+    interrupted = False
+    try:
+        for case in cases:
+            rows += run([case], quick=args.quick, torch=torch, threads=args.threads,
+                        repeats=args.repeats, min_time=args.min_time, clock=args.clock,
+                        progress=progress, settle=args.settle)
+    except KeyboardInterrupt:
+        interrupted = True
+        print("interrupted: the table holds the cases finished so far", file=sys.stderr)
+    print()
+    print(format_table(rows, markdown=args.markdown))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"machine": info, "quick": args.quick, "clock": args.clock,
+                       "results": rows}, f, indent=1)
+    if interrupted:
+        return 130
+    if args.strict and any(r["met"] is False for r in rows):
+        return 1
+    return 0

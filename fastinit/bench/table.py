@@ -1,0 +1,133 @@
+"""The machine a run describes, and the results table."""
+import os
+import platform
+
+import numpy as np
+
+from .cases import OPENBLAS_SLOWDOWN_VARS
+from .timing import cores
+
+# --------------------------------------------------------------------------
+# Machine description and the table
+# --------------------------------------------------------------------------
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (pip install threadpoolctl)"
+    found = [f"{p.get('internal_api')} {p.get('version')} ({p.get('architecture')}, "
+             f"{p.get('num_threads')} threads)"
+             for p in threadpool_info() if p.get("user_api") == "blas"]
+    return "; ".join(found) or "none found"
+
+
+def machine_info(torch=None):
+    """What the numbers were measured on: fastinit's build, the CPU, the
+    thread counts, NumPy's BLAS, torch, and environment variables that
+    would bias the comparison."""
+    import fastinit
+    info = {
+        "fastinit": fastinit.build_info(),
+        "cpu": _cpu_model(),
+        "cores": cores(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "numpy": np.__version__,
+        "numpy_blas": _blas_info(),
+        "torch": None if torch is None else
+        f"{torch.__version__} ({torch.get_num_threads()} threads)",
+        "warnings": [],
+    }
+    for var in OPENBLAS_SLOWDOWN_VARS:
+        if os.environ.get(var):
+            info["warnings"].append(
+                f"{var}={os.environ[var]} is set: OpenBLAS may run slower kernels, "
+                f"which flatters fastinit; for a fair comparison run "
+                f"`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE fastinit bench`")
+    return info
+
+
+def format_header(info, quick, clock="wall", threads=None):
+    b = info["fastinit"]
+    lines = [
+        f"fastinit {b.get('version')}: simd {b.get('simd')} (cpu {b.get('cpu_simd')}), "
+        f"openmp {b.get('openmp')}, {b.get('compiler')}, {b.get('num_threads')} threads "
+        "by default",
+        f"cpu: {info['cpu']}, {info['cores']} cores; python {info['python']}, "
+        f"{info['platform']}",
+        f"numpy {info['numpy']}, BLAS: {info['numpy_blas']}",
+        f"torch: {info['torch'] or 'not installed'}",
+    ]
+    if threads is not None:
+        lines.append(f"run with --threads {threads}: fastinit, NumPy's BLAS and torch "
+                     f"on {threads} thread(s) (the thread-scaling cases use 2 vs 1)")
+    if clock != "wall":
+        lines.append(f"times: {clock} clock (process CPU time, not elapsed time)")
+    if quick:
+        lines.append("quick mode: reduced sizes, one thread unless --threads, "
+                     "targets not judged")
+    lines += [f"WARNING: {w}" for w in info["warnings"]]
+    return "\n".join(lines)
+
+
+def _fmt_time(s):
+    if s is None:
+        return "-"
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6)):
+        if s >= scale:
+            return f"{s / scale:.3g} {unit}"
+    return f"{s / 1e-9:.3g} ns"
+
+
+def _fmt_value(row, key):
+    v = row[key]
+    if v is None:
+        return "-"
+    return f"{v:+.2f} MiB" if row["kind"] == "memory" else _fmt_time(v)
+
+
+COLUMNS = ("case", "shape", "dtype", "threads", "fastinit", "numpy", "ratio",
+           "torch", "torch ratio", "target", "met")
+
+
+def _cells(row):
+    ratio = (lambda r: "-" if r is None else f"{r:.2f}x")
+    met = {None: "-", True: "yes", False: "NO"}[row["met"]]
+    if row["status"] != "ok":
+        met = row["status"].split(":")[0]
+    numpy_cell = _fmt_value(row, "numpy")
+    if row["baseline"] != "numpy" and row["numpy"] is not None:
+        numpy_cell += f" ({row['baseline']})"
+    return [row["case"], row["shape"], row["dtype"], str(row["threads"]),
+            _fmt_value(row, "fastinit"), numpy_cell, ratio(row["ratio"]),
+            _fmt_time(row["torch"]), ratio(row["torch_ratio"]), row["target"], met]
+
+
+def format_table(rows, markdown=False):
+    """The results as an aligned text table (or a Markdown table), followed
+    by the reason for each case that did not run."""
+    body = [_cells(r) for r in rows]
+    if markdown:
+        lines = ["| " + " | ".join(COLUMNS) + " |",
+                 "|" + "|".join("---" for _ in COLUMNS) + "|"]
+        lines += ["| " + " | ".join(c) + " |" for c in body]
+    else:
+        widths = [max(len(h), *(len(c[i]) for c in body)) if body else len(h)
+                  for i, h in enumerate(COLUMNS)]
+        fmt = "  ".join(f"{{:{'<' if i < 4 else '>'}{w}}}" for i, w in enumerate(widths))
+        lines = [fmt.format(*COLUMNS), fmt.format(*("-" * w for w in widths))]
+        lines += [fmt.format(*c) for c in body]
+    notes = [f"{r['id']}: {r['status']}" for r in rows if r["status"] != "ok"]
+    return "\n".join(lines + ([""] + notes if notes else []))

@@ -1,0 +1,244 @@
+"""Running the cases: thread settings, alternating timings of the
+implementations, memory growth, and one table row per case."""
+import gc
+import os
+import re
+import statistics
+import sys
+import time
+
+from .cases import Unavailable
+
+
+# --------------------------------------------------------------------------
+# Timing
+# --------------------------------------------------------------------------
+
+def import_torch():
+    """The torch module, or None when it is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+class ThreadSettings:
+    """Sets fastinit's, NumPy's BLAS and torch's thread counts for a case
+    and restores them afterwards."""
+
+    def __init__(self, n, torch):
+        import fastinit
+        self.fastinit, self.torch, self.n = fastinit, torch, n
+        self.torch_before = torch.get_num_threads() if torch is not None else None
+        self.blas = None
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:
+            pass
+        else:
+            self.blas = threadpool_limits(limits=n, user_api="blas")
+        if torch is not None:
+            torch.set_num_threads(n)
+        fastinit.set_num_threads(n)
+
+    def use(self, n):
+        self.fastinit.set_num_threads(n)
+
+    def close(self):
+        self.fastinit.set_num_threads(0)
+        if self.blas is not None:
+            self.blas.restore_original_limits()
+        if self.torch is not None:
+            self.torch.set_num_threads(self.torch_before)
+
+
+def case_threads(case, threads=None):
+    """The thread count a case runs with: its own, else ``threads``, else
+    fastinit's default."""
+    n = case.threads or threads
+    if n is None:
+        import fastinit
+        n = fastinit.get_num_threads()
+    return n
+
+
+def setup_case(case, quick=False, torch=None):
+    """Build a case's inputs; raises Unavailable when it cannot run here."""
+    if case.group == "threads" and cores() < 2:
+        raise Unavailable("needs 2 cores")
+    return case.setup(case.quick_size if quick else case.size, case.dtype, torch)
+
+
+def cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# "cpu" counts only the time this process ran: steadier than wall-clock time
+# on a busy machine, and comparable across implementations on one thread
+# (threads spinning at a barrier count as busy).
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def _seconds(fn, number, clock=time.perf_counter):
+    start = clock()
+    for _ in range(number):
+        fn()
+    return clock() - start
+
+
+# Seconds to wait before each timed sample: OpenBLAS's worker threads spin
+# (busy-wait) for about 2**28 cycles after a call and OpenMP runtimes' for a
+# shorter while, so without a pause each sample would share the cores with the
+# previous implementation's idle threads.
+SETTLE = 0.15
+
+
+def _time_impls(impls, threads, repeats, min_time, clock=time.perf_counter, settle=SETTLE):
+    """Median seconds per call of each implementation.  Each is warmed up
+    and given a loop count so one sample lasts about ``min_time``; then the
+    repeats alternate the implementations, rotating who goes first, each
+    sample after ``settle`` seconds of quiet."""
+    items = impls.items()
+    number = {}
+    for name, fn in items:
+        threads.use(impls.threads.get(name, threads.n))
+        once = _seconds(fn, 1, clock)  # warm-up, and the calibration of long cases
+        if once < min_time:
+            once = max(_seconds(fn, 1, clock), 1e-7)
+        number[name] = max(1, int(min_time / once)) if once < min_time else 1
+    samples = {name: [] for name, _ in items}
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for r in range(repeats):
+            k = r % len(items)
+            for name, fn in items[k:] + items[:k]:
+                threads.use(impls.threads.get(name, threads.n))
+                if settle:
+                    time.sleep(settle)
+                samples[name].append(_seconds(fn, number[name], clock) / number[name])
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return samples
+
+
+def rss_bytes():
+    """Resident set size of this process now (Linux), else the peak so far."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        import resource
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+
+
+def _rss_growth(fn, steps):
+    """MiB the RSS grows over ``steps`` calls of fn, after a warm-up."""
+    for _ in range(min(steps, 100)):
+        fn()
+    gc.collect()
+    before = rss_bytes()
+    for _ in range(steps):
+        fn()
+    gc.collect()
+    return (rss_bytes() - before) / 2**20
+
+
+def missing_api(exc):
+    """Why a case is unavailable when ImportError ``exc`` says that a
+    fastinit module is missing, else None (a real error)."""
+    name = exc.name or ""
+    if not name.startswith("fastinit."):
+        found = re.search(r"cannot import name '(\w+)' from 'fastinit'", str(exc))
+        if not found:
+            return None
+        name = f"fastinit.{found.group(1)}"
+    return f"{name} is not available ({exc})"
+
+
+def _judge(case, row, quick):
+    target = case.target
+    if target is None or quick or row["status"] != "ok":
+        return None
+    if target.max_rss_mib is not None:
+        return row["fastinit"] <= target.max_rss_mib
+    met = row["ratio"] >= target.numpy if target.numpy is not None else True
+    if target.torch is not None and row.get("torch_ratio") is not None:
+        met = met and row["torch_ratio"] >= target.torch
+    return met
+
+
+def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_time=None,
+             clock="wall", settle=None):
+    """Run one case; returns its table row as a dict.  Never raises for a
+    missing API (status 'unavailable') or a failing case (status 'error').
+    ``clock``: "wall" (elapsed time) or "cpu" (this process's CPU time)."""
+    # Quick mode only checks that everything runs: one thread keeps it fast
+    # on a busy machine, where threads waiting at barriers stall for whole
+    # scheduler slices.
+    n_threads = case_threads(case, 1 if quick and threads is None else threads)
+    row = {"case": case.name, "id": case.id(quick), "shape": case.shape(quick),
+           "dtype": case.dtype, "threads": n_threads, "baseline": case.baseline,
+           "kind": case.kind, "target": str(case.target or "-"),
+           "fastinit": None, "numpy": None, "ratio": None,
+           "torch": None, "torch_ratio": None, "met": None, "status": "ok"}
+    if case.baseline != "numpy":
+        row["threads"] = f"{n_threads} vs 1"
+    size = case.quick_size if quick else case.size
+    pool = None
+    try:
+        if clock == "cpu" and case.group == "threads":
+            raise Unavailable("thread scaling is measured on the wall clock")
+        impls = setup_case(case, quick, torch)
+        pool = ThreadSettings(n_threads, torch)
+        if case.kind == "memory":
+            row["fastinit"] = _rss_growth(impls.fastinit, size[0])
+            row["numpy"] = _rss_growth(impls.numpy, size[0])
+        else:
+            reps = repeats or (3 if quick else case.repeats or 9)
+            min_t = min_time if min_time is not None else (0.0 if quick else 0.1)
+            settle_t = settle if settle is not None else (0.0 if quick else SETTLE)
+            samples = _time_impls(impls, pool, reps, min_t, CLOCKS[clock], settle_t)
+            med = {k: statistics.median(v) for k, v in samples.items()}
+            row["samples"] = samples
+            row["fastinit"], row["numpy"] = med["fastinit"], med["numpy"]
+            row["ratio"] = med["numpy"] / med["fastinit"]
+            if "torch" in med:
+                row["torch"] = med["torch"]
+                row["torch_ratio"] = med["torch"] / med["fastinit"]
+    except Unavailable as exc:
+        row["status"] = f"unavailable: {exc}"
+    except ImportError as exc:
+        # A fastinit module the case reaches only while running (the
+        # experiments import fastinit.init lazily) counts as a missing API.
+        reason = missing_api(exc)
+        row["status"] = (f"unavailable: {reason}" if reason
+                         else f"error: {type(exc).__name__}: {exc}")
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one broken case must not stop the run
+        row["status"] = f"error: {type(exc).__name__}: {exc}"
+    finally:
+        if pool is not None:
+            pool.close()
+    row["met"] = _judge(case, row, quick)
+    return row
+
+
+def run(cases, *, quick=False, torch=None, threads=None, repeats=None, min_time=None,
+        clock="wall", progress=None, settle=None):
+    """Run ``cases`` in order; ``progress(row)`` is called after each."""
+    rows = []
+    for case in cases:
+        row = run_case(case, quick=quick, torch=torch, threads=threads,
+                       repeats=repeats, min_time=min_time, clock=clock, settle=settle)
+        rows.append(row)
+        if progress is not None:
+            progress(row)
+    return rows

@@ -1,0 +1,8 @@
+"""The study of weight initialization on fastinit: data sets (``datasets``),
+the seeds' experiments (``experiments``), figures (``plots``), the written
+report (``report``) and the ``fastinit`` command's study subcommands
+(``cli``).  Built on :mod:`fastinit.nn` and the engine."""
+from . import datasets, experiments
+from .datasets import load_mnist
+
+__all__ = ["datasets", "experiments", "load_mnist"]
