@@ -1,13 +1,15 @@
-"""Build fastinit: plain C11 kernels in csrc/ + thin Cython modules in fastinit/.
+"""Build fastinit: plain C11 kernels in csrc/ + one thin Cython module.
 
-Every csrc/*.c file is compiled once and linked into every fastinit/*.pyx
-extension.  Files named *_avx2.c / *_avx512.c are compiled with their own ISA
-flags (and guard their contents with FI_X86), so a wheel never requires more
-than the baseline ISA; cpu.c picks the kernel set at import time.
+Every csrc/*.c file is compiled once and linked into the one extension
+module, fastinit._core (fastinit/_core.pyx and the _core_*.pxi it includes),
+so each C global exists once per process.  Files named *_avx2.c /
+*_avx512.c are compiled with their own ISA flags (and guard their contents
+with FI_X86), so a wheel never requires more than the baseline ISA; cpu.c
+picks the kernel set at import time.
 
 Environment knobs (build time):
   FASTINIT_NATIVE=1                 add -march=native (local builds only)
-  FASTINIT_SANITIZE=address,undefined   build with sanitizers, -O1 -g
+  FASTINIT_SANITIZE=address,undefined   build with sanitizers, -O1 -g (symbols kept)
   FASTINIT_NO_OPENMP=1              build without OpenMP (serial kernels)
 """
 import glob
@@ -113,7 +115,7 @@ class BuildExt(build_ext):
             link.append(f"-fsanitize={sanitize}")
         macros.append(("FI_COMPILER", '"%s"' % _compiler_name(compiler)))
 
-        # Compile the C kernels once; every extension links the same objects.
+        # Compile the C kernels once, for the one extension.
         isa_flags = ISA_FLAGS["msvc" if msvc else "unix"]
         objects = []
         for src in sorted(glob.glob(os.path.join(CSRC, "*.c"))):
@@ -145,12 +147,11 @@ def _compiler_name(compiler):
 
 
 def extensions():
-    exts = []
-    for pyx in sorted(glob.glob(os.path.join("fastinit", "*.pyx"))):
-        name = "fastinit." + os.path.splitext(os.path.basename(pyx))[0]
-        exts.append(Extension(name, [pyx], include_dirs=[numpy.get_include(), CSRC]))
+    core = Extension("fastinit._core", [os.path.join("fastinit", "_core.pyx")],
+                     include_dirs=[numpy.get_include(), CSRC],
+                     depends=glob.glob(os.path.join("fastinit", "_core*.px[di]")))
     return cythonize(
-        exts,
+        [core],
         compiler_directives={
             "language_level": 3,
             "boundscheck": False,

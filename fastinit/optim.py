@@ -7,7 +7,7 @@ Parameters must be C-contiguous, writable float32/float64 arrays; gradients
 are checked against them (same shape and dtype)."""
 import numpy as np
 
-from . import _mlp
+from . import _core
 from ._validate import float_array
 from .reference import optim as _ref
 
@@ -98,7 +98,7 @@ def _update(optimizer, params, grads):
             s2 = state2[key]
             check_like(s2, p, key, "optimizer state")
             s2 = s2.reshape(-1)
-        _mlp.optim_update(*hyper, p.reshape(-1), g.reshape(-1), s1, s2)
+        _core.optim_update(*hyper, p.reshape(-1), g.reshape(-1), s1, s2)
 
 
 class SGD(_ref.SGD):

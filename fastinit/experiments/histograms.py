@@ -41,7 +41,7 @@ def _bin_edges(dtype, hist_range, bins):
 
 
 def _slots_numpy(flat, hist_range, bins, skip_zeros, cuts):
-    """The NumPy twin of ``fastinit._histogram.histogram``: np.histogram for
+    """The NumPy twin of ``fastinit._core.histogram``: np.histogram for
     the bins, plus the slots besides them (csrc/histogram.h)."""
     inside, _ = np.histogram(flat, bins=bins, range=hist_range)
     edges = _bin_edges(flat.dtype, hist_range, bins)
@@ -63,9 +63,9 @@ def _slots_numpy(flat, hist_range, bins, skip_zeros, cuts):
 
 
 def _slots_native(flat, hist_range, bins, skip_zeros, cuts):
-    from .. import _histogram
+    from .. import _core
     counts = np.zeros(bins + EXTRA_SLOTS, dtype=np.int64)
-    sums = _histogram.histogram(flat, _bin_edges(flat.dtype, hist_range, bins), counts,
+    sums = _core.histogram(flat, _bin_edges(flat.dtype, hist_range, bins), counts,
                                 skip_zeros, float(cuts[0]), float(cuts[1]))
     return counts, sums
 
