@@ -21,8 +21,8 @@ __all__ = [
     "softmax", "softmax_cross_entropy", "softmax_cross_entropy_backward",
 ]
 
-# Codes shared with csrc/elementwise.h (enum fi_act).
-ACTIVATIONS = {"identity": 0, "sigmoid": 1, "tanh": 2, "relu": 3, "leaky_relu": 4}
+# Name -> code of csrc/elementwise.h's enum fi_act (FI_ACT_RELU: "relu").
+ACTIVATIONS = {act.name[len("FI_ACT_"):].lower(): int(act) for act in _core.fi_act}
 
 
 def activation_code(name):

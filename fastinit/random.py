@@ -34,7 +34,9 @@ from ._validate import FLOAT_DTYPES, index, output, real_number
 
 __all__ = ["Generator", "as_generator", "philox4x32"]
 
-_UNIFORM, _NORMAL, _TRUNCATED = 0, 1, 2
+_UNIFORM, _NORMAL, _TRUNCATED = (int(_core.fi_dist_kind.FI_DIST_UNIFORM),
+                                 int(_core.fi_dist_kind.FI_DIST_NORMAL),
+                                 int(_core.fi_dist_kind.FI_DIST_TRUNCATED_NORMAL))
 _U64 = 1 << 64
 # Guards the position update only (the fills themselves run without the GIL
 # on disjoint counters), so two threads sharing a generator never draw the
