@@ -102,7 +102,12 @@ class BuildExt(build_ext):
             if os.environ.get("FASTINIT_NATIVE") == "1":
                 base.append("-march=native")
         omp = _openmp_flags(compiler)
-        macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]
+        # NPY_TARGET_VERSION: the oldest NumPy the package supports (pyproject's
+        # numpy>=1.23, _core.NUMPY_MIN); it also makes NumPy's headers map the
+        # 1.22+ API (PyDataMem_SetHandler) to its C-API table, which a NumPy
+        # 2.0-2.2 build's default target (1.19) leaves undefined.
+        macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
+                  ("NPY_TARGET_VERSION", "NPY_1_23_API_VERSION")]
         link = []
         if omp is None:
             warnings.warn("fastinit: OpenMP not found; building serial kernels "

@@ -7,7 +7,25 @@ per process.  The C API is declared in _core.pxd; each kernel family's
 bridge is a _core_<family>.pxi included below.  The bridges take validated
 inputs only (fastinit._validate and the Python modules check them)."""
 
+import re as _re
+
 import numpy as np
+
+# Oldest NumPy whose C API this module is built against (setup.py's
+# NPY_TARGET_VERSION; pyproject.toml's numpy>=...).  Checked before
+# import_array so an old NumPy gets this message, not an ABI error.
+NUMPY_MIN = (1, 23)
+
+
+def _numpy_version(text):
+    """(major, minor) of a NumPy version string such as '2.2.6' or '2.5.0rc1'."""
+    match = _re.match(r"(\d+)\.(\d+)", text)
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
+if _numpy_version(np.__version__) < NUMPY_MIN:
+    raise ImportError(f"fastinit needs NumPy >= {NUMPY_MIN[0]}.{NUMPY_MIN[1]}; this Python has "
+                      f"NumPy {np.__version__} (pip install -U numpy)")
 
 cnp.import_array()
 
