@@ -1,4 +1,4 @@
-# Included by _core.pyx: Runtime settings of the C engine: threads, the SIMD
+# Included by _core.pyx: the runtime settings of the C engine: threads, the SIMD
 # kernel set and the buffer cache.
 
 
