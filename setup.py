@@ -1,13 +1,15 @@
-"""Build fastinit: plain C11 kernels in csrc/ + thin Cython modules in fastinit/.
+"""Build fastinit: plain C11 kernels in csrc/ + one thin Cython module.
 
-Every csrc/*.c file is compiled once and linked into every fastinit/*.pyx
-extension.  Files named *_avx2.c / *_avx512.c are compiled with their own ISA
-flags (and guard their contents with FI_X86), so a wheel never requires more
-than the baseline ISA; cpu.c picks the kernel set at import time.
+Every csrc/*.c file is compiled once and linked into the one extension
+module, fastinit._core (fastinit/_core.pyx and the _core_*.pxi it includes),
+so each C global exists once per process.  Files named *_avx2.c /
+*_avx512.c are compiled with their own ISA flags (and guard their contents
+with FI_X86), so a wheel never requires more than the baseline ISA; cpu.c
+picks the kernel set at import time.
 
 Environment knobs (build time):
   FASTINIT_NATIVE=1                 add -march=native (local builds only)
-  FASTINIT_SANITIZE=address,undefined   build with sanitizers, -O1 -g
+  FASTINIT_SANITIZE=address,undefined   build with sanitizers, -O1 -g (symbols kept)
   FASTINIT_NO_OPENMP=1              build without OpenMP (serial kernels)
 """
 import glob
@@ -100,7 +102,12 @@ class BuildExt(build_ext):
             if os.environ.get("FASTINIT_NATIVE") == "1":
                 base.append("-march=native")
         omp = _openmp_flags(compiler)
-        macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]
+        # NPY_TARGET_VERSION: the oldest NumPy the package supports (pyproject's
+        # numpy>=1.23, _core.NUMPY_MIN); it also makes NumPy's headers map the
+        # 1.22+ API (PyDataMem_SetHandler) to its C-API table, which a NumPy
+        # 2.0-2.2 build's default target (1.19) leaves undefined.
+        macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
+                  ("NPY_TARGET_VERSION", "NPY_1_23_API_VERSION")]
         link = []
         if omp is None:
             warnings.warn("fastinit: OpenMP not found; building serial kernels "
@@ -113,7 +120,7 @@ class BuildExt(build_ext):
             link.append(f"-fsanitize={sanitize}")
         macros.append(("FI_COMPILER", '"%s"' % _compiler_name(compiler)))
 
-        # Compile the C kernels once; every extension links the same objects.
+        # Compile the C kernels once, for the one extension.
         isa_flags = ISA_FLAGS["msvc" if msvc else "unix"]
         objects = []
         for src in sorted(glob.glob(os.path.join(CSRC, "*.c"))):
@@ -145,12 +152,11 @@ def _compiler_name(compiler):
 
 
 def extensions():
-    exts = []
-    for pyx in sorted(glob.glob(os.path.join("fastinit", "*.pyx"))):
-        name = "fastinit." + os.path.splitext(os.path.basename(pyx))[0]
-        exts.append(Extension(name, [pyx], include_dirs=[numpy.get_include(), CSRC]))
+    core = Extension("fastinit._core", [os.path.join("fastinit", "_core.pyx")],
+                     include_dirs=[numpy.get_include(), CSRC],
+                     depends=glob.glob(os.path.join("fastinit", "_core*.px[di]")))
     return cythonize(
-        exts,
+        [core],
         compiler_directives={
             "language_level": 3,
             "boundscheck": False,

@@ -13,7 +13,12 @@
 extern "C" {
 #endif
 
-typedef enum { FI_ISA_GENERIC = 0, FI_ISA_AVX2 = 1, FI_ISA_AVX512 = 2 } fi_isa;
+typedef enum fi_isa {
+    FI_ISA_GENERIC = 0,
+    FI_ISA_AVX2 = 1,
+    FI_ISA_AVX512 = 2,
+    FI_ISA_COUNT /* members; fastinit._core checks its enum against this at import */
+} fi_isa;
 
 fi_isa fi_cpu_best_isa(void);   /* what this CPU + OS can run */
 fi_isa fi_active_isa(void);     /* what kernels dispatch to now */

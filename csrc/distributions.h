@@ -47,6 +47,15 @@
 extern "C" {
 #endif
 
+/* The distributions a fill draws from: the codes the Python bridge's fill
+ * dispatches on (fastinit._core.fill). */
+typedef enum fi_dist_kind {
+    FI_DIST_UNIFORM = 0,
+    FI_DIST_NORMAL = 1,
+    FI_DIST_TRUNCATED_NORMAL = 2,
+    FI_DIST_COUNT /* members; fastinit._core checks its enum against this at import */
+} fi_dist_kind;
+
 /* Raw words of blocks [block, block + nblocks) (absolute block indices,
  * g->start ignored), 4 per block in order: the bit generator as such. */
 void fi_philox_words(const fi_rng *g, uint64_t block, fi_index nblocks, uint32_t *out);

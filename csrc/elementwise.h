@@ -19,12 +19,13 @@
 extern "C" {
 #endif
 
-typedef enum {
+typedef enum fi_act {
     FI_ACT_IDENTITY = 0,
     FI_ACT_SIGMOID = 1,
     FI_ACT_TANH = 2,
     FI_ACT_RELU = 3,
-    FI_ACT_LEAKY_RELU = 4
+    FI_ACT_LEAKY_RELU = 4,
+    FI_ACT_COUNT /* members; fastinit._core checks its enum against this at import */
 } fi_act;
 
 void fi_act_forward_f32(int act, float slope, fi_index n, const float *x, float *y);

@@ -41,12 +41,8 @@ typedef ptrdiff_t fi_index;
 #endif
 
 /* ---- process-wide settings (runtime.c) ----------------------------------
- * Every extension module links its own copy of csrc/, so the settings live
- * in one fi_runtime owned by fastinit._runtime; each other module points its
- * copy at that instance when it is imported. */
-typedef struct fi_runtime fi_runtime;
-fi_runtime *fi_runtime_self(void);
-void fi_runtime_attach(fi_runtime *shared);
+ * csrc/ is linked into exactly one extension module (fastinit._core), so
+ * its statics are the process's one instance of every setting. */
 
 /* Threads: one setting for every kernel.  fi_set_num_threads(n>0) fixes the
  * count for all calling threads; 0 returns to the OpenMP default

@@ -19,12 +19,13 @@
 extern "C" {
 #endif
 
-typedef enum {
+typedef enum fi_opt_kind {
     FI_OPT_NONE = 0, /* gradients only, no update */
     FI_OPT_SGD = 1,
     FI_OPT_MOMENTUM = 2,
     FI_OPT_ADAGRAD = 3,
-    FI_OPT_ADAM = 4
+    FI_OPT_ADAM = 4,
+    FI_OPT_COUNT /* members; fastinit._core checks its enum against this at import */
 } fi_opt_kind;
 
 /* One optimizer step's hyper-parameters.  state1 / state2 per parameter:

@@ -1,9 +1,6 @@
 /* Process-wide settings shared by all kernels: thread count and SIMD set.
- *
- * Why the indirection through fi_runtime: every extension module links its
- * own copy of csrc/, so a plain static would give each module its own
- * setting.  fastinit._runtime owns the one instance (fi_runtime_self) and
- * every other module points its copy at it when imported (fi_runtime_attach). */
+ * Plain statics: csrc/ is linked once, into fastinit._core, so each exists
+ * once per process. */
 /* posix_memalign is POSIX, not C11: -std=c11 hides it without this. */
 #if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200112L
@@ -28,34 +25,20 @@
 
 #include "atomics.h"
 
-struct fi_runtime {
-    /* 0: follow OpenMP (OMP_NUM_THREADS, threadpoolctl); n > 0: use n.
-     * A global and not only omp_set_num_threads because OpenMP's
-     * nthreads-var is per calling thread: a count set from Python's main
-     * thread would not reach kernels called from other Python threads. */
-    atomic_int num_threads;
-    atomic_int omp_default; /* restored by set_num_threads(0) */
-    atomic_int isa;         /* fi_isa, or -1 before the first use */
-    /* Ctrl-C during a long call (fi_interrupt_arm): set by on_sigint, the
-     * handler of the copy that owns this instance, so that the handler only
-     * touches a lock-free atomic of its own file (C11 7.14.1.1). */
-    atomic_int interrupted;
-    void (*on_sigint)(int);
+/* 0: follow OpenMP (OMP_NUM_THREADS, threadpoolctl); n > 0: use n.  A global
+ * and not only omp_set_num_threads because OpenMP's nthreads-var is per
+ * calling thread: a count set from Python's main thread would not reach
+ * kernels called from other Python threads. */
+static atomic_int fi_num_threads_setting = 0;
+static atomic_int fi_omp_default = 0; /* restored by set_num_threads(0) */
+static atomic_int fi_isa_setting = -1; /* fi_isa, or -1 before the first use */
+/* Ctrl-C during a long call (fi_interrupt_arm): set by fi_on_sigint, so that
+ * the handler only touches a lock-free atomic (C11 7.14.1.1). */
+static atomic_int fi_interrupted = 0;
 #if FI_SIGACTION
-    struct sigaction saved; /* the handler fi_interrupt_arm replaced */
+static struct sigaction fi_saved_sigint; /* the handler fi_interrupt_arm replaced */
 #endif
-};
-
 static void fi_on_sigint(int sig);
-static struct fi_runtime fi_runtime_local = {.isa = -1, .on_sigint = fi_on_sigint};
-static struct fi_runtime *fi_rt = &fi_runtime_local;
-
-fi_runtime *fi_runtime_self(void) { return fi_rt; }
-
-void fi_runtime_attach(fi_runtime *shared) {
-    if (shared)
-        fi_rt = shared;
-}
 
 int fi_have_openmp(void) {
 #ifdef FI_HAVE_OPENMP
@@ -90,7 +73,7 @@ int fi_get_num_threads(void) {
 #ifdef FI_HAVE_OPENMP
     /* The setting, capped by this thread's OpenMP limit so that
      * threadpoolctl (which calls omp_set_num_threads) can still lower it. */
-    int n = atomic_load(&fi_rt->num_threads);
+    int n = atomic_load(&fi_num_threads_setting);
     int omp = omp_get_max_threads();
     if (omp < 1)
         omp = 1;
@@ -128,12 +111,12 @@ void fi_set_num_threads(int n) {
     if (n > fi_max_threads())
         n = fi_max_threads();
 #ifdef FI_HAVE_OPENMP
-    if (atomic_load(&fi_rt->omp_default) == 0)
-        atomic_store(&fi_rt->omp_default, omp_get_max_threads());
+    if (atomic_load(&fi_omp_default) == 0)
+        atomic_store(&fi_omp_default, omp_get_max_threads());
     /* also raise/lower the calling thread's own OpenMP limit */
-    omp_set_num_threads(n > 0 ? n : atomic_load(&fi_rt->omp_default));
+    omp_set_num_threads(n > 0 ? n : atomic_load(&fi_omp_default));
 #endif
-    atomic_store(&fi_rt->num_threads, n);
+    atomic_store(&fi_num_threads_setting, n);
 }
 
 int fi_threads_for(double work, double min_per_thread) {
@@ -159,17 +142,17 @@ fi_isa fi_set_isa(fi_isa want) {
     fi_isa got = want > best ? best : want;
     if (got < FI_ISA_GENERIC)
         got = FI_ISA_GENERIC;
-    atomic_store(&fi_rt->isa, (int)got);
+    atomic_store(&fi_isa_setting, (int)got);
     return got;
 }
 
 fi_isa fi_active_isa(void) {
-    int isa = atomic_load(&fi_rt->isa);
+    int isa = atomic_load(&fi_isa_setting);
     if (isa < 0) {
         fi_isa best = fi_cpu_best_isa();
         int want = fi_isa_from_name(getenv("FASTINIT_SIMD"));
         isa = (want >= 0 && want < (int)best) ? want : (int)best;
-        atomic_store(&fi_rt->isa, isa);
+        atomic_store(&fi_isa_setting, isa);
     }
     return (fi_isa)isa;
 }
@@ -179,7 +162,7 @@ fi_isa fi_active_isa(void) {
  * between bytecodes, so a kernel running for seconds without the GIL delays
  * Ctrl-C by as long.  Around such a call the bridge (main thread only:
  * handlers are process-wide, and Python runs its handlers there) installs
- * fi_on_sigint, which sets `interrupted`; kernels poll it between blocks
+ * fi_on_sigint, which sets fi_interrupted; kernels poll it between blocks
  * (fi_interrupt_pending) and return early.  Disarming puts the old handler
  * back exactly (flags and mask too) and hands it the signal again, so
  * Python, or whatever else owned SIGINT, sees it as if it had been there
@@ -189,7 +172,7 @@ fi_isa fi_active_isa(void) {
 static void fi_on_sigint(int sig) {
     (void)sig;
     /* async-signal-safe: one store to a lock-free atomic, nothing else */
-    atomic_store(&fi_runtime_local.interrupted, 1);
+    atomic_store(&fi_interrupted, 1);
 }
 
 #if FI_SIGACTION && defined(ATOMIC_INT_LOCK_FREE)
@@ -198,15 +181,15 @@ _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the SIGINT flag must be a lock-free a
 
 int fi_interrupt_arm(void) {
 #if FI_SIGACTION
-    struct sigaction *old = &fi_rt->saved, sa;
+    struct sigaction *old = &fi_saved_sigint, sa;
     if (sigaction(SIGINT, NULL, old) != 0)
         return 0;
     /* SIG_IGN: Ctrl-C is meant to do nothing; SIG_DFL: it kills at once. */
     if (!(old->sa_flags & SA_SIGINFO) && (old->sa_handler == SIG_IGN || old->sa_handler == SIG_DFL))
         return 0;
-    atomic_store(&fi_rt->interrupted, 0);
+    atomic_store(&fi_interrupted, 0);
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = fi_rt->on_sigint;
+    sa.sa_handler = fi_on_sigint;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;
 #ifdef SA_ONSTACK
@@ -220,8 +203,8 @@ int fi_interrupt_arm(void) {
 
 int fi_interrupt_disarm(void) {
 #if FI_SIGACTION
-    sigaction(SIGINT, &fi_rt->saved, NULL);
-    int hit = atomic_exchange(&fi_rt->interrupted, 0);
+    sigaction(SIGINT, &fi_saved_sigint, NULL);
+    int hit = atomic_exchange(&fi_interrupted, 0);
     if (hit)
         raise(SIGINT); /* runs the restored handler in this thread before returning */
     return hit;
@@ -230,7 +213,7 @@ int fi_interrupt_disarm(void) {
 #endif
 }
 
-int fi_interrupt_pending(void) { return atomic_load(&fi_rt->interrupted); }
+int fi_interrupt_pending(void) { return atomic_load(&fi_interrupted); }
 
 void *fi_aligned_alloc(size_t bytes) {
     if (bytes == 0)

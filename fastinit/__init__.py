@@ -36,7 +36,7 @@ def _source_tree_error(exc):
 # The package's first import of a compiled module: where an unbuilt checkout
 # shows itself.
 try:
-    from . import _runtime
+    from . import _core
 except ImportError as _exc:
     _error = _source_tree_error(_exc)
     if _error is None:
@@ -53,25 +53,25 @@ except _metadata.PackageNotFoundError:  # running from a source tree
 
 def get_num_threads():
     """Threads every fastinit kernel may use (OMP_NUM_THREADS by default)."""
-    return _runtime.get_num_threads()
+    return _core.get_num_threads()
 
 
 def set_num_threads(n):
     """Set the thread count for every kernel, from any Python thread.
     ``n=0`` returns to the OpenMP default (OMP_NUM_THREADS, threadpoolctl)."""
     from ._validate import index
-    _runtime.set_num_threads(index(n, "n", minimum=0))
+    _core.set_num_threads(index(n, "n", minimum=0))
 
 
 def build_info():
     """How this copy of fastinit was built and what it runs on."""
     return {
         "version": __version__,
-        "openmp": _runtime.have_openmp(),
-        "simd": _runtime.get_simd(),
-        "cpu_simd": _runtime.cpu_simd(),
-        "compiler": _runtime.compiler(),
-        "num_threads": _runtime.get_num_threads(),
+        "openmp": _core.have_openmp(),
+        "simd": _core.get_simd(),
+        "cpu_simd": _core.cpu_simd(),
+        "compiler": _core.compiler(),
+        "num_threads": _core.get_num_threads(),
     }
 
 
@@ -79,7 +79,7 @@ def set_simd(name):
     """Force a kernel set ('generic', 'avx2', 'avx512'), clamped to what the
     CPU supports; returns the set now in use.  Also FASTINIT_SIMD=... at
     import time."""
-    return _runtime.set_simd(name)
+    return _core.set_simd(name)
 
 
 def set_buffer_cache(limit):
@@ -88,13 +88,13 @@ def set_buffer_cache(limit):
     page faults and zeroing (0 turns the cache off and frees what it
     holds).  Returns the previous limit.  The default, 256 MiB, can be set
     with FASTINIT_BUFFER_CACHE_MB at import time."""
-    return _runtime.set_buffer_cache(limit)
+    return _core.set_buffer_cache(limit)
 
 
 def buffer_cache_info():
     """The buffer cache's ``limit``, the ``bytes`` and ``blocks`` it holds,
     its ``hits`` and ``misses`` and the smallest block it keeps (``min_block``)."""
-    return _runtime.buffer_cache_info()
+    return _core.buffer_cache_info()
 
 
 # The facade: names of the layers above the engine, as (module, attribute);

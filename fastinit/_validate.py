@@ -11,7 +11,7 @@ import operator
 
 import numpy as np
 
-from . import _runtime
+from . import _core
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -59,7 +59,7 @@ def new_array(shape, dtype):
     """An uninitialised C-contiguous array; a large one takes its memory
     from the buffer cache (``fastinit.set_buffer_cache``)."""
     dtype = np.dtype(dtype)
-    return _runtime.empty(shape, dtype, math.prod(shape) * dtype.itemsize)
+    return _core.empty(shape, dtype, math.prod(shape) * dtype.itemsize)
 
 
 def output(out, shape, dtype, name="out"):

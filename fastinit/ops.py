@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from . import _activations, _histogram, _linalg
+from . import _core
 from ._validate import float_array, index, output, real_number, same_dtype, unaliased
 
 __all__ = [
@@ -24,8 +24,8 @@ __all__ = [
     "histogram", "histogram_slots",
 ]
 
-# Codes shared with csrc/elementwise.h (enum fi_act).
-ACTIVATIONS = {"identity": 0, "sigmoid": 1, "tanh": 2, "relu": 3, "leaky_relu": 4}
+# Name -> code of csrc/elementwise.h's enum fi_act (FI_ACT_RELU: "relu").
+ACTIVATIONS = {act.name[len("FI_ACT_"):].lower(): int(act) for act in _core.fi_act}
 
 
 def activation_code(name):
@@ -57,10 +57,10 @@ def _gemm(a, b, out, trans_a, trans_b, alpha, beta, bias, act, slope):
     if (out is not None) and (np.may_share_memory(c, a) or np.may_share_memory(c, b)):
         # The kernel reads A and B while writing C: work on a private copy.
         tmp = c.copy() if beta != 0 else np.empty_like(c)
-        _linalg.gemm(trans_a, trans_b, a, b, tmp, alpha, beta, bias, act, slope)
+        _core.gemm(trans_a, trans_b, a, b, tmp, alpha, beta, bias, act, slope)
         c[...] = tmp
         return c
-    _linalg.gemm(trans_a, trans_b, a, b, c, alpha, beta, bias, act, slope)
+    _core.gemm(trans_a, trans_b, a, b, c, alpha, beta, bias, act, slope)
     return c
 
 
@@ -70,7 +70,7 @@ def matmul(a, b, out=None, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0)
 
     With ``beta != 0`` the product accumulates into ``out`` (which is then
     required); with ``beta == 0`` ``out`` is write-only, as in BLAS."""
-    res = _linalg.matmul_fast(a, b, out, trans_a, trans_b, alpha, beta)
+    res = _core.matmul_fast(a, b, out, trans_a, trans_b, alpha, beta)
     if res is not None:
         return res
     alpha = real_number(alpha, "alpha")
@@ -97,7 +97,7 @@ def affine(x, W, b, activation="identity", out=None, *, slope=0.01):
     x: (N, D), W: (D, M), b: (M,) or None.  ``activation`` is one of
     identity, sigmoid, tanh, relu, leaky_relu (with ``slope``)."""
     act = activation_code(activation)
-    res = _linalg.affine_fast(x, W, b, act, out, slope)
+    res = _core.affine_fast(x, W, b, act, out, slope)
     if res is not None:
         return res
     slope = real_number(slope, "slope")
@@ -125,10 +125,10 @@ def sum_rows(x, out=None):
     res = output(out, (x.shape[1],), x.dtype)
     if np.may_share_memory(res, x):
         tmp = np.empty_like(res)
-        _linalg.sum_rows(x, tmp)
+        _core.sum_rows(x, tmp)
         res[...] = tmp
         return res
-    _linalg.sum_rows(x, res)
+    _core.sum_rows(x, res)
     return res
 
 
@@ -143,7 +143,7 @@ def _unary(code, x, out, slope=0.0):
     else:
         res = output(out, x.shape, x.dtype)
         x = unaliased(x, res)  # exactly in place is fine, partial overlap is not
-    _activations.act_forward(code, slope, x, res)
+    _core.act_forward(code, slope, x, res)
     return res
 
 
@@ -159,7 +159,7 @@ def _binary(code, dout, saved, saved_name, out, slope=0.0):
     else:
         res = output(out, dout.shape, dout.dtype)
         dout, saved = unaliased(dout, res), unaliased(saved, res)
-    _activations.act_backward(code, slope, dout, saved, res)
+    _core.act_backward(code, slope, dout, saved, res)
     return res
 
 
@@ -272,7 +272,7 @@ def softmax(x, out=None):
     x2, flat = _rows(x, "x")
     res = output(out, x2.shape[1:] if flat else x2.shape, x2.dtype)
     res2 = res.reshape(x2.shape)
-    _activations.softmax(unaliased(x2, res2), res2)
+    _core.softmax(unaliased(x2, res2), res2)
     return res
 
 
@@ -283,7 +283,7 @@ def softmax_cross_entropy(logits, t):
     x = float_array(logits, "logits", ndim=2)
     labels, onehot = _targets(t, x.shape, x.dtype)
     probs = np.empty_like(x)
-    loss = _activations.softmax_xent(x, labels, onehot, probs)
+    loss = _core.softmax_xent(x, labels, onehot, probs)
     return float(loss), probs
 
 
@@ -294,7 +294,7 @@ def softmax_cross_entropy_backward(probs, t, dout=1.0, out=None):
     dout = real_number(dout, "dout")
     res = output(out, p.shape, p.dtype)
     scale = dout / p.shape[0] if p.shape[0] else 0.0
-    _activations.softmax_xent_backward(unaliased(p, res), labels, unaliased(onehot, res),
+    _core.softmax_xent_backward(unaliased(p, res), labels, unaliased(onehot, res),
                                        scale, res)
     return res
 
@@ -332,8 +332,8 @@ def _histogram_pass(x, bins, range, skip_zeros, cuts):
     bins = index(bins, "bins", minimum=1)
     low_cut, high_cut = (real_number(c, "cuts[]") for c in cuts)
     edges = _edges(x, bins, range)
-    slots = np.zeros(bins + _histogram.EXTRA, dtype=np.int64)
-    sums = _histogram.histogram(x, edges, slots, bool(skip_zeros), low_cut, high_cut)
+    slots = np.zeros(bins + _core.HISTOGRAM_EXTRA, dtype=np.int64)
+    sums = _core.histogram(x, edges, slots, bool(skip_zeros), low_cut, high_cut)
     return slots, sums, edges.astype(x.dtype)
 
 

@@ -29,12 +29,14 @@ import threading
 
 import numpy as np
 
-from . import _random
+from . import _core
 from ._validate import FLOAT_DTYPES, index, output, real_number
 
 __all__ = ["Generator", "as_generator", "philox4x32"]
 
-_UNIFORM, _NORMAL, _TRUNCATED = 0, 1, 2
+_UNIFORM, _NORMAL, _TRUNCATED = (int(_core.fi_dist_kind.FI_DIST_UNIFORM),
+                                 int(_core.fi_dist_kind.FI_DIST_NORMAL),
+                                 int(_core.fi_dist_kind.FI_DIST_TRUNCATED_NORMAL))
 _U64 = 1 << 64
 # Guards the position update only (the fills themselves run without the GIL
 # on disjoint counters), so two threads sharing a generator never draw the
@@ -213,7 +215,7 @@ class Generator:
         flat = res.reshape(-1)
         state, off = self._take(flat.size, _elements_per_block(dtype), offset)
         if flat.size:
-            _random.fill(kind, state, off, flat, p0, p1, p2, p3)
+            _core.fill(kind, state, off, flat, p0, p1, p2, p3)
         if shape is None and out is None:
             return res[()]
         return res
@@ -295,7 +297,7 @@ class Generator:
         flat = res.reshape(-1)
         state, off = self._take(flat.size, 2, offset)
         if flat.size:
-            _random.integers(state, off, flat, low, (high - low) % _U64)
+            _core.integers(state, off, flat, low, (high - low) % _U64)
         if dt != np.int64:
             res = res.astype(dt)
         return res[()] if shape is None else res
@@ -321,5 +323,5 @@ def philox4x32(counter, key):
     if len(c) != 4 or len(k) != 2 or max(c + k) >= 1 << 32:
         raise ValueError("counter must be 4 and key 2 unsigned 32-bit words")
     out = np.empty(4, np.uint32)
-    _random.philox_words((k[0], k[1], c[2] | (c[3] << 32), 0), c[0] | (c[1] << 32), out)
+    _core.philox_words((k[0], k[1], c[2] | (c[3] << 32), 0), c[0] | (c[1] << 32), out)
     return out

@@ -5,7 +5,7 @@ import pytest
 from conftest import DTYPES, ODD_SIZES, outputs_per_simd
 
 import fastinit
-from fastinit import _activations, ops
+from fastinit import _core, ops
 from fastinit.reference import functional as F
 
 SHAPES = ODD_SIZES + ((3, 17), (129, 1), (2, 3, 17), (5, 1, 129))
@@ -194,19 +194,19 @@ def test_bridge_rejects_what_would_crash():
     """The private bridge re-checks what the public layer guarantees."""
     x = np.ones(8, np.float32)
     with pytest.raises(ValueError):
-        _activations.act_forward(3, 0.0, x, np.empty(7, np.float32))
+        _core.act_forward(3, 0.0, x, np.empty(7, np.float32))
     with pytest.raises(ValueError):
-        _activations.act_forward(3, 0.0, x, np.empty(16, np.float32)[::2])
+        _core.act_forward(3, 0.0, x, np.empty(16, np.float32)[::2])
     with pytest.raises(TypeError):
-        _activations.act_forward(3, 0.0, x, np.empty(8, np.float64))
+        _core.act_forward(3, 0.0, x, np.empty(8, np.float64))
     with pytest.raises(TypeError):
-        _activations.act_backward(3, 0.0, x, np.ones(8, np.int32), np.empty(8, np.float32))
+        _core.act_backward(3, 0.0, x, np.ones(8, np.int32), np.empty(8, np.float32))
     ro = np.empty(8, np.float32)
     ro.flags.writeable = False
     with pytest.raises(ValueError):
-        _activations.act_forward(3, 0.0, x, ro)
+        _core.act_forward(3, 0.0, x, ro)
     with pytest.raises(TypeError):
-        _activations.act_forward(3, 0.0, x, None)
+        _core.act_forward(3, 0.0, x, None)
 
 
 def test_leaky_relu_slope_and_by_name(rng):
@@ -321,7 +321,7 @@ def test_one_and_two_threads_bitwise(dtype, rng, threads):
         r = [call_forward(name, x) for name in FORWARD]
         r += [getattr(ops, name)(d, x) for name in BACKWARD]
         y = x[:111 * 2700].reshape(-1, 111).copy()
-        _activations.bias_act(1, 0.0, y, x[:111].copy())
+        _core.bias_act(1, 0.0, y, x[:111].copy())
         r += [y, ops.sum_rows(x[:300_000].reshape(60, 5000))]
         results.append(r)
     for a, b in zip(*results):
@@ -339,14 +339,14 @@ def test_every_simd_set_matches_reference(rng):
         inputs[f"d_{k}"] = wide_values(rng, x.size, dt)
         inputs[f"b_{k}"] = wide_values(rng, 37, dt)
     script = """
-from fastinit import _activations
+from fastinit import _core
 for key in [k for k in inputs if k.startswith('x_')]:
     k = key[2:]
     x, d, b = inputs[key], inputs['d_' + k], inputs['b_' + k]
     for name in ('identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu'):
         out[f'{name}_{k}'] = getattr(ops, name)(x)
         y = x[:37 * 100].reshape(100, 37).copy()
-        _activations.bias_act(ops.ACTIVATIONS[name], 0.01, y, b)
+        _core.bias_act(ops.ACTIVATIONS[name], 0.01, y, b)
         out[f'bias_{name}_{k}'] = y
     for name in ('sigmoid_backward', 'tanh_backward', 'relu_backward', 'leaky_relu_backward'):
         out[f'{name}_{k}'] = getattr(ops, name)(d, x)
@@ -446,7 +446,7 @@ def test_bias_act_short_rows(name, n, dtype, rng):
     b = wide_values(rng, n, dtype)
     for bias in (b, None):
         y = y0.copy()
-        _activations.bias_act(ops.ACTIVATIONS[name], 0.01, y, bias)
+        _core.bias_act(ops.ACTIVATIONS[name], 0.01, y, bias)
         z = y0 + b if bias is not None else y0
         # same kernel as the standalone activation, so bitwise equal to it
         assert_same(y, call_forward(name, z))

@@ -159,7 +159,7 @@ def test_histogram_kernel_is_np_histogram(hist_range, bins, dtype, simd, rng):
 
 
 def test_histogram_kernel_odd_layouts(rng):
-    from fastinit import _histogram
+    from fastinit import _core
     from fastinit.ops import _bin_edges
     z = rng.random((64, 45)).astype(np.float32)
     for view in (z[:, ::3], z[::2], z.T, z[1:, 1:]):  # strided views: copied, same counts
@@ -168,11 +168,11 @@ def test_histogram_kernel_odd_layouts(rng):
                                       np.histogram(view, bins=30, range=(0.0, 1.0))[0])
     edges = _bin_edges(np.dtype(np.float32), (0.0, 1.0), 30)
     with pytest.raises(ValueError, match="count slots"):
-        _histogram.histogram(z.ravel(), edges, np.zeros(30, np.int64), False, 0.1, 0.9)
+        _core.histogram(z.ravel(), edges, np.zeros(30, np.int64), False, 0.1, 0.9)
     for bad in ([0.0, 0.5, 0.5, 1.0], [0.0, np.nan, 1.0], [0.0, np.inf], [1.0, 0.0]):
         bad = np.array(bad)
         with pytest.raises(ValueError, match="strictly increasing"):
-            _histogram.histogram(z.ravel(), bad, np.zeros(bad.size + 3, np.int64), False, 0, 1)
+            _core.histogram(z.ravel(), bad, np.zeros(bad.size + 3, np.int64), False, 0, 1)
 
 
 def test_histogram_kernel_same_bits_on_every_simd_set(rng):

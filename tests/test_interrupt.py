@@ -184,7 +184,7 @@ CUSTOM_HANDLER = textwrap.dedent("""
     import os, signal, sys, threading
     import numpy as np
     import fastinit
-    from fastinit import _linalg, ops
+    from fastinit import _core, ops
     fastinit.set_simd("generic")
     fastinit.set_num_threads(int(sys.argv[1]))
     rng = np.random.default_rng(0)
@@ -198,7 +198,7 @@ CUSTOM_HANDLER = textwrap.dedent("""
     ops.matmul(a, b, out=out, alpha=0.5, beta=-2.0)
     inside[0] = False
     assert seen == [True], seen
-    _linalg.interrupt_work = float("inf")  # the same product, never armed
+    _core.interrupt_work = float("inf")  # the same product, never armed
     ref = c.copy()
     ops.matmul(a, b, out=ref, alpha=0.5, beta=-2.0)
     assert np.array_equal(out, ref), np.abs(out - ref).max()
@@ -221,13 +221,13 @@ def test_custom_handler_that_returns_lets_the_product_finish(threads, tmp_path):
 @pytest.mark.parametrize("threads", [1, 2, 3])
 def test_armed_product_is_bitwise_the_plain_one(dtype, threads, interactive_sigint):
     import fastinit
-    from fastinit import _linalg, ops
+    from fastinit import _core, ops
 
     rng = np.random.default_rng(threads)
     x = rng.standard_normal((700, 333)).astype(dtype)
     w = rng.standard_normal((333, 610)).astype(dtype)
     bias = rng.standard_normal(610).astype(dtype)
-    assert 700 * 333 * 610 > _linalg.interrupt_work
+    assert 700 * 333 * 610 > _core.interrupt_work
     assert threading.current_thread() is threading.main_thread()  # where arming happens
     before = fastinit.get_num_threads()
     fastinit.set_num_threads(threads)

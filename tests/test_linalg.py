@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import fastinit
-from fastinit import _linalg, ops
+from fastinit import _core, ops
 from fastinit.reference import functional as ref
 
 from conftest import DTYPES, ODD_SIZES, simd_sets, source_toolchain, tol
@@ -183,10 +183,10 @@ def test_one_vs_two_threads_bitwise(rng, threads, simd, m, k, n, dtype):
 @pytest.fixture
 def team_speeds():
     """Restore the learned split of a 2-thread team after a test forces one."""
-    from fastinit import _linalg
-    before = _linalg.team_speeds(2)
-    yield _linalg
-    _linalg.set_team_speeds(before or (0, 0))
+    from fastinit import _core
+    before = _core.team_speeds(2)
+    yield _core
+    _core.set_team_speeds(before or (0, 0))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -328,8 +328,8 @@ def test_chunked_product_is_bitwise_equal(rng, monkeypatch, dtype):
     bias = rng.standard_normal(90).astype(dtype)
     whole = ops.affine(a, b, bias, "relu")
     whole_t = ops.matmul(a.T.copy(), b.T.copy(), trans_a=True, trans_b=True)
-    monkeypatch.setattr(_linalg, "chunk_work", 1000)
-    monkeypatch.setattr(_linalg, "chunk_min_side", 16)
+    monkeypatch.setattr(_core, "chunk_work", 1000)
+    monkeypatch.setattr(_core, "chunk_min_side", 16)
     np.testing.assert_array_equal(ops.affine(a, b, bias, "relu"), whole)
     np.testing.assert_array_equal(
         ops.matmul(a.T.copy(), b.T.copy(), trans_a=True, trans_b=True), whole_t)
@@ -511,8 +511,8 @@ def test_huge_product_is_interruptible(monkeypatch, interactive_sigint):
     import signal
     import threading
 
-    monkeypatch.setattr(_linalg, "chunk_work", 1 << 26)
-    monkeypatch.setattr(_linalg, "chunk_min_side", 256)
+    monkeypatch.setattr(_core, "chunk_work", 1 << 26)
+    monkeypatch.setattr(_core, "chunk_min_side", 256)
     a = np.ones((4096, 1024), np.float32)
     b = np.ones((1024, 4096), np.float32)
     timer = threading.Timer(0.01, os.kill, (os.getpid(), signal.SIGINT))

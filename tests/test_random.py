@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 import fastinit
-from fastinit import _runtime
+from fastinit import _core
 from fastinit.random import Generator, as_generator, philox4x32
 
 from conftest import source_toolchain
 
 ISAS = {"generic": ("generic",), "avx2": ("generic", "avx2"),
-        "avx512": ("generic", "avx2", "avx512")}[_runtime.cpu_simd()]
+        "avx512": ("generic", "avx2", "avx512")}[_core.cpu_simd()]
 FILLS = ("uniform", "normal", "truncated_normal")
 P_MIN = 1e-4
 
@@ -32,7 +32,7 @@ def scipy_special():
 def simd():
     """Restore the best SIMD set after a test changes it."""
     yield
-    fastinit.set_simd(_runtime.cpu_simd())
+    fastinit.set_simd(_core.cpu_simd())
 
 
 def _bits(x):
@@ -65,10 +65,10 @@ def test_simd_philox_words_match_scalar(isa, simd):
     fastinit.set_simd("generic")
     state = (0x12345678, 0x9abcdef0, 0xfedcba9876543210, 0)
     ref = np.empty(4 * 77, np.uint32)
-    fastinit.random._random.philox_words(state, (1 << 32) - 5, ref)  # carries into ctr[1]
+    fastinit._core.philox_words(state, (1 << 32) - 5, ref)  # carries into ctr[1]
     fastinit.set_simd(isa)
     got = np.empty_like(ref)
-    fastinit.random._random.philox_words(state, (1 << 32) - 5, got)
+    fastinit._core.philox_words(state, (1 << 32) - 5, got)
     np.testing.assert_array_equal(got, ref)
     for i in range(77):
         b = (1 << 32) - 5 + i
@@ -81,7 +81,7 @@ def test_uniform_float32_uses_top_24_bits_of_each_word():
     g = Generator(3)
     u = g.uniform(64)
     words = np.empty(64, np.uint32)
-    fastinit.random._random.philox_words((*g._key, g._stream, 0), 0, words)
+    fastinit._core.philox_words((*g._key, g._stream, 0), 0, words)
     np.testing.assert_array_equal(u, (words >> 8).astype(np.float32) * np.float32(2.0 ** -24))
 
 
@@ -89,7 +89,7 @@ def test_uniform_float64_uses_53_bits():
     g = Generator(3)
     u = g.uniform(64, dtype=np.float64)
     w = np.empty(128, np.uint32)
-    fastinit.random._random.philox_words((*g._key, g._stream, 0), 0, w)
+    fastinit._core.philox_words((*g._key, g._stream, 0), 0, w)
     a, b = (w[0::2] >> 6).astype(np.float64), (w[1::2] >> 5).astype(np.float64)
     np.testing.assert_array_equal(u, (a * 2.0 ** 27 + b) * 2.0 ** -53)
 
@@ -279,7 +279,7 @@ def test_normal_matches_box_muller_reference():
     g = Generator(9)
     z = g.normal(200_000).astype(np.float64)
     w = np.empty(200_000, np.uint32)
-    fastinit.random._random.philox_words((*g._key, g._stream, 0), 0, w)
+    fastinit._core.philox_words((*g._key, g._stream, 0), 0, w)
     u1 = ((w[0::2] >> 8) + 1) * 2.0 ** -24
     theta = 2 * np.pi * (w[1::2] >> 8) * 2.0 ** -24
     r = np.sqrt(-2 * np.log(u1))
@@ -302,11 +302,11 @@ def test_truncated_normal_distribution(dtype, a, b, scipy_stats):
 
 def test_ndtri_matches_scipy(scipy_special):
     p = np.concatenate([np.linspace(1e-9, 1 - 1e-9, 2001), np.logspace(-300, -1, 300)])
-    got = np.array([fastinit.random._random.ndtri(v) for v in p])
+    got = np.array([fastinit._core.ndtri(v) for v in p])
     np.testing.assert_allclose(got, scipy_special.ndtri(p), rtol=1e-14)
-    assert fastinit.random._random.ndtri(0.0) == -math.inf
-    assert fastinit.random._random.ndtri(1.0) == math.inf
-    assert math.isnan(fastinit.random._random.ndtri(1.5))
+    assert fastinit._core.ndtri(0.0) == -math.inf
+    assert fastinit._core.ndtri(1.0) == math.inf
+    assert math.isnan(fastinit._core.ndtri(1.5))
 
 
 def test_integers_uniformity(scipy_stats):

@@ -16,7 +16,7 @@ def test_build_info_fields():
 
 def test_tests_use_installed_package():
     # the compiled modules must come from site-packages, not the source tree
-    assert "site-packages" in fastinit._runtime.__file__ or os.environ.get("FASTINIT_ALLOW_INPLACE")
+    assert "site-packages" in fastinit._core.__file__ or os.environ.get("FASTINIT_ALLOW_INPLACE")
 
 
 def test_set_num_threads(threads):

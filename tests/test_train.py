@@ -185,14 +185,14 @@ def test_thread_limit_is_per_python_thread(threads):
     others keep the process-wide count."""
     import threading
     import fastinit
-    from fastinit import _runtime
+    from fastinit import _core
     if not fastinit.build_info()["openmp"] or fastinit.get_num_threads() < 2:
         pytest.skip("needs OpenMP and 2 threads")
     seen = {}
 
     def limited():
-        _runtime.set_thread_limit(1)
-        seen["helper"] = (_runtime.get_thread_limit(), fastinit.get_num_threads())
+        _core.set_thread_limit(1)
+        seen["helper"] = (_core.get_thread_limit(), fastinit.get_num_threads())
 
     th = threading.Thread(target=limited)
     th.start()

@@ -7,7 +7,7 @@ import operator
 
 import numpy as np
 
-from .. import _mlp, ops
+from .. import _core, ops
 from .. import init as _init
 from .._validate import index, real_number
 from ..random import as_generator
@@ -91,7 +91,7 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
                          dtype, seed)
         self._keys = [f"{p}{i}" for i in range(1, len(hidden) + 2) for p in "Wb"]
         self._checked = []   # the param arrays last checked (by identity)
-        self._fused = None   # _mlp.FusedMLP, created on the first native step
+        self._fused = None   # _core.FusedMLP, created on the first native step
         self._grads = None   # gradient buffers written by the fused step
         self._bound = ()
 
@@ -260,7 +260,7 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
     def _fused_step(self, x, labels, onehot, optimizer, rows=None):
         params = self.param_list()
         if self._fused is None:
-            self._fused = _mlp.FusedMLP(self.sizes, ops.ACTIVATIONS[self.activation],
+            self._fused = _core.FusedMLP(self.sizes, ops.ACTIVATIONS[self.activation],
                                         LEAKY_SLOPE, 0.0, self.dtype)
             self._grads = {k: np.zeros_like(p) for k, p in zip(self._keys, params)}
         self._fused.weight_decay = self.weight_decay_lambda

@@ -7,14 +7,15 @@ Parameters must be C-contiguous, writable float32/float64 arrays; gradients
 are checked against them (same shape and dtype)."""
 import numpy as np
 
-from .. import _mlp
+from .. import _core
 from .._validate import float_array
 from ..reference import optim as _ref
 
 __all__ = ["SGD", "Momentum", "AdaGrad", "Adam"]
 
-# Codes shared with csrc/optim.h (enum fi_opt_kind).
-_KINDS = {_ref.SGD: 1, _ref.Momentum: 2, _ref.AdaGrad: 3, _ref.Adam: 4}
+_OPT = _core.fi_opt_kind
+_KINDS = {_ref.SGD: int(_OPT.FI_OPT_SGD), _ref.Momentum: int(_OPT.FI_OPT_MOMENTUM),
+          _ref.AdaGrad: int(_OPT.FI_OPT_ADAGRAD), _ref.Adam: int(_OPT.FI_OPT_ADAM)}
 
 
 def _zeros_like_dict(params):
@@ -31,13 +32,13 @@ def kernel_args(optimizer, params):
     if kind is None:
         return None
     lr = float(optimizer.lr)
-    if kind == 1:
+    if kind == _OPT.FI_OPT_SGD:
         return (kind, lr, 0.0, 0.0, 0.0, 0.0), None, None
-    if kind == 2:
+    if kind == _OPT.FI_OPT_MOMENTUM:
         if optimizer.v is None:
             optimizer.v = _zeros_like_dict(params)
         return (kind, lr, float(optimizer.momentum), 0.0, 0.0, 0.0), optimizer.v, None
-    if kind == 3:
+    if kind == _OPT.FI_OPT_ADAGRAD:
         if optimizer.h is None:
             optimizer.h = _zeros_like_dict(params)
         return (kind, lr, 0.0, 0.0, 0.0, float(optimizer.eps)), optimizer.h, None
@@ -98,7 +99,7 @@ def _update(optimizer, params, grads):
             s2 = state2[key]
             check_like(s2, p, key, "optimizer state")
             s2 = s2.reshape(-1)
-        _mlp.optim_update(*hyper, p.reshape(-1), g.reshape(-1), s1, s2)
+        _core.optim_update(*hyper, p.reshape(-1), g.reshape(-1), s1, s2)
 
 
 class SGD(_ref.SGD):

@@ -183,7 +183,7 @@ def run_side_by_side(runs, workers):
     the others and is raised here."""
     import threading
 
-    from .. import _runtime
+    from .. import _core
     if isinstance(runs, Run):
         runs = [runs]
     if not isinstance(runs, (list, tuple)):  # not list(x): an array may have 1e9 rows
@@ -194,7 +194,7 @@ def run_side_by_side(runs, workers):
         if not isinstance(r, Run):
             raise TypeError(f"runs must hold fastinit.train.Run objects, got {type(r).__name__}")
     workers = index(workers, "workers", minimum=1)
-    cap = _runtime.get_thread_limit()
+    cap = _core.get_thread_limit()
     lock = threading.Lock()
     busy = [False] * len(runs)
     stop = threading.Event()
@@ -211,13 +211,13 @@ def run_side_by_side(runs, workers):
             return i, max(1, min(cap, workers // len(left)))
 
     def work():
-        own = _runtime.get_thread_limit()
+        own = _core.get_thread_limit()
         try:
             while not stop.is_set():
                 i, threads = take()
                 if i is None:
                     return
-                _runtime.set_thread_limit(threads)
+                _core.set_thread_limit(threads)
                 try:
                     runs[i].step()
                 finally:
@@ -227,7 +227,7 @@ def run_side_by_side(runs, workers):
             errors.append(exc)
             stop.set()
         finally:
-            _runtime.set_thread_limit(own)
+            _core.set_thread_limit(own)
 
     helpers = [threading.Thread(target=work, name=f"fastinit-run-{k}", daemon=True)
                for k in range(1, max(1, workers))]

@@ -2,8 +2,7 @@
 import numpy as np
 
 from ..._validate import index
-
-BACKENDS = ("native", "numpy")
+from ...nn.net import BACKENDS
 
 
 def check_backend(backend):

@@ -1,58 +1,8 @@
-# cython: freethreading_compatible = True
-"""Cython bridge to csrc/mlp.h (fused training step) and csrc/optim.h.
-
-Arguments arrive validated by fastinit.net / fastinit.optim; this layer
-holds raw pointers, the workspace and releases the GIL."""
-
-from fastinit._runtime cimport fi_runtime_attach, shared_runtime
-
-fi_runtime_attach(shared_runtime())  # share set_num_threads / set_simd
-from cython cimport floating
-from libc.stdint cimport int64_t, uint64_t
-from libc.stdlib cimport calloc, free
-
-import numpy as np
-cimport numpy as cnp
-
-cnp.import_array()
-
-cdef extern from "fastinit.h" nogil:
-    void *fi_aligned_alloc(size_t nbytes)
-    void fi_aligned_free(void *p)
-
-cdef extern from "optim.h" nogil:
-    enum: FI_OPT_SGD
-    ctypedef struct fi_optimizer:
-        int kind
-        double lr
-        double momentum
-        double beta1
-        double beta2
-        double eps
-    void fi_optim_update_f32(const fi_optimizer *opt, Py_ssize_t n, float *p, const float *g,
-                             float *s1, float *s2)
-    void fi_optim_update_f64(const fi_optimizer *opt, Py_ssize_t n, double *p,
-                             const double *g, double *s1, double *s2)
-
-cdef extern from "mlp.h" nogil:
-    ctypedef struct fi_mlp_spec:
-        int n_layers
-        const Py_ssize_t *sizes
-        int act
-        double slope
-        double weight_decay
-    size_t fi_mlp_workspace_bytes(const fi_mlp_spec *spec, Py_ssize_t batch, size_t elem,
-                                  int gather)
-    double fi_mlp_step_f32(const fi_mlp_spec *spec, Py_ssize_t batch, const float *x,
-                           const int64_t *labels, const float *onehot, const int64_t *rows,
-                           float **params, float **grads, float **s1, float **s2,
-                           const fi_optimizer *opt, void *work)
-    void fi_mlp_set_speeds(void *work, int nt, const double *speeds)
-    int fi_mlp_get_speeds(const void *work, int nt, double *speeds)
-    double fi_mlp_step_f64(const fi_mlp_spec *spec, Py_ssize_t batch, const double *x,
-                           const int64_t *labels, const double *onehot, const int64_t *rows,
-                           double **params, double **grads, double **s1, double **s2,
-                           const fi_optimizer *opt, void *work)
+# Included by _core.pyx: Cython bridge to csrc/mlp.h (fused training step) and
+# csrc/optim.h.
+#
+# Arguments arrive validated by fastinit.net / fastinit.optim; this layer holds
+# raw pointers, the workspace and releases the GIL.
 
 
 cdef inline void _set_opt(fi_optimizer *o, int kind, double lr, double momentum, double beta1,

@@ -1,40 +1,5 @@
-# cython: freethreading_compatible = True
-"""Runtime settings of the C engine: threads and the SIMD kernel set.
-
-This module owns the settings instance every other extension attaches to
-(see _runtime.pxd)."""
-
-cdef extern from "fastinit.h" nogil:
-    int fi_get_num_threads()
-    void fi_set_num_threads(int n)
-    int fi_get_thread_limit()
-    void fi_set_thread_limit(int n)
-    int fi_have_openmp()
-
-
-cdef fi_runtime *shared_runtime() noexcept nogil:
-    return fi_runtime_self()
-
-cdef extern from "cpu.h" nogil:
-    ctypedef enum fi_isa:
-        FI_ISA_GENERIC
-        FI_ISA_AVX2
-        FI_ISA_AVX512
-    fi_isa fi_cpu_best_isa()
-    fi_isa fi_active_isa()
-    fi_isa fi_set_isa(fi_isa want)
-    const char *fi_isa_name(fi_isa isa)
-    int fi_isa_from_name(const char *name)
-
-
-cdef extern from *:
-    """
-    #ifndef FI_COMPILER
-    #define FI_COMPILER "unknown"
-    #endif
-    static const char *fi_compiler_name = FI_COMPILER;
-    """
-    const char *fi_compiler_name
+# Included by _core.pyx: the runtime settings of the C engine: threads, the SIMD
+# kernel set and the buffer cache.
 
 
 def get_num_threads():
@@ -82,44 +47,8 @@ def compiler():
 
 
 # ---- the buffer cache (csrc/bufcache.h) as a NumPy memory handler --------------
-cimport numpy as cnp
 from numpy import empty as _np_empty
 
-cnp.import_array()
-
-cdef extern from "bufcache.h" nogil:
-    ctypedef struct fi_bufcache_stats:
-        size_t limit
-        size_t bytes
-        int blocks
-        unsigned long long hits
-        unsigned long long misses
-    size_t FI_BUFCACHE_MIN_BYTES
-    size_t fi_bufcache_set_limit(size_t limit)
-    void fi_bufcache_get_stats(fi_bufcache_stats *s)
-
-cdef extern from *:
-    """
-    #include "bufcache.h"
-    static void *fi_h_malloc(void *ctx, size_t n) { (void)ctx; return fi_bufcache_alloc(n); }
-    static void *fi_h_calloc(void *ctx, size_t n, size_t s) {
-        (void)ctx;
-        return fi_bufcache_calloc(n, s);
-    }
-    static void *fi_h_realloc(void *ctx, void *p, size_t n) {
-        (void)ctx;
-        return fi_bufcache_realloc(p, n);
-    }
-    static void fi_h_free(void *ctx, void *p, size_t n) { (void)ctx; (void)n; fi_bufcache_free(p); }
-    static PyDataMem_Handler fi_cache_handler = {
-        "fastinit_buffer_cache", 1,
-        {NULL, fi_h_malloc, fi_h_calloc, fi_h_realloc, fi_h_free}};
-    static PyObject *fi_cache_handler_capsule(void) {
-        return PyCapsule_New(&fi_cache_handler, "mem_handler", NULL);
-    }
-    """
-    object fi_cache_handler_capsule()
-    object PyDataMem_SetHandler(object handler)
 
 # The capsule outlives every array made with it: the module is never unloaded.
 cdef object _cache_handler = fi_cache_handler_capsule()
@@ -131,11 +60,11 @@ def empty(shape, dtype, Py_ssize_t nbytes):
     the buffer cache when the array is large (``nbytes``: its size)."""
     if nbytes < _cache_min:
         return _np_empty(shape, dtype)
-    old = PyDataMem_SetHandler(_cache_handler)
+    old = cnp.PyDataMem_SetHandler(_cache_handler)
     try:
         return _np_empty(shape, dtype)
     finally:
-        PyDataMem_SetHandler(old)
+        cnp.PyDataMem_SetHandler(old)
 
 
 def set_buffer_cache(limit):

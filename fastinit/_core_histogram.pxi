@@ -1,40 +1,18 @@
-# cython: freethreading_compatible = True
-"""Cython bridge to csrc/histogram.h (inputs validated by the caller:
-fastinit.experiments.histograms).  Large arrays go through in chunks with a
-signal check in between; the kernel accumulates, so chunking never changes
-the result."""
+# Included by _core.pyx: Cython bridge to csrc/histogram.h (inputs validated by
+# the caller: fastinit.experiments.histograms).  Large arrays go through in
+# chunks with a signal check in between; the kernel accumulates, so chunking
+# never changes the result.
 
-from fastinit._runtime cimport fi_runtime_attach, shared_runtime
 
-fi_runtime_attach(shared_runtime())  # share set_num_threads / set_simd
+# A multiple of FI_HIST_SPAN, as the moments need (histogram.h).
+cdef Py_ssize_t HISTOGRAM_CHUNK = 1 << 24
 
-from cpython.exc cimport PyErr_CheckSignals
-from cython cimport floating
-from libc.stdint cimport int64_t
-
-cdef extern from "histogram.h" nogil:
-    const int FI_HIST_EXTRA
-    ctypedef struct fi_hist_plan:
-        pass
-    ctypedef struct fi_hist_summary:
-        int64_t zeros, low_tail, high_tail
-        double sum[4]
-        double sumsq[4]
-    int fi_hist_plan_init(fi_hist_plan *plan, const double *edges, int64_t bins,
-                          int skip_zeros, double low_cut, double high_cut)
-    void fi_histogram_f32(const fi_hist_plan *plan, const float *x, size_t n,
-                          int64_t *counts, fi_hist_summary *s)
-    void fi_histogram_f64(const fi_hist_plan *plan, const double *x, size_t n,
-                          int64_t *counts, fi_hist_summary *s)
-
-cdef Py_ssize_t CHUNK = 1 << 24  # a multiple of FI_HIST_SPAN, as the moments need (histogram.h)
-
-EXTRA = FI_HIST_EXTRA
+HISTOGRAM_EXTRA = FI_HIST_EXTRA
 
 
 def histogram(const floating[::1] x, const double[::1] edges, int64_t[::1] counts,
               bint skip_zeros, double low_cut, double high_cut):
-    """Add x to ``counts`` (len(edges) - 1 + EXTRA slots, see
+    """Add x to ``counts`` (len(edges) - 1 + HISTOGRAM_EXTRA slots, see
     csrc/histogram.h) and return (zeros, low_tail, high_tail, sum, sumsq).
     Bins as np.histogram's for these edges (pass np.histogram_bin_edges of
     the data's dtype to get its exact counts)."""
@@ -53,7 +31,7 @@ def histogram(const floating[::1] x, const double[::1] edges, int64_t[::1] count
         s.sumsq[k] = 0.0
     cdef Py_ssize_t n = x.shape[0], start = 0, m
     while start < n:  # n == 0: nothing to add
-        m = min(CHUNK, n - start)
+        m = min(HISTOGRAM_CHUNK, n - start)
         with nogil:
             if floating is float:
                 fi_histogram_f32(&plan, &x[start], m, &counts[0], &s)

@@ -1,59 +1,20 @@
-# cython: freethreading_compatible = True
-"""Cython bridge to csrc/elementwise.h and csrc/loss.h (validated inputs).
+# Included by _core.pyx: Cython bridge to csrc/elementwise.h and csrc/loss.h
+# (validated inputs).
+#
+# Large calls are cut into chunks, each run without the GIL, with a signal
+# check in between so Ctrl-C interrupts them; the chunking never changes a
+# result (elementwise ops are per element, softmax per row, and the loss is
+# accumulated in the kernel's own fixed order).
 
-Large calls are cut into chunks, each run without the GIL, with a signal
-check in between so Ctrl-C interrupts them; the chunking never changes a
-result (elementwise ops are per element, softmax per row, and the loss is
-accumulated in the kernel's own fixed order)."""
-
-from fastinit._runtime cimport fi_runtime_attach, shared_runtime
-
-fi_runtime_attach(shared_runtime())  # share set_num_threads / set_simd
-from cpython.exc cimport PyErr_CheckSignals
-from cython cimport floating
-from libc.stdint cimport int64_t
-
-cimport numpy as cnp
-
-cnp.import_array()
-
-cdef extern from "elementwise.h" nogil:
-    void fi_act_forward_f32(int act, float slope, Py_ssize_t n, const float *x, float *y)
-    void fi_act_forward_f64(int act, double slope, Py_ssize_t n, const double *x, double *y)
-    void fi_act_backward_f32(int act, float slope, Py_ssize_t n, const float *dout,
-                             const float *saved, float *dx)
-    void fi_act_backward_f64(int act, double slope, Py_ssize_t n, const double *dout,
-                             const double *saved, double *dx)
-    void fi_bias_act_f32(int act, float slope, Py_ssize_t m, Py_ssize_t n, const float *bias,
-                         float *y, Py_ssize_t ldy)
-    void fi_bias_act_f64(int act, double slope, Py_ssize_t m, Py_ssize_t n, const double *bias,
-                         double *y, Py_ssize_t ldy)
-
-cdef extern from "loss.h" nogil:
-    const Py_ssize_t FI_XENT_CHUNK_ROWS
-    void fi_softmax_f32(Py_ssize_t m, Py_ssize_t n, const float *x, float *y)
-    void fi_softmax_f64(Py_ssize_t m, Py_ssize_t n, const double *x, double *y)
-    double fi_softmax_xent_acc_f32(Py_ssize_t m, Py_ssize_t n, const float *logits,
-                                   const int64_t *labels, const float *onehot, float *probs,
-                                   double acc)
-    double fi_softmax_xent_acc_f64(Py_ssize_t m, Py_ssize_t n, const double *logits,
-                                   const int64_t *labels, const double *onehot, double *probs,
-                                   double acc)
-    void fi_softmax_xent_backward_f32(Py_ssize_t m, Py_ssize_t n, const float *probs,
-                                      const int64_t *labels, const float *onehot, float scale,
-                                      float *dx)
-    void fi_softmax_xent_backward_f64(Py_ssize_t m, Py_ssize_t n, const double *probs,
-                                      const int64_t *labels, const double *onehot,
-                                      double scale, double *dx)
 
 # Elements per uninterruptible call: ~5-50 ms of work.
 cdef enum:
-    CHUNK = 1 << 24
+    ELEMENTWISE_CHUNK = 1 << 24
 
 
 cdef inline Py_ssize_t _row_chunk(Py_ssize_t n, Py_ssize_t multiple) noexcept nogil:
-    """Rows per chunk: about CHUNK elements, a multiple of `multiple`."""
-    cdef Py_ssize_t rows = CHUNK // n if n > 0 else CHUNK
+    """Rows per chunk: about ELEMENTWISE_CHUNK elements, a multiple of `multiple`."""
+    cdef Py_ssize_t rows = ELEMENTWISE_CHUNK // n if n > 0 else ELEMENTWISE_CHUNK
     rows = (rows // multiple) * multiple
     return rows if rows > 0 else multiple
 
@@ -79,8 +40,8 @@ def act_forward(int act, double slope, cnp.ndarray x not None, cnp.ndarray y not
     cdef Py_ssize_t n = cnp.PyArray_SIZE(x), i, k
     cdef char *px = <char *>cnp.PyArray_DATA(x)
     cdef char *py = <char *>cnp.PyArray_DATA(y)
-    for i in range(0, n, CHUNK):
-        k = min(CHUNK, n - i)
+    for i in range(0, n, ELEMENTWISE_CHUNK):
+        k = min(ELEMENTWISE_CHUNK, n - i)
         with nogil:
             if t == cnp.NPY_FLOAT32:
                 fi_act_forward_f32(act, <float>slope, k, <float *>px + i, <float *>py + i)
@@ -99,8 +60,8 @@ def act_backward(int act, double slope, cnp.ndarray dout not None, cnp.ndarray s
     cdef char *pd = <char *>cnp.PyArray_DATA(dout)
     cdef char *ps = <char *>cnp.PyArray_DATA(saved)
     cdef char *px = <char *>cnp.PyArray_DATA(dx)
-    for i in range(0, n, CHUNK):
-        k = min(CHUNK, n - i)
+    for i in range(0, n, ELEMENTWISE_CHUNK):
+        k = min(ELEMENTWISE_CHUNK, n - i)
         with nogil:
             if t == cnp.NPY_FLOAT32:
                 fi_act_backward_f32(act, <float>slope, k, <float *>pd + i, <float *>ps + i,

@@ -1,59 +1,11 @@
-# cython: freethreading_compatible = True
-"""Cython bridge to csrc/gemm.h and the reductions in csrc/elementwise.h.
+# Included by _core.pyx: Cython bridge to csrc/gemm.h and the reductions in
+# csrc/elementwise.h.
+#
+# Arguments arrive validated by fastinit.ops (dtype, shape, C-contiguity); this
+# layer only takes pointers and releases the GIL.  It takes plain ndarrays
+# rather than typed memoryviews: acquiring four buffers costs more than a 32 x
+# 32 product, and small products are the training step's bulk.
 
-Arguments arrive validated by fastinit.ops (dtype, shape, C-contiguity);
-this layer only takes pointers and releases the GIL.  It takes plain
-ndarrays rather than typed memoryviews: acquiring four buffers costs more
-than a 32 x 32 product, and small products are the training step's bulk."""
-
-from fastinit._runtime cimport fi_runtime_attach, shared_runtime
-
-fi_runtime_attach(shared_runtime())  # share set_num_threads / set_simd
-
-from cpython.exc cimport PyErr_CheckSignals
-from cython cimport floating
-from libc.math cimport sqrt
-
-cimport numpy as cnp
-
-cnp.import_array()
-
-cdef extern from "gemm.h" nogil:
-    ctypedef struct fi_epilogue:
-        const void *bias
-        int act
-        double slope
-    void fi_gemm_ex_f32(int ta, int tb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, float alpha,
-                        const float *a, Py_ssize_t lda, const float *b, Py_ssize_t ldb,
-                        float beta, float *c, Py_ssize_t ldc, const fi_epilogue *ep)
-    void fi_gemm_ex_f64(int ta, int tb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, double alpha,
-                        const double *a, Py_ssize_t lda, const double *b, Py_ssize_t ldb,
-                        double beta, double *c, Py_ssize_t ldc, const fi_epilogue *ep)
-
-    void fi_gemm_set_speeds(int nt, const double *speeds)
-    int fi_gemm_get_speeds(int nt, double *speeds)
-
-    ctypedef struct fi_gemm_resume:
-        Py_ssize_t done
-        Py_ssize_t band
-        int isa
-        int stopped
-    void fi_gemm_resumable_f32(int ta, int tb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
-                               float alpha, const float *a, Py_ssize_t lda, const float *b,
-                               Py_ssize_t ldb, float beta, float *c, Py_ssize_t ldc,
-                               const fi_epilogue *ep, fi_gemm_resume *r)
-    void fi_gemm_resumable_f64(int ta, int tb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
-                               double alpha, const double *a, Py_ssize_t lda, const double *b,
-                               Py_ssize_t ldb, double beta, double *c, Py_ssize_t ldc,
-                               const fi_epilogue *ep, fi_gemm_resume *r)
-
-cdef extern from "fastinit.h" nogil:
-    int fi_interrupt_arm()
-    int fi_interrupt_disarm()
-
-cdef extern from "elementwise.h" nogil:
-    void fi_sum_rows_f32(Py_ssize_t m, Py_ssize_t n, const float *x, Py_ssize_t ldx, float *out)
-    void fi_sum_rows_f64(Py_ssize_t m, Py_ssize_t n, const double *x, Py_ssize_t ldx, double *out)
 
 # Ctrl-C during one long product.  Products above interrupt_work
 # multiply-adds (~30 ms on one slow core, so the two sigaction calls of
@@ -177,6 +129,12 @@ def team_speeds(int nt):
     if not 1 <= nt <= 16 or not fi_gemm_get_speeds(nt, buf):
         return None
     return tuple(buf[t] for t in range(nt))
+
+
+def gemm_row_grain(bint f64):
+    """The row multiple at which the active kernel set's products may be cut
+    (csrc/gemm.h): 1 where it has short-tile kernels, else its tile height."""
+    return fi_gemm_row_grain_f64() if f64 else fi_gemm_row_grain_f32()
 
 
 def set_team_speeds(speeds):
