@@ -1,7 +1,7 @@
 """Build fastinit: plain C11 kernels in csrc/ + thin Cython modules in fastinit/.
 
-Every csrc/*.c file is compiled once and linked into every fastinit/*.pyx
-extension.  Files named *_avx2.c / *_avx512.c are compiled with their own ISA
+Every csrc/**/*.c file (one folder per kernel family; csrc/ is the include
+root) is compiled once and linked into every fastinit/*.pyx extension.  Files named *_avx2.c / *_avx512.c are compiled with their own ISA
 flags (and guard their contents with FI_X86), so a wheel never requires more
 than the baseline ISA; cpu.c picks the kernel set at import time.
 
@@ -116,7 +116,8 @@ class BuildExt(build_ext):
         # Compile the C kernels once; every extension links the same objects.
         isa_flags = ISA_FLAGS["msvc" if msvc else "unix"]
         objects = []
-        for src in sorted(glob.glob(os.path.join(CSRC, "*.c"))):
+        headers = glob.glob(os.path.join(CSRC, "**", "*.h"), recursive=True)
+        for src in sorted(glob.glob(os.path.join(CSRC, "**", "*.c"), recursive=True)):
             stem = os.path.splitext(os.path.basename(src))[0]
             extra = list(base)
             for suffix, flags in isa_flags.items():
@@ -124,7 +125,7 @@ class BuildExt(build_ext):
                     extra += flags
             objects += compiler.compile([src], output_dir=self.build_temp, macros=macros,
                                         include_dirs=[CSRC], extra_postargs=extra,
-                                        depends=glob.glob(os.path.join(CSRC, "*.h")))
+                                        depends=headers)
         for ext in self.extensions:
             ext.extra_objects = objects
             ext.define_macros = list(ext.define_macros or []) + macros

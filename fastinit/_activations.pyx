@@ -17,7 +17,7 @@ cimport numpy as cnp
 
 cnp.import_array()
 
-cdef extern from "elementwise.h" nogil:
+cdef extern from "elementwise/elementwise.h" nogil:
     void fi_act_forward_f32(int act, float slope, Py_ssize_t n, const float *x, float *y)
     void fi_act_forward_f64(int act, double slope, Py_ssize_t n, const double *x, double *y)
     void fi_act_backward_f32(int act, float slope, Py_ssize_t n, const float *dout,
@@ -29,7 +29,7 @@ cdef extern from "elementwise.h" nogil:
     void fi_bias_act_f64(int act, double slope, Py_ssize_t m, Py_ssize_t n, const double *bias,
                          double *y, Py_ssize_t ldy)
 
-cdef extern from "loss.h" nogil:
+cdef extern from "nn/loss.h" nogil:
     const Py_ssize_t FI_XENT_CHUNK_ROWS
     void fi_softmax_f32(Py_ssize_t m, Py_ssize_t n, const float *x, float *y)
     void fi_softmax_f64(Py_ssize_t m, Py_ssize_t n, const double *x, double *y)

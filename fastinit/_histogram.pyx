@@ -12,7 +12,7 @@ from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
 from libc.stdint cimport int64_t
 
-cdef extern from "histogram.h" nogil:
+cdef extern from "histogram/histogram.h" nogil:
     const int FI_HIST_EXTRA
     ctypedef struct fi_hist_plan:
         pass

@@ -18,7 +18,7 @@ cimport numpy as cnp
 
 cnp.import_array()
 
-cdef extern from "gemm.h" nogil:
+cdef extern from "gemm/gemm.h" nogil:
     ctypedef struct fi_epilogue:
         const void *bias
         int act
@@ -47,11 +47,11 @@ cdef extern from "gemm.h" nogil:
                                Py_ssize_t ldb, double beta, double *c, Py_ssize_t ldc,
                                const fi_epilogue *ep, fi_gemm_resume *r)
 
-cdef extern from "fastinit.h" nogil:
+cdef extern from "core/fastinit.h" nogil:
     int fi_interrupt_arm()
     int fi_interrupt_disarm()
 
-cdef extern from "elementwise.h" nogil:
+cdef extern from "elementwise/elementwise.h" nogil:
     void fi_sum_rows_f32(Py_ssize_t m, Py_ssize_t n, const float *x, Py_ssize_t ldx, float *out)
     void fi_sum_rows_f64(Py_ssize_t m, Py_ssize_t n, const double *x, Py_ssize_t ldx, double *out)
 

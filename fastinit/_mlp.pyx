@@ -16,11 +16,11 @@ cimport numpy as cnp
 
 cnp.import_array()
 
-cdef extern from "fastinit.h" nogil:
+cdef extern from "core/fastinit.h" nogil:
     void *fi_aligned_alloc(size_t nbytes)
     void fi_aligned_free(void *p)
 
-cdef extern from "optim.h" nogil:
+cdef extern from "nn/optim.h" nogil:
     enum: FI_OPT_SGD
     ctypedef struct fi_optimizer:
         int kind
@@ -34,7 +34,7 @@ cdef extern from "optim.h" nogil:
     void fi_optim_update_f64(const fi_optimizer *opt, Py_ssize_t n, double *p,
                              const double *g, double *s1, double *s2)
 
-cdef extern from "mlp.h" nogil:
+cdef extern from "nn/mlp.h" nogil:
     ctypedef struct fi_mlp_spec:
         int n_layers
         const Py_ssize_t *sizes

@@ -14,7 +14,7 @@ from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
 from libc.stdint cimport int64_t, uint32_t, uint64_t
 
-cdef extern from "distributions.h" nogil:
+cdef extern from "random/distributions.h" nogil:
     ctypedef struct fi_rng:
         uint32_t key[2]
         uint64_t stream

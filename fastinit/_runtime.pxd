@@ -4,7 +4,7 @@
 #     fi_runtime_attach(shared_runtime())
 # so that set_num_threads / set_simd reach the kernels linked into it.
 
-cdef extern from "fastinit.h" nogil:
+cdef extern from "core/fastinit.h" nogil:
     ctypedef struct fi_runtime:
         pass
     fi_runtime *fi_runtime_self()

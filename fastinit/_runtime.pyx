@@ -4,7 +4,7 @@
 This module owns the settings instance every other extension attaches to
 (see _runtime.pxd)."""
 
-cdef extern from "fastinit.h" nogil:
+cdef extern from "core/fastinit.h" nogil:
     int fi_get_num_threads()
     void fi_set_num_threads(int n)
     int fi_get_thread_limit()
@@ -15,7 +15,7 @@ cdef extern from "fastinit.h" nogil:
 cdef fi_runtime *shared_runtime() noexcept nogil:
     return fi_runtime_self()
 
-cdef extern from "cpu.h" nogil:
+cdef extern from "core/cpu.h" nogil:
     ctypedef enum fi_isa:
         FI_ISA_GENERIC
         FI_ISA_AVX2
@@ -87,7 +87,7 @@ from numpy import empty as _np_empty
 
 cnp.import_array()
 
-cdef extern from "bufcache.h" nogil:
+cdef extern from "core/bufcache.h" nogil:
     ctypedef struct fi_bufcache_stats:
         size_t limit
         size_t bytes
@@ -100,7 +100,7 @@ cdef extern from "bufcache.h" nogil:
 
 cdef extern from *:
     """
-    #include "bufcache.h"
+    #include "core/bufcache.h"
     static void *fi_h_malloc(void *ctx, size_t n) { (void)ctx; return fi_bufcache_alloc(n); }
     static void *fi_h_calloc(void *ctx, size_t n, size_t s) {
         (void)ctx;

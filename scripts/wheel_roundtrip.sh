@@ -40,11 +40,11 @@ git -C "$root" ls-files -z --cached --others --exclude-standard \
 sdist=$(ls "$work"/dist/*.tar.gz)
 wheel=$(ls "$work"/dist/*.whl)
 listing=$(tar -tzf "$sdist")
-for need in csrc/fastinit.h csrc/cpu.c csrc/gemm.c fastinit/_linalg.pyx fastinit/ops.py \
+for need in csrc/core/fastinit.h csrc/core/cpu.c csrc/gemm/gemm.c fastinit/_linalg.pyx fastinit/ops.py \
         tests/conftest.py pyproject.toml setup.py README.md; do
     grep -q "/$need\$" <<<"$listing" || { echo "sdist lacks $need" >&2; exit 1; }
 done
-for pyx in "$root"/fastinit/*.pyx "$root"/csrc/*.[ch]; do
+for pyx in "$root"/fastinit/*.pyx "$root"/csrc/*/*.[ch]; do
     rel=${pyx#"$root"/}
     grep -q "/$rel\$" <<<"$listing" || { echo "sdist lacks $rel" >&2; exit 1; }
 done

@@ -413,13 +413,13 @@ def test_argument_errors():
 # --------------------------------------------------------------------------
 
 def test_avx512_kernels_match_generic_under_emulation(tmp_path):
-    """Builds csrc/distributions_avx512.c against tests/avx512_emu/immintrin.h
+    """Builds csrc/random/distributions_avx512.c against tests/avx512_emu/immintrin.h
     (plain-C intrinsics) and checks its uniform/normal/raw-word output bit for
     bit against the generic kernels.  On AVX-512 hardware the SIMD tests above
     run the real kernels as well."""
     import subprocess
 
-    csrc, tests, cc = source_toolchain("csrc/distributions_avx512.c",
+    csrc, tests, cc = source_toolchain("csrc/random/distributions_avx512.c",
                                        "tests/avx512_emu/check.c")
     emu = tests / "avx512_emu"
 
@@ -429,11 +429,11 @@ def test_avx512_kernels_match_generic_under_emulation(tmp_path):
                         str(obj)], check=True, capture_output=True)
         return str(obj)
 
-    objs = [compile_(csrc / "distributions_avx512.c", f"-I{emu}", "-D__AVX512F__",
+    objs = [compile_(csrc / "random" / "distributions_avx512.c", f"-I{emu}", "-D__AVX512F__",
                      "-D__AVX512DQ__"),
-            compile_(csrc / "distributions_avx2.c", "-mavx2", "-mfma"),
-            compile_(csrc / "distributions.c"), compile_(csrc / "cpu.c"),
-            compile_(csrc / "runtime.c")]
+            compile_(csrc / "random" / "distributions_avx2.c", "-mavx2", "-mfma"),
+            compile_(csrc / "random" / "distributions.c"), compile_(csrc / "core" / "cpu.c"),
+            compile_(csrc / "core" / "runtime.c")]
     exe = tmp_path / "check"
     subprocess.run([cc, f"-I{csrc}", str(emu / "check.c"), *objs, "-lm", "-o", str(exe)],
                    check=True, capture_output=True)
