@@ -1,5 +1,5 @@
 /* Histogram plan, the portable kernels and the dispatch to the AVX2 ones
- * (histogram_avx2.c).  Layout of the work: histogram_simd.h. */
+ * (histogram_avx2.c).  Layout of the work: histogram_isa.h. */
 #include <float.h>
 #include <math.h>
 

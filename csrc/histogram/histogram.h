@@ -50,7 +50,7 @@ int fi_hist_plan_init(fi_hist_plan *plan, const double *edges, int64_t bins, int
 
 /* Adds every x[i] to counts (bins + FI_HIST_EXTRA slots) and *s (both
  * accumulate, so an array may come in consecutive chunks whose lengths are
- * multiples of FI_HIST_SPAN, histogram_simd.h).  Also counts exact zeros
+ * multiples of FI_HIST_SPAN, histogram_isa.h).  Also counts exact zeros
  * and the values beyond the cuts.  Large arrays run on several threads:
  * each takes whole spans, whose moments are summed from zero and then
  * added in order, so the bits do not depend on the thread count. */

@@ -1,29 +1,14 @@
-/* Pieces of the histogram kernels shared by histogram.c (plan, generic
- * kernels, dispatch) and histogram_avx2.c (the vector kernels).
- *
- * Each call runs in blocks of FI_HIST_BLOCK values: a first pass computes
- * every value's slot (and the moments) into a small array, a second pass
- * counts the slots into private uint32 tables, value j in table
- * j % FI_HIST_LANES (histogram_avx2.c also counts pairs of values): runs
- * of values in one slot (ReLU's zeros, a saturated sigmoid's 0s and 1s,
- * most of a deep layer) then increment different memory words instead of
- * each increment waiting for the previous one's store to forward, which
- * made a plain `counts[b]++` loop cost ~5 ns per value. */
-#ifndef FI_HISTOGRAM_IMPL_H
-#define FI_HISTOGRAM_IMPL_H
+/* histogram_simd.h (internal): the pieces of the histogram kernels that
+ * histogram.c (generic kernels) and histogram_avx2.c (vector kernels) share:
+ * the exact slot of a value, the moments, the counting passes and the
+ * per-block driver (FI_HIST_DEFINE_DRIVERS).  The block layout and each
+ * set's entries: histogram_isa.h. */
+#ifndef FASTINIT_HISTOGRAM_SIMD_H
+#define FASTINIT_HISTOGRAM_SIMD_H
 
 #include <string.h>
 
-#include "histogram/histogram.h"
-
-#define FI_HIST_BLOCK 512
-/* The moments are summed per span of this many values (a multiple of the
- * block), each span from zero, and the spans' sums are added in order:
- * threads take whole spans, so any thread count gives the same bits. */
-#define FI_HIST_SPAN 8192
-#define FI_HIST_LANES 8
-#define FI_HIST_LOCAL_SLOTS 256            /* bins + EXTRA up to this use the tables */
-#define FI_HIST_FLUSH ((size_t)1 << 30)     /* values between flushes: no uint32 wraps */
+#include "histogram/histogram_isa.h"
 
 /* The slot of v by comparison with the edges (np.histogram's rule): the
  * linear estimate is checked against its two edges and, where it is off,
@@ -127,11 +112,5 @@ static inline void fi_hist_flush_direct(uint32_t *tab, size_t nslots, int64_t *c
                           fi_hist_count_lanes, fi_hist_flush_lanes)                              \
     FI_HIST_DEFINE_DRIVER(NAME##_direct, T, BLOCK_FN, 1, fi_hist_count_direct,                   \
                           fi_hist_flush_direct)
-
-/* The AVX2 entries, with the drivers' arguments. */
-void fi_histogram_f32_avx2(const fi_hist_plan *P, const float *x, size_t n, int64_t *counts,
-                           fi_hist_summary *parts);
-void fi_histogram_f64_avx2(const fi_hist_plan *P, const double *x, size_t n, int64_t *counts,
-                           fi_hist_summary *parts);
 
 #endif

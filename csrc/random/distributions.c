@@ -2,6 +2,7 @@
  * OpenMP driver.  distributions.h documents which Philox words each element
  * uses; every function here follows that map exactly. */
 #include "random/distributions.h"
+#include "random/distributions_isa.h"
 
 #include <float.h>
 #include <math.h>

@@ -34,10 +34,11 @@
  *
  * Kernel sets.  The generic C path is the reference.  The AVX2 and AVX-512
  * paths give the SAME bits for every distribution: their log/sin/cos
- * (vmath_log.h) repeat the scalar operations in the same order without
+ * (vmath/vmath_log.h) repeat the scalar operations in the same order without
  * fused multiply-adds, and everything else is exact integer arithmetic.
  * Truncated normal has an AVX2 kernel (also used on AVX-512 machines);
- * integers use the generic code on every set. */
+ * integers use the generic code on every set.  The SIMD kernels' contract:
+ * distributions_isa.h. */
 #ifndef FASTINIT_DISTRIBUTIONS_H
 #define FASTINIT_DISTRIBUTIONS_H
 
@@ -72,36 +73,6 @@ void fi_integers_i64(const fi_rng *g, uint64_t offset, fi_index n, int64_t low, 
  * -inf at 0, +inf at 1, NaN outside [0, 1]. */
 double fi_ndtri(double p);
 extern const double fi_ndtri_coef[6][8];
-
-/* ---- SIMD kernels (internal; called by distributions.c) ---------------------
- * Each fills `ngroups` groups of FI_GROUP_* whole blocks starting at absolute
- * block `block`: uniform/normal f32 write 4 floats per block, f64 2 doubles.
- * Arithmetic identical to the generic path (see above). */
-#define FI_GROUP_AVX2 16
-#define FI_GROUP_AVX512 16
-void fi_philox_words_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, uint32_t *out);
-void fi_uniform_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, float low,
-                         float span, float *out);
-void fi_uniform_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, double low,
-                         double span, double *out);
-void fi_normal_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, float mean,
-                        float std, float *out);
-void fi_normal_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, double mean,
-                        double std, double *out);
-/* prm: mean, std, lo, hi, Phi(lo), Phi(hi) - Phi(lo); flip: negate z. */
-void fi_truncated_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups,
-                           const double prm[6], int flip, float *out);
-void fi_truncated_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups,
-                           const double prm[6], int flip, double *out);
-void fi_philox_words_avx512(const fi_rng *g, uint64_t block, fi_index ngroups, uint32_t *out);
-void fi_uniform_f32_avx512(const fi_rng *g, uint64_t block, fi_index ngroups, float low,
-                           float span, float *out);
-void fi_uniform_f64_avx512(const fi_rng *g, uint64_t block, fi_index ngroups, double low,
-                           double span, double *out);
-void fi_normal_f32_avx512(const fi_rng *g, uint64_t block, fi_index ngroups, float mean,
-                          float std, float *out);
-void fi_normal_f64_avx512(const fi_rng *g, uint64_t block, fi_index ngroups, double mean,
-                          double std, double *out);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,7 @@
 #include <immintrin.h>
 
 #include "random/distributions.h"
+#include "random/distributions_isa.h"
 #include "vmath/vmath_log.h"
 
 #define FI_ISA avx2

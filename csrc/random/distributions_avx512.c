@@ -7,6 +7,7 @@
 #include <immintrin.h>
 
 #include "random/distributions.h"
+#include "random/distributions_isa.h"
 #include "vmath/vmath_log.h"
 
 /* lo holds 128-bit items (0 | 2 | 4 | 6) and hi (1 | 3 | 5 | 7), one item

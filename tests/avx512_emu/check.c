@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "random/distributions.h"
+#include "random/distributions_isa.h"
 #include "core/cpu.h"
 int main(void) {
     fi_set_isa(FI_ISA_GENERIC);
