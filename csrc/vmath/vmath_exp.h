@@ -3,7 +3,7 @@
  * Header-only (FI_INLINE): each ISA's kernel file includes it and gets the
  * functions its compiler flags allow (__AVX2__+__FMA__, __AVX512F__+DQ):
  * fi_{exp,sigmoid,tanh}_{ps,pd}_{avx2,avx512}.  The algorithms are written
- * once, in vmath_exp_simd.h, over vector macros defined here per ISA and type.
+ * once, in vmath_exp_simd.h, over the vector-op layer of vmath_isa.h.
  *
  * Accuracy (measured against float64/long double, see tests/test_activations.py):
  *   exp   float32 <= 1 ulp, float64 <= 1 ulp   (Cody-Waite reduction, Cephes
@@ -74,64 +74,11 @@
 #if FI_X86 && defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 
-/* ---- AVX2, float */
+#define FI_VM_SET FI_VM_AVX2
 #define FI_VM_DOUBLE 0
-#define VF __m256
-#define VI __m256i
-#define VM __m256
-#define V1 _mm256_set1_ps
-#define VADD _mm256_add_ps
-#define VSUB _mm256_sub_ps
-#define VMUL _mm256_mul_ps
-#define VDIV _mm256_div_ps
-#define VRCP(d) _mm256_div_ps(_mm256_set1_ps(1.0f), d)
-#define VFMA _mm256_fmadd_ps
-#define VFNMA _mm256_fnmadd_ps
-#define VMIN _mm256_min_ps
-#define VMAX _mm256_max_ps
-#define VOR _mm256_or_ps
-#define VAND _mm256_and_ps
-#define VANDNOT _mm256_andnot_ps
-#define VROUND(x) _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-#define VFLOOR(x) _mm256_round_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
-#define VCMPGE(a, b) _mm256_cmp_ps(a, b, _CMP_GE_OQ)
-#define VBLEND(m, f, t) _mm256_blendv_ps(f, t, m)
-#define VANY(m) _mm256_movemask_ps(m)
-#define VBITS _mm256_castps_si256
-#define VFROMBITS _mm256_castsi256_ps
-#define VISUB _mm256_sub_epi32
-#define VISLLI(a) _mm256_slli_epi32(a, 23)
-#define VFN(name) fi_##name##_ps_avx2
 #include "vmath/vmath_exp_simd.h"
-
-/* ---- AVX2, double */
+#define FI_VM_SET FI_VM_AVX2
 #define FI_VM_DOUBLE 1
-#define VF __m256d
-#define VI __m256i
-#define VM __m256d
-#define V1 _mm256_set1_pd
-#define VADD _mm256_add_pd
-#define VSUB _mm256_sub_pd
-#define VMUL _mm256_mul_pd
-#define VDIV _mm256_div_pd
-#define VRCP(d) _mm256_div_pd(_mm256_set1_pd(1.0), d)
-#define VFMA _mm256_fmadd_pd
-#define VFNMA _mm256_fnmadd_pd
-#define VMIN _mm256_min_pd
-#define VMAX _mm256_max_pd
-#define VOR _mm256_or_pd
-#define VAND _mm256_and_pd
-#define VANDNOT _mm256_andnot_pd
-#define VROUND(x) _mm256_round_pd(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-#define VFLOOR(x) _mm256_round_pd(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
-#define VCMPGE(a, b) _mm256_cmp_pd(a, b, _CMP_GE_OQ)
-#define VBLEND(m, f, t) _mm256_blendv_pd(f, t, m)
-#define VANY(m) _mm256_movemask_pd(m)
-#define VBITS _mm256_castpd_si256
-#define VFROMBITS _mm256_castsi256_pd
-#define VISUB _mm256_sub_epi64
-#define VISLLI(a) _mm256_slli_epi64(a, 52)
-#define VFN(name) fi_##name##_pd_avx2
 #include "vmath/vmath_exp_simd.h"
 
 #endif /* AVX2 + FMA */
@@ -158,66 +105,11 @@ FI_INLINE __m512d fi_rcp_pd_avx512(__m512d d) {
     return _mm512_fmadd_pd(r, _mm512_fnmadd_pd(d, r, _mm512_set1_pd(1.0)), r);
 }
 
-/* ---- AVX-512, float */
+#define FI_VM_SET FI_VM_AVX512
 #define FI_VM_DOUBLE 0
-#define VF __m512
-#define VI __m512i
-#define VM __mmask16
-#define V1 _mm512_set1_ps
-#define VADD _mm512_add_ps
-#define VSUB _mm512_sub_ps
-#define VMUL _mm512_mul_ps
-#define VDIV _mm512_div_ps
-#define VRCP fi_rcp_ps_avx512
-#define VSCALE _mm512_scalef_ps
-#define VFMA _mm512_fmadd_ps
-#define VFNMA _mm512_fnmadd_ps
-#define VMIN _mm512_min_ps
-#define VMAX _mm512_max_ps
-#define VOR _mm512_or_ps
-#define VAND _mm512_and_ps
-#define VANDNOT _mm512_andnot_ps
-#define VROUND(x) _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-#define VFLOOR(x) _mm512_roundscale_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
-#define VCMPGE(a, b) _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ)
-#define VBLEND(m, f, t) _mm512_mask_blend_ps(m, f, t)
-#define VANY(m) ((m) != 0)
-#define VBITS _mm512_castps_si512
-#define VFROMBITS _mm512_castsi512_ps
-#define VISUB _mm512_sub_epi32
-#define VISLLI(a) _mm512_slli_epi32(a, 23)
-#define VFN(name) fi_##name##_ps_avx512
 #include "vmath/vmath_exp_simd.h"
-
-/* ---- AVX-512, double */
+#define FI_VM_SET FI_VM_AVX512
 #define FI_VM_DOUBLE 1
-#define VF __m512d
-#define VI __m512i
-#define VM __mmask8
-#define V1 _mm512_set1_pd
-#define VADD _mm512_add_pd
-#define VSUB _mm512_sub_pd
-#define VMUL _mm512_mul_pd
-#define VDIV _mm512_div_pd
-#define VRCP fi_rcp_pd_avx512
-#define VSCALE _mm512_scalef_pd
-#define VFMA _mm512_fmadd_pd
-#define VFNMA _mm512_fnmadd_pd
-#define VMIN _mm512_min_pd
-#define VMAX _mm512_max_pd
-#define VOR _mm512_or_pd
-#define VAND _mm512_and_pd
-#define VANDNOT _mm512_andnot_pd
-#define VROUND(x) _mm512_roundscale_pd(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-#define VFLOOR(x) _mm512_roundscale_pd(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
-#define VCMPGE(a, b) _mm512_cmp_pd_mask(a, b, _CMP_GE_OQ)
-#define VBLEND(m, f, t) _mm512_mask_blend_pd(m, f, t)
-#define VANY(m) ((m) != 0)
-#define VBITS _mm512_castpd_si512
-#define VFROMBITS _mm512_castsi512_pd
-#define VISUB _mm512_sub_epi64
-#define VISLLI(a) _mm512_slli_epi64(a, 52)
-#define VFN(name) fi_##name##_pd_avx512
 #include "vmath/vmath_exp_simd.h"
 
 #endif /* AVX-512 */

@@ -1,15 +1,13 @@
-/* vmath_exp_simd.h (internal): exp, sigmoid and tanh written once over vector
- * macros; vmath_exp.h instantiates it per ISA and type.
+/* vmath_exp_simd.h (internal): exp, sigmoid and tanh written once over the
+ * vector-op layer (vmath_isa.h); vmath_exp.h instantiates it per ISA and
+ * type.
  *
- * No include guard.  The includer defines FI_VM_DOUBLE (0/1), the types
- * VF (floats), VI (integers), VM (comparison mask), VFN(name) (the function
- * name), and the operations V1 (broadcast), VADD VSUB VMUL VDIV, VRCP(d) =
- * 1/d for finite d >= 1, VFMA(a, b, c) = a*b + c, VFNMA(a, b, c) = c - a*b,
- * VMIN VMAX (NaN in the second operand wins), VOR VAND VANDNOT, VROUND (to
- * nearest) VFLOOR, VCMPGE, VBLEND(m, f, t) (t where m), VANY, VBITS
- * VFROMBITS (reinterpret), VISUB and VISLLI (integer subtract, shift into
- * the exponent field); optionally VSCALE(p, n) = p * 2^n rounded once, for
- * integral n.  They are all undefined at the end. */
+ * No include guard.  The includer defines FI_VM_SET and FI_VM_DOUBLE; the
+ * layer is defined here and removed again at the end.  Every function below
+ * is defined once per instantiation as VFN(name): fi_<name>_ps_avx2,
+ * fi_<name>_pd_avx2, fi_<name>_ps_avx512, fi_<name>_pd_avx512. */
+
+#include "vmath/vmath_isa.h"
 
 #if FI_VM_DOUBLE
 #define K_(f, d) d
@@ -19,6 +17,7 @@
 
 #define FI_VM_STEP_(c) p = VFMA(p, z_, V1(c));
 
+/* defines fi_pow2i_ps_avx2, fi_pow2i_pd_avx2, fi_pow2i_ps_avx512, fi_pow2i_pd_avx512 */
 /* 2^k for an integral k whose biased exponent is in the normal range: add
  * 1.5 * 2^mant + bias (exact), subtract the magic's bits to get k + bias as
  * an integer, shift it into the exponent field. */
@@ -28,6 +27,8 @@ FI_INLINE VF VFN(pow2i)(VF k) {
     return VFROMBITS(VISLLI(e));
 }
 
+/* defines fi_exp_inrange_ps_avx2, fi_exp_inrange_pd_avx2, fi_exp_inrange_ps_avx512,
+ * fi_exp_inrange_pd_avx512 */
 /* exp(x) for x already inside [FI_EXP*_LO, FI_EXP*_HI] (or NaN). */
 FI_INLINE VF VFN(exp_inrange)(VF x) {
     VF n = VROUND(VMUL(x, V1(K_(FI_EXPF_LOG2E, FI_EXP_LOG2E))));
@@ -50,12 +51,14 @@ FI_INLINE VF VFN(exp_inrange)(VF x) {
 #endif
 }
 
+/* defines fi_exp_ps_avx2, fi_exp_pd_avx2, fi_exp_ps_avx512, fi_exp_pd_avx512 */
 FI_INLINE VF VFN(exp)(VF x) {
     x = VMIN(V1(K_(FI_EXPF_HI, FI_EXP_HI)), x);
     x = VMAX(V1(K_(FI_EXPF_LO, FI_EXP_LO)), x);
     return VFN(exp_inrange)(x);
 }
 
+/* defines fi_sigmoid_ps_avx2, fi_sigmoid_pd_avx2, fi_sigmoid_ps_avx512, fi_sigmoid_pd_avx512 */
 /* e = exp(-|x|); 1/(1+e) for x >= 0, e * (1/(1+e)) otherwise (NaN: e*r = NaN) */
 FI_INLINE VF VFN(sigmoid)(VF x) {
     const VF one = V1(K_(1.0f, 1.0));
@@ -67,6 +70,7 @@ FI_INLINE VF VFN(sigmoid)(VF x) {
 #if FI_VM_DOUBLE
 /* tanh on |x| with the sign put back last, so tanh(-x) = -tanh(x) exactly.
  * The exp branch is skipped when no lane needs it (same result per lane). */
+/* defines fi_tanh_pd_avx2, fi_tanh_pd_avx512 */
 FI_INLINE VF VFN(tanh)(VF x) {
     const VF sgn = V1(-0.0), one = V1(1.0);
     VF ax = VANDNOT(sgn, x);
@@ -97,6 +101,7 @@ FI_INLINE VF VFN(tanh)(VF x) {
  * exact scaling plus an exact integer, one rounding in the FMA.  expm1(r)
  * is Taylor's to r^7 (error < 0.3 ulp for |r| <= ln2/2); tanh(10) rounds to
  * 1, and min(10, NaN) keeps the NaN. */
+/* defines fi_tanh_ps_avx2, fi_tanh_ps_avx512 */
 FI_INLINE VF VFN(tanh)(VF x) {
     const VF sgn = V1(-0.0f), one = V1(1.0f);
     VF y = VMIN(V1(10.0f), VANDNOT(sgn, x));
@@ -123,31 +128,5 @@ FI_INLINE VF VFN(tanh)(VF x) {
 
 #undef K_
 #undef FI_VM_STEP_
-#undef FI_VM_DOUBLE
-#undef VF
-#undef VI
-#undef VM
-#undef V1
-#undef VADD
-#undef VSUB
-#undef VMUL
-#undef VDIV
-#undef VRCP
-#undef VSCALE
-#undef VFMA
-#undef VFNMA
-#undef VMIN
-#undef VMAX
-#undef VOR
-#undef VAND
-#undef VANDNOT
-#undef VROUND
-#undef VFLOOR
-#undef VCMPGE
-#undef VBLEND
-#undef VANY
-#undef VBITS
-#undef VFROMBITS
-#undef VISUB
-#undef VISLLI
-#undef VFN
+#undef FI_VM_SET
+#include "vmath/vmath_isa.h"
