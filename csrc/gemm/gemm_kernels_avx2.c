@@ -44,11 +44,27 @@ FI_AVX2_PARTS(FI_AVX2_F64, fi_ukr_avx2_f64_r)
  * for A and C; 512 KiB L2 holds a 144 x 256 block of A (144 KiB) plus
  * streams; 32 MiB L3 holds the 256 x 4080 panel of B (4 MiB). */
 const fi_gemm_kernels_f32 fi_gemm_avx2_f32 = {
-    6, 16, 144, 256, 4080, 512, {fi_ukr_avx2_f32_packed, fi_ukr_avx2_f32_strided},
-    {fi_ukr_avx2_f32_half_packed, fi_ukr_avx2_f32_half_strided}, fi_pack_t_avx2_f32,
-    FI_AVX2_PART_TABLE(fi_ukr_avx2_f32_r)};
+    .mr = 6,
+    .nr = 16,
+    .mc = 144,
+    .kc = 256,
+    .nc = 4080,
+    .strided_b_max_m = 512,
+    .full = {fi_ukr_avx2_f32_packed, fi_ukr_avx2_f32_strided},
+    .half = {fi_ukr_avx2_f32_half_packed, fi_ukr_avx2_f32_half_strided},
+    .pack_t = fi_pack_t_avx2_f32,
+    .part = FI_AVX2_PART_TABLE(fi_ukr_avx2_f32_r),
+};
 const fi_gemm_kernels_f64 fi_gemm_avx2_f64 = {
-    6, 8, 72, 256, 4080, 512, {fi_ukr_avx2_f64_packed, fi_ukr_avx2_f64_strided},
-    {fi_ukr_avx2_f64_half_packed, fi_ukr_avx2_f64_half_strided}, fi_pack_t_avx2_f64,
-    FI_AVX2_PART_TABLE(fi_ukr_avx2_f64_r)};
+    .mr = 6,
+    .nr = 8,
+    .mc = 72,
+    .kc = 256,
+    .nc = 4080,
+    .strided_b_max_m = 512,
+    .full = {fi_ukr_avx2_f64_packed, fi_ukr_avx2_f64_strided},
+    .half = {fi_ukr_avx2_f64_half_packed, fi_ukr_avx2_f64_half_strided},
+    .pack_t = fi_pack_t_avx2_f64,
+    .part = FI_AVX2_PART_TABLE(fi_ukr_avx2_f64_r),
+};
 #endif

@@ -128,11 +128,28 @@ static void fi_narrow4_avx512_f32(fi_index m, fi_index k, const float *a, fi_ind
  * 1000x100x100 1.08x faster on 2 threads and 1000x784x100 1.00-1.04x (the
  * AVX2 set keeps 512: there it cost 4-5% on 1000x784x100). */
 const fi_gemm_kernels_f32 fi_gemm_avx512_f32 = {
-    12, 32, 144, 256, 3072, 2048, {fi_ukr_avx512_f32_packed, fi_ukr_avx512_f32_strided},
-    {fi_ukr_avx512_f32_half_packed, fi_ukr_avx512_f32_half_strided}, FI_PACK_T_F32,
-    FI_AVX512_PART_TABLE(fi_ukr_avx512_f32_r), FI_NARROW4_F32};
+    .mr = 12,
+    .nr = 32,
+    .mc = 144,
+    .kc = 256,
+    .nc = 3072,
+    .strided_b_max_m = 2048,
+    .full = {fi_ukr_avx512_f32_packed, fi_ukr_avx512_f32_strided},
+    .half = {fi_ukr_avx512_f32_half_packed, fi_ukr_avx512_f32_half_strided},
+    .pack_t = FI_PACK_T_F32,
+    .part = FI_AVX512_PART_TABLE(fi_ukr_avx512_f32_r),
+    .narrow4 = FI_NARROW4_F32,
+};
 const fi_gemm_kernels_f64 fi_gemm_avx512_f64 = {
-    12, 16, 144, 256, 3072, 512, {fi_ukr_avx512_f64_packed, fi_ukr_avx512_f64_strided},
-    {fi_ukr_avx512_f64_half_packed, fi_ukr_avx512_f64_half_strided}, FI_PACK_T_F64,
-    FI_AVX512_PART_TABLE(fi_ukr_avx512_f64_r)};
+    .mr = 12,
+    .nr = 16,
+    .mc = 144,
+    .kc = 256,
+    .nc = 3072,
+    .strided_b_max_m = 512,
+    .full = {fi_ukr_avx512_f64_packed, fi_ukr_avx512_f64_strided},
+    .half = {fi_ukr_avx512_f64_half_packed, fi_ukr_avx512_f64_half_strided},
+    .pack_t = FI_PACK_T_F64,
+    .part = FI_AVX512_PART_TABLE(fi_ukr_avx512_f64_r),
+};
 #endif

@@ -53,12 +53,24 @@ FI_GEMM_GENERIC(double, f64, FI_GENERIC_NR, f64)
 FI_GEMM_GENERIC(double, f64, FI_GENERIC_NR / 2, f64_half)
 
 const fi_gemm_kernels_f32 fi_gemm_generic_f32 = {
-    FI_GENERIC_MR, FI_GENERIC_NR, 128, 256, 4096, 512,
-    {fi_ukr_generic_packed_f32, fi_ukr_generic_strided_f32},
-    {fi_ukr_generic_packed_f32_half, fi_ukr_generic_strided_f32_half}, NULL,
-    {{NULL, NULL}} /* no short-tile kernels: short tiles are padded */};
+    .mr = FI_GENERIC_MR,
+    .nr = FI_GENERIC_NR,
+    .mc = 128,
+    .kc = 256,
+    .nc = 4096,
+    .strided_b_max_m = 512,
+    .full = {fi_ukr_generic_packed_f32, fi_ukr_generic_strided_f32},
+    .half = {fi_ukr_generic_packed_f32_half, fi_ukr_generic_strided_f32_half},
+    /* no pack_t: the portable packer; no part: short tiles are padded */
+};
 const fi_gemm_kernels_f64 fi_gemm_generic_f64 = {
-    FI_GENERIC_MR, FI_GENERIC_NR, 128, 256, 4096, 512,
-    {fi_ukr_generic_packed_f64, fi_ukr_generic_strided_f64},
-    {fi_ukr_generic_packed_f64_half, fi_ukr_generic_strided_f64_half}, NULL,
-    {{NULL, NULL}} /* no short-tile kernels: short tiles are padded */};
+    .mr = FI_GENERIC_MR,
+    .nr = FI_GENERIC_NR,
+    .mc = 128,
+    .kc = 256,
+    .nc = 4096,
+    .strided_b_max_m = 512,
+    .full = {fi_ukr_generic_packed_f64, fi_ukr_generic_strided_f64},
+    .half = {fi_ukr_generic_packed_f64_half, fi_ukr_generic_strided_f64_half},
+    /* no pack_t: the portable packer; no part: short tiles are padded */
+};
