@@ -66,6 +66,7 @@
 #define FI_B_IDENT(d, x) (d)
 
 /* stream != 0: y is vector-aligned; full vectors are stored non-temporally */
+/* defines fi_ew_row_f32_avx2, fi_ew_row_f64_avx2, fi_ew_row_f32_avx512, fi_ew_row_f64_avx512 */
 static void FN(fi_ew_row)(int act, T slope, fi_index n, const T *x, const T *b, T *y,
                           int stream) {
     const VT vslope = V_SET1(slope), zero = V_SET1(0);
@@ -84,11 +85,14 @@ static void FN(fi_ew_row)(int act, T slope, fi_index n, const T *x, const T *b, 
  * not stream at all (output too small, or p not even T-aligned).  A large
  * output does not stay in cache anyway, and non-temporal stores skip the
  * read-for-ownership: a third of the memory traffic. */
+/* defines fi_stream_head_f32_avx2, fi_stream_head_f64_avx2,
+ * fi_stream_head_f32_avx512, fi_stream_head_f64_avx512 */
 static fi_index FN(fi_stream_head)(fi_index n, const T *p) {
     if (n * (fi_index)sizeof(T) < FI_STREAM_MIN_BYTES || (uintptr_t)p % sizeof(T)) return -1;
     return (fi_index)((sizeof(VT) - (uintptr_t)p % sizeof(VT)) % sizeof(VT) / sizeof(T));
 }
 
+/* defines fi_ew_rows_f32_avx2, fi_ew_rows_f64_avx2, fi_ew_rows_f32_avx512, fi_ew_rows_f64_avx512 */
 void FN(fi_ew_rows)(int act, T slope, fi_index m, fi_index n, const T *x, fi_index ldx,
                     const T *bias, T *y, fi_index ldy) {
     fi_index head = (m == 1 && !bias) ? FN(fi_stream_head)(n, y) : -1;
@@ -102,6 +106,7 @@ void FN(fi_ew_rows)(int act, T slope, fi_index m, fi_index n, const T *x, fi_ind
         FN(fi_ew_row)(act, slope, n, x + i * ldx, bias, y + i * ldy, 0);
 }
 
+/* defines fi_ew_bwd_f32_avx2, fi_ew_bwd_f64_avx2, fi_ew_bwd_f32_avx512, fi_ew_bwd_f64_avx512 */
 static void FN(fi_ew_bwd)(int act, T slope, fi_index n, const T *dout, const T *s, T *dx,
                           int stream) {
     const VT vslope = V_SET1(slope), one = V_SET1(1), zero = V_SET1(0);
@@ -117,6 +122,8 @@ static void FN(fi_ew_bwd)(int act, T slope, fi_index n, const T *dout, const T *
     }
 }
 
+/* defines fi_ew_backward_f32_avx2, fi_ew_backward_f64_avx2,
+ * fi_ew_backward_f32_avx512, fi_ew_backward_f64_avx512 */
 void FN(fi_ew_backward)(int act, T slope, fi_index n, const T *dout, const T *s, T *dx) {
     fi_index head = FN(fi_stream_head)(n, dx);
     if (head >= 0) {
@@ -128,6 +135,8 @@ void FN(fi_ew_backward)(int act, T slope, fi_index n, const T *dout, const T *s,
     FN(fi_ew_bwd)(act, slope, n, dout, s, dx, 0);
 }
 
+/* defines fi_softmax_row_f32_avx2, fi_softmax_row_f64_avx2,
+ * fi_softmax_row_f32_avx512, fi_softmax_row_f64_avx512 */
 double FN(fi_softmax_row)(fi_index n, const T *x, T *y) {
     const VT ninf = V_SET1(-INFINITY);
     VT vmax = ninf;

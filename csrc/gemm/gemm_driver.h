@@ -40,11 +40,12 @@ typedef struct {
     int *halt;        /* polling: two slots for the team's decision, else NULL */
     fi_index *stopped_at; /* polling: bands finished when it stopped early */
     double *busy;      /* split_m on a team: seconds each thread worked (not waited) */
-} FI_F(fi_gemm_ctx_);
+} FI_F(fi_gemm_ctx_); /* defines fi_gemm_ctx_f32, fi_gemm_ctx_f64 */
 
 /* dst[p * R + r] = src[r * rs + p * cs] for r < valid, 0 for valid <= r < R:
  * one micro-panel (mr rows of A or nr columns of B), zero-padded so that
  * edge tiles run the full-size kernel. */
+/* defines fi_gemm_pack_f32, fi_gemm_pack_f64 */
 FI_INLINE void FI_F(fi_gemm_pack_)(const T *src, fi_index rs, fi_index cs, int valid, int R,
                                     fi_index len, T *FI_RESTRICT dst) {
     if (rs == 1 && valid == R) {
@@ -74,6 +75,7 @@ FI_INLINE void FI_F(fi_gemm_pack_)(const T *src, fi_index rs, fi_index cs, int v
 /* Constant R lets the compiler unroll and vectorize the copies (and not
  * call memmove for each short row: see fi_gemm_merge_tile_). */
 FI_NO_LIBC_LOOPS
+/* defines fi_gemm_pack_panel_f32, fi_gemm_pack_panel_f64 */
 static void FI_F(fi_gemm_pack_panel_)(const T *src, fi_index rs, fi_index cs, int valid, int R,
                                        fi_index len, T *FI_RESTRICT dst) {
     switch (R) {
@@ -89,6 +91,7 @@ static void FI_F(fi_gemm_pack_panel_)(const T *src, fi_index rs, fi_index cs, in
 
 /* One zero-padded micro-panel, with the kernel set's transposing packer
  * when it has one and the panel is full. */
+/* defines fi_gemm_pack_with_f32, fi_gemm_pack_with_f64 */
 static void FI_F(fi_gemm_pack_with_)(const FI_KT *kt, const T *src, fi_index rs, fi_index cs,
                                       int valid, int R, fi_index len, T *FI_RESTRICT dst) {
     if (cs == 1 && valid == R && kt->pack_t)
@@ -100,6 +103,7 @@ static void FI_F(fi_gemm_pack_with_)(const FI_KT *kt, const T *src, fi_index rs,
 /* C[:mr, :nr] = t + beta * C, or t when beta == 0: the tail of an edge tile
  * the kernel computed into a buffer, rounded exactly as the kernel would. */
 FI_NO_LIBC_LOOPS
+/* defines fi_gemm_merge_tile_f32, fi_gemm_merge_tile_f64 */
 static void FI_F(fi_gemm_merge_tile_)(fi_index mr, fi_index nr, const T *t, int ldt, T *c,
                                        fi_index ldc, T beta) {
     for (fi_index i = 0; i < mr; i++) {
@@ -124,6 +128,7 @@ static void FI_F(fi_gemm_merge_tile_)(fi_index mr, fi_index nr, const T *t, int 
 
 /* Thread tid of nt; with split_m it takes rows [cum[tid], cum[tid + 1]) of
  * each band (fractions), else an even share of the slivers. */
+/* defines fi_gemm_thread_f32, fi_gemm_thread_f64 */
 static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, const double *cum, int tid,
                                   int nt) {
     const FI_KT *kt = x->kt;
@@ -321,6 +326,7 @@ static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, const double *cum
 }
 
 /* C = beta * C (k == 0: no product), then the epilogue. */
+/* defines fi_gemm_scale_only_f32, fi_gemm_scale_only_f64 */
 static void FI_F(fi_gemm_scale_only_)(fi_index m, fi_index n, T beta, T *c, fi_index ldc,
                                        const fi_epilogue *ep) {
     for (fi_index i = 0; i < m; i++)
@@ -332,6 +338,7 @@ static void FI_F(fi_gemm_scale_only_)(fi_index m, fi_index n, T beta, T *c, fi_i
 
 /* Unblocked product, used only when the workspace cannot be allocated:
  * slow but correct, and it never fails. */
+/* defines fi_gemm_unblocked_f32, fi_gemm_unblocked_f64 */
 static void FI_F(fi_gemm_unblocked_)(const FI_F(fi_gemm_ctx_) *x) {
     for (fi_index i = 0; i < x->m; i++)
         for (fi_index j = 0; j < x->n; j++) {
@@ -347,6 +354,7 @@ static void FI_F(fi_gemm_unblocked_)(const FI_F(fi_gemm_ctx_) *x) {
 }
 
 /* fi_gemm_ex_, polling for Ctrl-C when r is not NULL (see gemm.h). */
+/* defines fi_gemm_run_f32, fi_gemm_run_f64 */
 static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k,
                                T alpha, const T *a, fi_index lda, const T *b, fi_index ldb,
                                T beta, T *c, fi_index ldc, const fi_epilogue *ep,
@@ -468,12 +476,14 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
     }
 }
 
+/* defines fi_gemm_ex_f32, fi_gemm_ex_f64 */
 void FI_F(fi_gemm_ex_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k, T alpha,
                        const T *a, fi_index lda, const T *b, fi_index ldb, T beta, T *c,
                        fi_index ldc, const fi_epilogue *ep) {
     FI_F(fi_gemm_run_)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ep, NULL);
 }
 
+/* defines fi_gemm_resumable_f32, fi_gemm_resumable_f64 */
 void FI_F(fi_gemm_resumable_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k,
                               T alpha, const T *a, fi_index lda, const T *b, fi_index ldb,
                               T beta, T *c, fi_index ldc, const fi_epilogue *ep,
@@ -481,6 +491,7 @@ void FI_F(fi_gemm_resumable_)(int trans_a, int trans_b, fi_index m, fi_index n, 
     FI_F(fi_gemm_run_)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ep, r);
 }
 
+/* defines fi_gemm_f32, fi_gemm_f64 */
 void FI_F(fi_gemm_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k, T alpha,
                     const T *a, fi_index lda, const T *b, fi_index ldb, T beta, T *c,
                     fi_index ldc) {

@@ -19,6 +19,7 @@
     KIND(NAME, double, __m256d, R, NV, 4, _mm256_setzero_pd, _mm256_set1_pd,                 \
          _mm256_broadcast_sd, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_fmadd_pd,              \
          _mm256_mul_pd, _mm256_add_pd)
+/* defines fi_ukr_avx2_{f32,f64}{,_half}_{packed,strided}, e.g. fi_ukr_avx2_f32_packed */
 FI_AVX2_F32(FI_GEMM_UKERNEL, fi_ukr_avx2_f32, 6, 2)
 FI_AVX2_F32(FI_GEMM_UKERNEL, fi_ukr_avx2_f32_half, 6, 1)
 FI_AVX2_F64(FI_GEMM_UKERNEL, fi_ukr_avx2_f64, 6, 2)
@@ -37,6 +38,7 @@ FI_AVX2_F64(FI_GEMM_UKERNEL, fi_ukr_avx2_f64_half, 6, 1)
         {NULL, NULL}, {FN##1, FN##1h}, {FN##2, FN##2h}, {FN##3, FN##3h}, {FN##4, FN##4h},      \
             {FN##5, FN##5h}                                                                  \
     }
+/* defines fi_ukr_avx2_f32_r1 .. fi_ukr_avx2_f32_r5 and fi_ukr_avx2_f32_r1h .. _r5h (f64 alike) */
 FI_AVX2_PARTS(FI_AVX2_F32, fi_ukr_avx2_f32_r)
 FI_AVX2_PARTS(FI_AVX2_F64, fi_ukr_avx2_f64_r)
 

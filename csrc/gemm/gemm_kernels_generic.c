@@ -47,6 +47,7 @@
         fi_ukr_generic_body_##NAME(k, a, rsa, csa, b, bs, c, ldc, alpha, beta);                  \
     }
 
+/* defines fi_ukr_generic_{packed,strided}_{f32,f64}{,_half}, e.g. fi_ukr_generic_packed_f32 */
 FI_GEMM_GENERIC(float, f32, FI_GENERIC_NR, f32)
 FI_GEMM_GENERIC(float, f32, FI_GENERIC_NR / 2, f32_half)
 FI_GEMM_GENERIC(double, f64, FI_GENERIC_NR, f64)

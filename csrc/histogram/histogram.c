@@ -247,5 +247,7 @@ static void fi_hist_share(size_t spans, size_t n, int t, int nt, size_t *lo, siz
         }                                                                                        \
     }
 
+/* defines fi_histogram_f32, fi_histogram_f64 and their generic kernels
+ * fi_hist_block_{f32,f64}_generic, fi_hist_{f32,f64}_generic_{lanes,direct} */
 FI_HIST_ENTRY(f32, float, _f, fabsf)
 FI_HIST_ENTRY(f64, double, , fabs)

@@ -27,12 +27,14 @@ typedef struct {
     int grain;        /* rows at which threads cut the batch and W: fi_gemm_row_grain */
     double *busy;     /* seconds each thread worked (not waited) */
     double sumsq;     /* sum of squared weights, written by thread 0 */
-} FI_F(fi_mlp_ctx_);
+} FI_F(fi_mlp_ctx_); /* defines fi_mlp_ctx_f32, fi_mlp_ctx_f64 */
 
+/* defines fi_mlp_decay_f32, fi_mlp_decay_f64 */
 static void FI_F(fi_mlp_decay_)(fi_index n, T lambda, const T *FI_RESTRICT w, T *FI_RESTRICT g) {
     for (fi_index i = 0; i < n; i++) g[i] += lambda * w[i];
 }
 
+/* defines fi_mlp_sumsq_f32, fi_mlp_sumsq_f64 */
 static double FI_F(fi_mlp_sumsq_)(fi_index n, const T *w) {
     double s = 0;
     for (fi_index i = 0; i < n; i++) s += (double)w[i] * (double)w[i];
@@ -41,6 +43,7 @@ static double FI_F(fi_mlp_sumsq_)(fi_index n, const T *w) {
 
 /* Thread tid of nt takes fraction [cum[tid], cum[tid + 1]) of the batch
  * rows and of the rows of each W. */
+/* defines fi_mlp_thread_f32, fi_mlp_thread_f64 */
 static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, const double *cum, int tid, int nt) {
     const fi_mlp_spec *s = c->s;
     const int L = s->n_layers;
@@ -155,6 +158,7 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, const double *cum, int ti
 #endif
 }
 
+/* defines fi_mlp_step_f32, fi_mlp_step_f64 */
 double FI_F(fi_mlp_step_)(const fi_mlp_spec *s, fi_index batch, const T *x,
                           const int64_t *labels, const T *onehot, const int64_t *rows,
                           T *const *params, T *const *grads, T *const *state1,

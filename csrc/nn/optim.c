@@ -42,5 +42,6 @@
         }                                                                                     \
     }
 
+/* defines fi_optim_update_f32, fi_optim_update_f64 */
 FI_OPTIM_DEFINE(float, f32, sqrtf)
 FI_OPTIM_DEFINE(double, f64, sqrt)

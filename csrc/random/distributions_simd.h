@@ -44,13 +44,14 @@
 
 typedef struct {
     VI c0, c1, c2, c3;
-} FN(fi_px);
+} FN(fi_px); /* defines fi_px_avx2, fi_px_avx512 */
 
 typedef struct {
     VI k0[FI_PHILOX_ROUNDS], k1[FI_PHILOX_ROUNDS];
     VI s0, s1; /* stream words */
-} FN(fi_pkeys);
+} FN(fi_pkeys); /* defines fi_pkeys_avx2, fi_pkeys_avx512 */
 
+/* defines fi_pkeys_init_avx2, fi_pkeys_init_avx512 */
 static inline void FN(fi_pkeys_init)(const fi_rng *g, FN(fi_pkeys) *K) {
     uint32_t rk[FI_PHILOX_ROUNDS][2];
     fi_philox_round_keys(g->key, rk);
@@ -75,6 +76,7 @@ static inline void FN(fi_pkeys_init)(const fi_rng *g, FN(fi_pkeys) *K) {
 /* Blocks block + L*s .. block + L*s + L-1 into X[s] (L = FI_LANES64),
  * s < nsets (a constant once inlined): several independent sets hide the
  * multiply latencies. */
+/* defines fi_philox_avx2, fi_philox_avx512 */
 static inline void FN(fi_philox)(const FN(fi_pkeys) *K, uint64_t block, FN(fi_px) *X,
                                  int nsets) {
     const VI m0 = I_SET1_64(FI_PHILOX_M0);
@@ -114,12 +116,14 @@ static inline void FN(fi_philox)(const FN(fi_pkeys) *K, uint64_t block, FN(fi_px
 
 /* The 4L words of a set's L blocks in block order: out0 = the first L/2
  * blocks, out1 = the rest. */
+/* defines fi_words_avx2, fi_words_avx512 */
 static inline void FN(fi_words)(const FN(fi_px) *X, VI *out0, VI *out1) {
     VI p01 = I_PACK_LO(X->c0, X->c1);
     VI p23 = I_PACK_LO(X->c2, X->c3);
     I_UNZIP128(V(unpacklo_epi64)(p01, p23), V(unpackhi_epi64)(p01, p23), out0, out1);
 }
 
+/* defines fi_philox_words_avx2, fi_philox_words_avx512 */
 void FN(fi_philox_words)(const fi_rng *g, uint64_t block, fi_index ngroups, uint32_t *out) {
     FN(fi_pkeys) K;
     FN(fi_pkeys_init)(g, &K);
@@ -133,11 +137,13 @@ void FN(fi_philox_words)(const fi_rng *g, uint64_t block, fi_index ngroups, uint
 
 /* ---- uniform ------------------------------------------------------------------------ */
 
+/* defines fi_uniform_ps_avx2, fi_uniform_ps_avx512 */
 static inline VF FN(fi_uniform_ps)(VI w, VF low, VF span) {
     VF u = V(mul_ps)(V(cvtepi32_ps)(V(srli_epi32)(w, 8)), V(set1_ps)(0x1p-24f));
     return V(add_ps)(V(mul_ps)(u, span), low);
 }
 
+/* defines fi_uniform_f32_avx2, fi_uniform_f32_avx512 */
 void FN(fi_uniform_f32)(const fi_rng *g, uint64_t block, fi_index ngroups, float low,
                         float span, float *out) {
     FN(fi_pkeys) K;
@@ -153,6 +159,7 @@ void FN(fi_uniform_f32)(const fi_rng *g, uint64_t block, fi_index ngroups, float
 
 /* The exact integer (x >> 6) * 2^27 + (y >> 5) from the low halves of the
  * 64-bit lanes of x and y, as doubles. */
+/* defines fi_u53_pd_avx2, fi_u53_pd_avx512 */
 static inline VD FN(fi_u53_pd)(VI x, VI y) {
     VD a = D_FROM_U52(V(srli_epi64)(V(slli_epi64)(x, 32), 38));
     VD b = D_FROM_U52(V(srli_epi64)(V(slli_epi64)(y, 32), 37));
@@ -161,10 +168,12 @@ static inline VD FN(fi_u53_pd)(VI x, VI y) {
 
 /* Interleave even elements e (lanes = blocks) and odd elements o into
  * element order: out0 = e0 o0 e1 o1 .., out1 = the second half. */
+/* defines fi_zip_pd_avx2, fi_zip_pd_avx512 */
 static inline void FN(fi_zip_pd)(VD e, VD o, VD *out0, VD *out1) {
     D_UNZIP128(V(unpacklo_pd)(e, o), V(unpackhi_pd)(e, o), out0, out1);
 }
 
+/* defines fi_uniform_pd_avx2, fi_uniform_pd_avx512 */
 static inline void FN(fi_uniform_pd)(const FN(fi_px) *X, VD low, VD span, double *out) {
     const VD scale = V(set1_pd)(0x1p-53);
     VD e = V(mul_pd)(FN(fi_u53_pd)(X->c0, X->c1), scale);
@@ -177,6 +186,7 @@ static inline void FN(fi_uniform_pd)(const FN(fi_px) *X, VD low, VD span, double
     V(storeu_pd)(out + FI_LANES64, r1);
 }
 
+/* defines fi_uniform_f64_avx2, fi_uniform_f64_avx512 */
 void FN(fi_uniform_f64)(const fi_rng *g, uint64_t block, fi_index ngroups, double low,
                         double span, double *out) {
     FN(fi_pkeys) K;
@@ -191,6 +201,7 @@ void FN(fi_uniform_f64)(const fi_rng *g, uint64_t block, fi_index ngroups, doubl
 
 /* 2L pairs from L blocks: radius words w0, w2 and angle words w1, w3; lane
  * l is pair l (block l/2, words 2(l%2), 2(l%2)+1).  Writes 4L floats. */
+/* defines fi_normal_ps_avx2, fi_normal_ps_avx512 */
 static inline void FN(fi_normal_ps)(const FN(fi_px) *X, VF mean, VF std, float *out) {
     VI wr = I_PACK_LO(X->c0, X->c2);
     VI wa = I_PACK_LO(X->c1, X->c3);
@@ -217,6 +228,7 @@ static inline void FN(fi_normal_ps)(const FN(fi_px) *X, VF mean, VF std, float *
     V(storeu_ps)(out + 2 * FI_LANES64, o1);
 }
 
+/* defines fi_normal_f32_avx2, fi_normal_f32_avx512 */
 void FN(fi_normal_f32)(const fi_rng *g, uint64_t block, fi_index ngroups, float mean,
                        float std, float *out) {
     FN(fi_pkeys) K;
@@ -245,6 +257,7 @@ void FN(fi_normal_f32)(const fi_rng *g, uint64_t block, fi_index ngroups, float 
 }
 
 /* L pairs from L blocks (lane = block = pair).  Writes 2L doubles. */
+/* defines fi_normal_pd_avx2, fi_normal_pd_avx512 */
 static inline void FN(fi_normal_pd)(const FN(fi_px) *X, VD mean, VD std, double *out) {
     VD u1 = V(mul_pd)(V(add_pd)(FN(fi_u53_pd)(X->c0, X->c1), V(set1_pd)(1.0)),
                       V(set1_pd)(0x1p-53));
@@ -271,6 +284,7 @@ static inline void FN(fi_normal_pd)(const FN(fi_px) *X, VD mean, VD std, double 
     V(storeu_pd)(out + FI_LANES64, r1);
 }
 
+/* defines fi_normal_f64_avx2, fi_normal_f64_avx512 */
 void FN(fi_normal_f64)(const fi_rng *g, uint64_t block, fi_index ngroups, double mean,
                        double std, double *out) {
     FN(fi_pkeys) K;
