@@ -205,6 +205,7 @@ typedef struct {
     static void NAME##_##ISA##_adapt(const fi_job *J, uint64_t block, fi_index ng, void *o) { \
         fi_##NAME##_##ISA(J->g, block, ng, P0, P1, (T *)o);                                   \
     }
+/* defines {uniform,normal}_{f32,f64}_{avx2,avx512}_adapt, e.g. normal_f32_avx2_adapt */
 FI_SIMD_ADAPTER(uniform_f32, avx2, float, J->pf[0], J->pf[1])
 FI_SIMD_ADAPTER(uniform_f64, avx2, double, J->p[0], J->p[1])
 FI_SIMD_ADAPTER(normal_f32, avx2, float, J->pf[0], J->pf[1])
@@ -213,27 +214,42 @@ FI_SIMD_ADAPTER(uniform_f32, avx512, float, J->pf[0], J->pf[1])
 FI_SIMD_ADAPTER(uniform_f64, avx512, double, J->p[0], J->p[1])
 FI_SIMD_ADAPTER(normal_f32, avx512, float, J->pf[0], J->pf[1])
 FI_SIMD_ADAPTER(normal_f64, avx512, double, J->p[0], J->p[1])
-#define FI_SIMD_PAIR(NAME) NAME##_avx2_adapt, NAME##_avx512_adapt
+#define FI_SIMD_PAIR(NAME) .avx2 = NAME##_avx2_adapt, .avx512 = NAME##_avx512_adapt
 #define FI_TRUNC_ADAPTER(T, SFX)                                                              \
     static void truncated_##SFX##_avx2_adapt(const fi_job *J, uint64_t block, fi_index ng,    \
                                              void *o) {                                       \
         fi_truncated_##SFX##_avx2(J->g, block, ng, J->p, J->pf[0] != 0.0f, (T *)o);           \
     }
+/* defines truncated_f32_avx2_adapt, truncated_f64_avx2_adapt */
 FI_TRUNC_ADAPTER(float, f32)
 FI_TRUNC_ADAPTER(double, f64)
-#define FI_AVX2_ONLY(NAME) NAME##_avx2_adapt, NULL
+#define FI_AVX2_ONLY(NAME) .avx2 = NAME##_avx2_adapt
 #else
-#define FI_SIMD_PAIR(NAME) NULL, NULL
-#define FI_AVX2_ONLY(NAME) NULL, NULL
+#define FI_SIMD_PAIR(NAME)
+#define FI_AVX2_ONLY(NAME)
 #endif
 
-static const fi_dist FI_UNIFORM_F32 = {uniform_f32_generic, 4, 4, FI_SIMD_PAIR(uniform_f32)};
-static const fi_dist FI_UNIFORM_F64 = {uniform_f64_generic, 2, 8, FI_SIMD_PAIR(uniform_f64)};
-static const fi_dist FI_NORMAL_F32 = {normal_f32_generic, 4, 4, FI_SIMD_PAIR(normal_f32)};
-static const fi_dist FI_NORMAL_F64 = {normal_f64_generic, 2, 8, FI_SIMD_PAIR(normal_f64)};
-static const fi_dist FI_TRUNC_F32 = {truncated_f32_generic, 4, 4, FI_AVX2_ONLY(truncated_f32)};
-static const fi_dist FI_TRUNC_F64 = {truncated_f64_generic, 2, 8, FI_AVX2_ONLY(truncated_f64)};
-static const fi_dist FI_INTEGERS = {integers_range, 2, 8, NULL, NULL};
+static const fi_dist FI_UNIFORM_F32 = {
+    .generic = uniform_f32_generic, .epb = 4, .elsize = 4, FI_SIMD_PAIR(uniform_f32),
+};
+static const fi_dist FI_UNIFORM_F64 = {
+    .generic = uniform_f64_generic, .epb = 2, .elsize = 8, FI_SIMD_PAIR(uniform_f64),
+};
+static const fi_dist FI_NORMAL_F32 = {
+    .generic = normal_f32_generic, .epb = 4, .elsize = 4, FI_SIMD_PAIR(normal_f32),
+};
+static const fi_dist FI_NORMAL_F64 = {
+    .generic = normal_f64_generic, .epb = 2, .elsize = 8, FI_SIMD_PAIR(normal_f64),
+};
+static const fi_dist FI_TRUNC_F32 = {
+    .generic = truncated_f32_generic, .epb = 4, .elsize = 4, FI_AVX2_ONLY(truncated_f32),
+};
+static const fi_dist FI_TRUNC_F64 = {
+    .generic = truncated_f64_generic, .epb = 2, .elsize = 8, FI_AVX2_ONLY(truncated_f64),
+};
+static const fi_dist FI_INTEGERS = {
+    .generic = integers_range, .epb = 2, .elsize = 8,
+};
 
 /* Elements [e0, e0 + n): generic head up to a block boundary, SIMD groups,
  * generic tail. */
