@@ -182,8 +182,10 @@ static int fi_ew_threads(double work) {
                         fi_sum_cols_##SFX(m, n - j0 < jb ? n - j0 : jb, x + j0, ldx, out + j0);); \
     }
 
-/* defines, for f32 and f64: fi_ew_rows_f32_generic, fi_ew_backward_f32_generic,
- * fi_act_forward_f32, fi_act_backward_f32, fi_bias_act_f32, fi_sum_rows_f32
- * (static: fi_ew_row_f32_generic, fi_sum_cols_f32) */
+/* defines fi_ew_rows_f32_generic, fi_ew_rows_f64_generic, fi_ew_backward_f32_generic,
+ * fi_ew_backward_f64_generic, fi_act_forward_f32, fi_act_forward_f64, fi_act_backward_f32,
+ * fi_act_backward_f64, fi_bias_act_f32, fi_bias_act_f64, fi_sum_rows_f32, fi_sum_rows_f64,
+ * fi_ew_row_f32_generic, fi_ew_row_f64_generic, fi_sum_cols_f32, fi_sum_cols_f64,
+ * fi_sigmoid1_f32, fi_sigmoid1_f64, fi_relu1_f32, fi_relu1_f64 */
 FI_EW_DEFINE(float, f32, expf, tanhf, fabsf)
 FI_EW_DEFINE(double, f64, exp, tanh, fabs)

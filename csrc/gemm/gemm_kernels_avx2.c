@@ -19,7 +19,9 @@
     KIND(NAME, double, __m256d, R, NV, 4, _mm256_setzero_pd, _mm256_set1_pd,                 \
          _mm256_broadcast_sd, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_fmadd_pd,              \
          _mm256_mul_pd, _mm256_add_pd)
-/* defines fi_ukr_avx2_{f32,f64}{,_half}_{packed,strided}, e.g. fi_ukr_avx2_f32_packed */
+/* defines fi_ukr_avx2_f32_packed, fi_ukr_avx2_f32_strided, fi_ukr_avx2_f32_half_packed,
+ * fi_ukr_avx2_f32_half_strided, fi_ukr_avx2_f64_packed, fi_ukr_avx2_f64_strided,
+ * fi_ukr_avx2_f64_half_packed, fi_ukr_avx2_f64_half_strided */
 FI_AVX2_F32(FI_GEMM_UKERNEL, fi_ukr_avx2_f32, 6, 2)
 FI_AVX2_F32(FI_GEMM_UKERNEL, fi_ukr_avx2_f32_half, 6, 1)
 FI_AVX2_F64(FI_GEMM_UKERNEL, fi_ukr_avx2_f64, 6, 2)
@@ -38,7 +40,11 @@ FI_AVX2_F64(FI_GEMM_UKERNEL, fi_ukr_avx2_f64_half, 6, 1)
         {NULL, NULL}, {FN##1, FN##1h}, {FN##2, FN##2h}, {FN##3, FN##3h}, {FN##4, FN##4h},      \
             {FN##5, FN##5h}                                                                  \
     }
-/* defines fi_ukr_avx2_f32_r1 .. fi_ukr_avx2_f32_r5 and fi_ukr_avx2_f32_r1h .. _r5h (f64 alike) */
+/* defines fi_ukr_avx2_f32_r1, fi_ukr_avx2_f32_r1h, fi_ukr_avx2_f32_r2, fi_ukr_avx2_f32_r2h,
+ * fi_ukr_avx2_f32_r3, fi_ukr_avx2_f32_r3h, fi_ukr_avx2_f32_r4, fi_ukr_avx2_f32_r4h,
+ * fi_ukr_avx2_f32_r5, fi_ukr_avx2_f32_r5h, fi_ukr_avx2_f64_r1, fi_ukr_avx2_f64_r1h,
+ * fi_ukr_avx2_f64_r2, fi_ukr_avx2_f64_r2h, fi_ukr_avx2_f64_r3, fi_ukr_avx2_f64_r3h,
+ * fi_ukr_avx2_f64_r4, fi_ukr_avx2_f64_r4h, fi_ukr_avx2_f64_r5, fi_ukr_avx2_f64_r5h */
 FI_AVX2_PARTS(FI_AVX2_F32, fi_ukr_avx2_f32_r)
 FI_AVX2_PARTS(FI_AVX2_F64, fi_ukr_avx2_f64_r)
 

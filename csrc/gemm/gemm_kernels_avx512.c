@@ -27,7 +27,9 @@ static inline __m512d fi_bcast_pd512(const double *p) { return _mm512_set1_pd(*p
 #define FI_AVX512_F64(KIND, NAME, R, NV)                                                     \
     KIND(NAME, double, __m512d, R, NV, 8, _mm512_setzero_pd, _mm512_set1_pd, fi_bcast_pd512,   \
          _mm512_loadu_pd, _mm512_storeu_pd, _mm512_fmadd_pd, _mm512_mul_pd, _mm512_add_pd)
-/* defines fi_ukr_avx512_{f32,f64}{,_half}_{packed,strided}, e.g. fi_ukr_avx512_f32_packed */
+/* defines fi_ukr_avx512_f32_packed, fi_ukr_avx512_f32_strided, fi_ukr_avx512_f32_half_packed,
+ * fi_ukr_avx512_f32_half_strided, fi_ukr_avx512_f64_packed, fi_ukr_avx512_f64_strided,
+ * fi_ukr_avx512_f64_half_packed, fi_ukr_avx512_f64_half_strided */
 FI_AVX512_F32(FI_GEMM_UKERNEL, fi_ukr_avx512_f32, 12, 2)
 FI_AVX512_F32(FI_GEMM_UKERNEL, fi_ukr_avx512_f32_half, 12, 1)
 FI_AVX512_F64(FI_GEMM_UKERNEL, fi_ukr_avx512_f64, 12, 2)
@@ -47,7 +49,18 @@ FI_AVX512_F64(FI_GEMM_UKERNEL, fi_ukr_avx512_f64_half, 12, 1)
             {FN##5, FN##5h}, {FN##6, FN##6h}, {FN##7, FN##7h}, {FN##8, FN##8h},              \
             {FN##9, FN##9h}, {FN##10, FN##10h}, {FN##11, FN##11h}                            \
     }
-/* defines fi_ukr_avx512_f32_r1 .. fi_ukr_avx512_f32_r11 and _r1h .. _r11h (f64 alike) */
+/* defines fi_ukr_avx512_f32_r1, fi_ukr_avx512_f32_r1h, fi_ukr_avx512_f32_r2,
+ * fi_ukr_avx512_f32_r2h, fi_ukr_avx512_f32_r3, fi_ukr_avx512_f32_r3h, fi_ukr_avx512_f32_r4,
+ * fi_ukr_avx512_f32_r4h, fi_ukr_avx512_f32_r5, fi_ukr_avx512_f32_r5h, fi_ukr_avx512_f32_r6,
+ * fi_ukr_avx512_f32_r6h, fi_ukr_avx512_f32_r7, fi_ukr_avx512_f32_r7h, fi_ukr_avx512_f32_r8,
+ * fi_ukr_avx512_f32_r8h, fi_ukr_avx512_f32_r9, fi_ukr_avx512_f32_r9h, fi_ukr_avx512_f32_r10,
+ * fi_ukr_avx512_f32_r10h, fi_ukr_avx512_f32_r11, fi_ukr_avx512_f32_r11h, fi_ukr_avx512_f64_r1,
+ * fi_ukr_avx512_f64_r1h, fi_ukr_avx512_f64_r2, fi_ukr_avx512_f64_r2h, fi_ukr_avx512_f64_r3,
+ * fi_ukr_avx512_f64_r3h, fi_ukr_avx512_f64_r4, fi_ukr_avx512_f64_r4h, fi_ukr_avx512_f64_r5,
+ * fi_ukr_avx512_f64_r5h, fi_ukr_avx512_f64_r6, fi_ukr_avx512_f64_r6h, fi_ukr_avx512_f64_r7,
+ * fi_ukr_avx512_f64_r7h, fi_ukr_avx512_f64_r8, fi_ukr_avx512_f64_r8h, fi_ukr_avx512_f64_r9,
+ * fi_ukr_avx512_f64_r9h, fi_ukr_avx512_f64_r10, fi_ukr_avx512_f64_r10h, fi_ukr_avx512_f64_r11,
+ * fi_ukr_avx512_f64_r11h */
 FI_AVX512_PARTS(FI_AVX512_F32, fi_ukr_avx512_f32_r)
 FI_AVX512_PARTS(FI_AVX512_F64, fi_ukr_avx512_f64_r)
 

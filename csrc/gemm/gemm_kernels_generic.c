@@ -47,7 +47,9 @@
         fi_ukr_generic_body_##NAME(k, a, rsa, csa, b, bs, c, ldc, alpha, beta);                  \
     }
 
-/* defines fi_ukr_generic_{packed,strided}_{f32,f64}{,_half}, e.g. fi_ukr_generic_packed_f32 */
+/* defines fi_ukr_generic_packed_f32, fi_ukr_generic_strided_f32,
+ * fi_ukr_generic_packed_f32_half, fi_ukr_generic_strided_f32_half, fi_ukr_generic_packed_f64,
+ * fi_ukr_generic_strided_f64, fi_ukr_generic_packed_f64_half, fi_ukr_generic_strided_f64_half */
 FI_GEMM_GENERIC(float, f32, FI_GENERIC_NR, f32)
 FI_GEMM_GENERIC(float, f32, FI_GENERIC_NR / 2, f32_half)
 FI_GEMM_GENERIC(double, f64, FI_GENERIC_NR, f64)

@@ -247,7 +247,8 @@ static void fi_hist_share(size_t spans, size_t n, int t, int nt, size_t *lo, siz
         }                                                                                        \
     }
 
-/* defines fi_histogram_f32, fi_histogram_f64 and their generic kernels
- * fi_hist_block_{f32,f64}_generic, fi_hist_{f32,f64}_generic_{lanes,direct} */
+/* defines fi_histogram_f32, fi_histogram_f64, fi_hist_run_f32, fi_hist_run_f64,
+ * fi_hist_block_f32_generic, fi_hist_block_f64_generic, fi_hist_f32_generic_lanes,
+ * fi_hist_f32_generic_direct, fi_hist_f64_generic_lanes, fi_hist_f64_generic_direct */
 FI_HIST_ENTRY(f32, float, _f, fabsf)
 FI_HIST_ENTRY(f64, double, , fabs)

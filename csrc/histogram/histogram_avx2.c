@@ -212,8 +212,12 @@ static void fi_hist_flush_pairs(uint32_t *tab, size_t nslots, int64_t *counts) {
                 P, x, n, counts, parts);                                                         \
     }
 
-/* defines fi_histogram_f32_avx2, fi_histogram_f64_avx2 and their kernels
- * fi_hist_block_{f32,f64}_{skip,keep}, fi_hist_{f32,f64}_{skip,keep}_{lanes,direct,pairs} */
+/* defines fi_histogram_f32_avx2, fi_histogram_f64_avx2, fi_hist_block_f32_skip,
+ * fi_hist_block_f32_keep, fi_hist_block_f64_skip, fi_hist_block_f64_keep,
+ * fi_hist_f32_skip_lanes, fi_hist_f32_skip_direct, fi_hist_f32_skip_pairs,
+ * fi_hist_f32_keep_lanes, fi_hist_f32_keep_direct, fi_hist_f32_keep_pairs,
+ * fi_hist_f64_skip_lanes, fi_hist_f64_skip_direct, fi_hist_f64_skip_pairs,
+ * fi_hist_f64_keep_lanes, fi_hist_f64_keep_direct, fi_hist_f64_keep_pairs */
 FI_HIST_AVX2_ENTRY(f32, float)
 FI_HIST_AVX2_ENTRY(f64, double)
 

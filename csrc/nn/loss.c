@@ -124,10 +124,12 @@
                                                              scale, dx + i * n););             \
     }
 
-/* defines, for f32 and f64: fi_softmax_row_f32_generic, fi_softmax_f32,
- * fi_softmax_xent_rows_f32, fi_softmax_xent_acc_f32, fi_softmax_xent_f32,
- * fi_softmax_xent_backward_f32 (static: fi_xent_row_f32, fi_xent_rows_f32,
- * fi_xent_backward_row_f32) */
+/* defines fi_softmax_row_f32_generic, fi_softmax_row_f64_generic, fi_softmax_f32,
+ * fi_softmax_f64, fi_softmax_xent_rows_f32, fi_softmax_xent_rows_f64, fi_softmax_xent_acc_f32,
+ * fi_softmax_xent_acc_f64, fi_softmax_xent_f32, fi_softmax_xent_f64,
+ * fi_softmax_xent_backward_f32, fi_softmax_xent_backward_f64, fi_xent_row_f32,
+ * fi_xent_row_f64, fi_xent_rows_f32, fi_xent_rows_f64, fi_xent_backward_row_f32,
+ * fi_xent_backward_row_f64 */
 FI_LOSS_DEFINE(float, f32, expf)
 FI_LOSS_DEFINE(double, f64, exp)
 

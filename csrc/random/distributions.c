@@ -205,7 +205,9 @@ typedef struct {
     static void NAME##_##ISA##_adapt(const fi_job *J, uint64_t block, fi_index ng, void *o) { \
         fi_##NAME##_##ISA(J->g, block, ng, P0, P1, (T *)o);                                   \
     }
-/* defines {uniform,normal}_{f32,f64}_{avx2,avx512}_adapt, e.g. normal_f32_avx2_adapt */
+/* defines uniform_f32_avx2_adapt, uniform_f64_avx2_adapt, normal_f32_avx2_adapt,
+ * normal_f64_avx2_adapt, uniform_f32_avx512_adapt, uniform_f64_avx512_adapt,
+ * normal_f32_avx512_adapt, normal_f64_avx512_adapt */
 FI_SIMD_ADAPTER(uniform_f32, avx2, float, J->pf[0], J->pf[1])
 FI_SIMD_ADAPTER(uniform_f64, avx2, double, J->p[0], J->p[1])
 FI_SIMD_ADAPTER(normal_f32, avx2, float, J->pf[0], J->pf[1])
