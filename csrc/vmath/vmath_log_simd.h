@@ -10,12 +10,22 @@
 #include "vmath/vmath_isa.h"
 
 #if FI_VM_DOUBLE
-/* defines fi_log_f64, fi_log_pd_avx2, fi_log_pd_avx512: x positive, normal,
- * finite.  Estrin's scheme for P and Q (see the float version). */
+#define K_(f, d) d
+#else
+#define K_(f, d) f
+#endif
+
+/* defines fi_log_f32, fi_log_f64, fi_log_ps_avx2, fi_log_pd_avx2, fi_log_ps_avx512,
+ * fi_log_pd_avx512: x positive, normal, finite.  log x = e ln2 + log m, ln2
+ * in two parts (C1 exact in a few bits), log m = xr - xr^2/2 + y. */
 FI_INLINE VF VFN(log)(VF x) {
     VF e;
-    VF xr = VSUB(VFN(log_split)(x, &e), V1(1.0));
+    VF xr = VSUB(VFN(log_split)(x, &e), V1(K_(1.0f, 1.0))); /* exact (Sterbenz) */
     VF z = VMUL(xr, xr);
+    /* Estrin's scheme: 4 dependent steps instead of Horner's 9 for float
+     * (the vector versions are latency-bound on this polynomial), and the
+     * same for double's P and Q. */
+#if FI_VM_DOUBLE
     VF p = VMADD(VMADD(V1(FI_LOG_P0), xr, V1(FI_LOG_P1)), z,
                  VMADD(V1(FI_LOG_P2), xr, V1(FI_LOG_P3)));
     p = VMADD(p, z, VMADD(V1(FI_LOG_P4), xr, V1(FI_LOG_P5)));
@@ -24,16 +34,30 @@ FI_INLINE VF VFN(log)(VF x) {
     VF y = VMUL(z, p);
     y = VDIV(y, q);
     y = VMUL(xr, y);
-    y = VMADD(e, V1(FI_LOG_C2), y);
-    y = VMADD(z, V1(-0.5), y);
+#else
+    VF e0 = VMADD(V1(FI_LOGF_P7), xr, V1(FI_LOGF_P8));
+    VF e1 = VMADD(V1(FI_LOGF_P5), xr, V1(FI_LOGF_P6));
+    VF e2 = VMADD(V1(FI_LOGF_P3), xr, V1(FI_LOGF_P4));
+    VF e3 = VMADD(V1(FI_LOGF_P1), xr, V1(FI_LOGF_P2));
+    VF f0 = VMADD(e1, z, e0);
+    VF f1 = VMADD(e3, z, e2);
+    VF z2 = VMUL(z, z);
+    VF y = VMADD(f1, z2, f0);
+    y = VMADD(V1(FI_LOGF_P0), VMUL(z2, z2), y);
+    y = VMUL(y, VMUL(xr, z));
+#endif
+    y = VMADD(e, V1(K_(FI_LOG_C2F, FI_LOG_C2)), y);
+    y = VMADD(z, V1(K_(-0.5f, -0.5)), y);
     VF r = VADD(xr, y);
-    return VMADD(e, V1(FI_LOG_C1), r);
+    return VMADD(e, V1(K_(FI_LOG_C1F, FI_LOG_C1)), r);
 }
 
-/* defines fi_sincos_f64, fi_sincos_pd_avx2, fi_sincos_pd_avx512: sin and cos
- * of x in [-pi/4, pi/4]. */
+/* defines fi_sincos_f32, fi_sincos_f64, fi_sincos_ps_avx2, fi_sincos_pd_avx2,
+ * fi_sincos_ps_avx512, fi_sincos_pd_avx512: sin and cos of x in
+ * [-pi/4, pi/4]. */
 FI_INLINE void VFN(sincos)(VF x, VF *s, VF *c) {
     VF z = VMUL(x, x);
+#if FI_VM_DOUBLE
     VF ps = V1(FI_SIN_S0);
     ps = VMADD(ps, z, V1(FI_SIN_S1));
     ps = VMADD(ps, z, V1(FI_SIN_S2));
@@ -51,36 +75,7 @@ FI_INLINE void VFN(sincos)(VF x, VF *s, VF *c) {
     VF zz = VMUL(z, z);
     VF one_half = VMADD(z, V1(-0.5), V1(1.0));
     *c = VMADD(zz, pc, one_half);
-}
 #else
-/* defines fi_log_f32, fi_log_ps_avx2, fi_log_ps_avx512: x positive, normal,
- * finite. */
-FI_INLINE VF VFN(log)(VF x) {
-    VF fe;
-    VF xr = VSUB(VFN(log_split)(x, &fe), V1(1.0f)); /* exact (Sterbenz) */
-    VF z = VMUL(xr, xr);
-    /* Estrin's scheme: 4 dependent steps instead of Horner's 9 (the vector
-     * versions are latency-bound on this polynomial). */
-    VF e0 = VMADD(V1(FI_LOGF_P7), xr, V1(FI_LOGF_P8));
-    VF e1 = VMADD(V1(FI_LOGF_P5), xr, V1(FI_LOGF_P6));
-    VF e2 = VMADD(V1(FI_LOGF_P3), xr, V1(FI_LOGF_P4));
-    VF e3 = VMADD(V1(FI_LOGF_P1), xr, V1(FI_LOGF_P2));
-    VF f0 = VMADD(e1, z, e0);
-    VF f1 = VMADD(e3, z, e2);
-    VF z2 = VMUL(z, z);
-    VF y = VMADD(f1, z2, f0);
-    y = VMADD(V1(FI_LOGF_P0), VMUL(z2, z2), y);
-    y = VMUL(y, VMUL(xr, z));
-    y = VMADD(fe, V1(FI_LOG_C2F), y);
-    y = VMADD(z, V1(-0.5f), y);
-    VF r = VADD(xr, y);
-    return VMADD(fe, V1(FI_LOG_C1F), r);
-}
-
-/* defines fi_sincos_f32, fi_sincos_ps_avx2, fi_sincos_ps_avx512: sin and cos
- * of x in [-pi/4, pi/4]. */
-FI_INLINE void VFN(sincos)(VF x, VF *s, VF *c) {
-    VF z = VMUL(x, x);
     VF ps = V1(FI_SINF_S0);
     ps = VMADD(ps, z, V1(FI_SINF_S1));
     ps = VMADD(ps, z, V1(FI_SINF_S2));
@@ -94,8 +89,9 @@ FI_INLINE void VFN(sincos)(VF x, VF *s, VF *c) {
     pc = VMUL(pc, z);
     pc = VMADD(z, V1(-0.5f), pc);
     *c = VADD(pc, V1(1.0f));
-}
 #endif
+}
 
+#undef K_
 #undef FI_VM_SET
 #include "vmath/vmath_isa.h"
