@@ -55,25 +55,19 @@ FI_GEMM_GENERIC(float, f32, FI_GENERIC_NR / 2, f32_half)
 FI_GEMM_GENERIC(double, f64, FI_GENERIC_NR, f64)
 FI_GEMM_GENERIC(double, f64, FI_GENERIC_NR / 2, f64_half)
 
+/* Block sizes, the same for both types.  No pack_t: the portable packer;
+ * no part: short tiles are padded. */
+#define FI_GENERIC_BLOCKS                                                                    \
+    .mr = FI_GENERIC_MR, .nr = FI_GENERIC_NR, .mc = 128, .kc = 256, .nc = 4096,              \
+    .strided_b_max_m = 512
+
 const fi_gemm_kernels_f32 fi_gemm_generic_f32 = {
-    .mr = FI_GENERIC_MR,
-    .nr = FI_GENERIC_NR,
-    .mc = 128,
-    .kc = 256,
-    .nc = 4096,
-    .strided_b_max_m = 512,
+    FI_GENERIC_BLOCKS,
     .full = {fi_ukr_generic_packed_f32, fi_ukr_generic_strided_f32},
     .half = {fi_ukr_generic_packed_f32_half, fi_ukr_generic_strided_f32_half},
-    /* no pack_t: the portable packer; no part: short tiles are padded */
 };
 const fi_gemm_kernels_f64 fi_gemm_generic_f64 = {
-    .mr = FI_GENERIC_MR,
-    .nr = FI_GENERIC_NR,
-    .mc = 128,
-    .kc = 256,
-    .nc = 4096,
-    .strided_b_max_m = 512,
+    FI_GENERIC_BLOCKS,
     .full = {fi_ukr_generic_packed_f64, fi_ukr_generic_strided_f64},
     .half = {fi_ukr_generic_packed_f64_half, fi_ukr_generic_strided_f64_half},
-    /* no pack_t: the portable packer; no part: short tiles are padded */
 };
