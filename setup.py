@@ -1,11 +1,12 @@
 """Build fastinit: plain C11 kernels in csrc/ + one thin Cython module.
 
-Every csrc/*.c file is compiled once and linked into the one extension
-module, fastinit._core (fastinit/_core.pyx and the _core_*.pxi it includes),
-so each C global exists once per process.  Files named *_avx2.c /
-*_avx512.c are compiled with their own ISA flags (and guard their contents
-with FI_X86), so a wheel never requires more than the baseline ISA; cpu.c
-picks the kernel set at import time.
+Every csrc/**/*.c file (one folder per kernel family; csrc/ is the include
+root) is compiled once and linked into the one extension module,
+fastinit._core (fastinit/_core.pyx and the _core_*.pxi it includes), so each
+C global exists once per process.  Files named *_avx2.c / *_avx512.c are
+compiled with their own ISA flags (and guard their contents with FI_X86), so
+a wheel never requires more than the baseline ISA; cpu.c picks the kernel set
+at import time.
 
 Environment knobs (build time):
   FASTINIT_NATIVE=1                 add -march=native (local builds only)
@@ -123,7 +124,8 @@ class BuildExt(build_ext):
         # Compile the C kernels once, for the one extension.
         isa_flags = ISA_FLAGS["msvc" if msvc else "unix"]
         objects = []
-        for src in sorted(glob.glob(os.path.join(CSRC, "*.c"))):
+        headers = glob.glob(os.path.join(CSRC, "**", "*.h"), recursive=True)
+        for src in sorted(glob.glob(os.path.join(CSRC, "**", "*.c"), recursive=True)):
             stem = os.path.splitext(os.path.basename(src))[0]
             extra = list(base)
             for suffix, flags in isa_flags.items():
@@ -131,7 +133,7 @@ class BuildExt(build_ext):
                     extra += flags
             objects += compiler.compile([src], output_dir=self.build_temp, macros=macros,
                                         include_dirs=[CSRC], extra_postargs=extra,
-                                        depends=glob.glob(os.path.join(CSRC, "*.h")))
+                                        depends=headers)
         for ext in self.extensions:
             ext.extra_objects = objects
             ext.define_macros = list(ext.define_macros or []) + macros

@@ -13,7 +13,7 @@ from libc.stdint cimport int64_t, uint32_t, uint64_t
 cimport numpy as cnp
 
 # ---- runtime: threads, Ctrl-C, scratch memory (runtime.c) --------------------
-cdef extern from "fastinit.h" nogil:
+cdef extern from "core/fastinit.h" nogil:
     int fi_get_num_threads()
     void fi_set_num_threads(int n)
     int fi_get_thread_limit()
@@ -25,7 +25,7 @@ cdef extern from "fastinit.h" nogil:
     void fi_aligned_free(void *p)
 
 # ---- SIMD kernel set (cpu.h) -------------------------------------------------
-cdef extern from "cpu.h" nogil:
+cdef extern from "core/cpu.h" nogil:
     cpdef enum fi_isa:
         FI_ISA_GENERIC
         FI_ISA_AVX2
@@ -48,7 +48,7 @@ cdef extern from *:
     const char *fi_compiler_name
 
 # ---- the buffer cache (bufcache.h) as a NumPy memory handler -------------------
-cdef extern from "bufcache.h" nogil:
+cdef extern from "core/bufcache.h" nogil:
     ctypedef struct fi_bufcache_stats:
         size_t limit
         size_t bytes
@@ -63,7 +63,7 @@ cdef extern from "bufcache.h" nogil:
 # through NumPy's C-API table like PyDataMem_SetHandler (numpy's own .pxd).
 cdef extern from *:
     """
-    #include "bufcache.h"
+    #include "core/bufcache.h"
     static void *fi_h_malloc(void *ctx, size_t n) { (void)ctx; return fi_bufcache_alloc(n); }
     static void *fi_h_calloc(void *ctx, size_t n, size_t s) {
         (void)ctx;
@@ -84,7 +84,7 @@ cdef extern from *:
     object fi_cache_handler_capsule()
 
 # ---- random numbers (distributions.h) ------------------------------------------
-cdef extern from "distributions.h" nogil:
+cdef extern from "random/distributions.h" nogil:
     cpdef enum fi_dist_kind:
         FI_DIST_UNIFORM
         FI_DIST_NORMAL
@@ -112,7 +112,7 @@ cdef extern from "distributions.h" nogil:
     double fi_ndtri(double p)
 
 # ---- activations and column sums (elementwise.h) ---------------------------------
-cdef extern from "elementwise.h" nogil:
+cdef extern from "elementwise/elementwise.h" nogil:
     cpdef enum fi_act:
         FI_ACT_IDENTITY
         FI_ACT_SIGMOID
@@ -134,7 +134,7 @@ cdef extern from "elementwise.h" nogil:
     void fi_sum_rows_f64(Py_ssize_t m, Py_ssize_t n, const double *x, Py_ssize_t ldx, double *out)
 
 # ---- softmax and cross-entropy (loss.h) ---------------------------------------
-cdef extern from "loss.h" nogil:
+cdef extern from "nn/loss.h" nogil:
     const Py_ssize_t FI_XENT_CHUNK_ROWS
     void fi_softmax_f32(Py_ssize_t m, Py_ssize_t n, const float *x, float *y)
     void fi_softmax_f64(Py_ssize_t m, Py_ssize_t n, const double *x, double *y)
@@ -152,7 +152,7 @@ cdef extern from "loss.h" nogil:
                                       double scale, double *dx)
 
 # ---- matrix products (gemm.h) ------------------------------------------------
-cdef extern from "gemm.h" nogil:
+cdef extern from "gemm/gemm.h" nogil:
     ctypedef struct fi_epilogue:
         const void *bias
         int act
@@ -182,7 +182,7 @@ cdef extern from "gemm.h" nogil:
     int fi_gemm_get_speeds(int nt, double *speeds)
 
 # ---- optimizer updates (optim.h) -----------------------------------------------
-cdef extern from "optim.h" nogil:
+cdef extern from "nn/optim.h" nogil:
     cpdef enum fi_opt_kind:
         FI_OPT_NONE
         FI_OPT_SGD
@@ -203,7 +203,7 @@ cdef extern from "optim.h" nogil:
                              const double *g, double *s1, double *s2)
 
 # ---- the fused training step (mlp.h) --------------------------------------------
-cdef extern from "mlp.h" nogil:
+cdef extern from "nn/mlp.h" nogil:
     ctypedef struct fi_mlp_spec:
         int n_layers
         const Py_ssize_t *sizes
@@ -224,7 +224,7 @@ cdef extern from "mlp.h" nogil:
     int fi_mlp_get_speeds(const void *work, int nt, double *speeds)
 
 # ---- activation histograms (histogram.h) ----------------------------------------
-cdef extern from "histogram.h" nogil:
+cdef extern from "histogram/histogram.h" nogil:
     const int FI_HIST_EXTRA
     ctypedef struct fi_hist_plan:
         pass

@@ -52,7 +52,7 @@ _check_enum(fi_opt_kind, FI_OPT_COUNT, "optim.h")
 for _isa in fi_isa:  # the names set_simd accepts are C's own (cpu.c's table)
     if fi_isa_name(_isa).decode() != _isa.name[len("FI_ISA_"):].lower():
         raise ImportError(f"fastinit._core: {_isa.name} is named "
-                          f"{fi_isa_name(_isa).decode()!r} in csrc/cpu.c")
+                          f"{fi_isa_name(_isa).decode()!r} in csrc/core/cpu.c")
 del _isa
 
 include "_core_runtime.pxi"

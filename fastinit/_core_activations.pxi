@@ -1,4 +1,4 @@
-# Included by _core.pyx: Cython bridge to csrc/elementwise.h and csrc/loss.h
+# Included by _core.pyx: Cython bridge to csrc/elementwise/elementwise.h and csrc/nn/loss.h
 # (validated inputs).
 #
 # Large calls are cut into chunks, each run without the GIL, with a signal

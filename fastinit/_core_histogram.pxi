@@ -1,4 +1,4 @@
-# Included by _core.pyx: Cython bridge to csrc/histogram.h (inputs validated by
+# Included by _core.pyx: Cython bridge to csrc/histogram/histogram.h (inputs validated by
 # the caller: fastinit.experiments.histograms).  Large arrays go through in
 # chunks with a signal check in between; the kernel accumulates, so chunking
 # never changes the result.
@@ -13,7 +13,7 @@ HISTOGRAM_EXTRA = FI_HIST_EXTRA
 def histogram(const floating[::1] x, const double[::1] edges, int64_t[::1] counts,
               bint skip_zeros, double low_cut, double high_cut):
     """Add x to ``counts`` (len(edges) - 1 + HISTOGRAM_EXTRA slots, see
-    csrc/histogram.h) and return (zeros, low_tail, high_tail, sum, sumsq).
+    csrc/histogram/histogram.h) and return (zeros, low_tail, high_tail, sum, sumsq).
     Bins as np.histogram's for these edges (pass np.histogram_bin_edges of
     the data's dtype to get its exact counts)."""
     cdef fi_hist_plan plan

@@ -1,5 +1,5 @@
-# Included by _core.pyx: Cython bridge to csrc/gemm.h and the reductions in
-# csrc/elementwise.h.
+# Included by _core.pyx: Cython bridge to csrc/gemm/gemm.h and the reductions in
+# csrc/elementwise/elementwise.h.
 #
 # Arguments arrive validated by fastinit.ops (dtype, shape, C-contiguity); this
 # layer only takes pointers and releases the GIL.  It takes plain ndarrays
@@ -9,7 +9,7 @@
 
 # Ctrl-C during one long product.  Products above interrupt_work
 # multiply-adds (~30 ms on one slow core, so the two sigaction calls of
-# arming cost nothing measurable) run with SIGINT armed (csrc/runtime.c) when
+# arming cost nothing measurable) run with SIGINT armed (csrc/core/runtime.c) when
 # called from the main thread: the driver polls between bands of about 2^28
 # multiply-adds (0.1 s on one core without SIMD) and stops early.
 #
@@ -123,7 +123,7 @@ cdef void _gemm_arrays(bint trans_a, bint trans_b, Py_ssize_t m, Py_ssize_t n, P
 
 def team_speeds(int nt):
     """The shares of rows that a team of nt threads takes in a product split
-    by rows (csrc/gemm.h): learned from the threads' timings on the products
+    by rows (csrc/gemm/gemm.h): learned from the threads' timings on the products
     before; None before a team of nt was measured (or nt > 16)."""
     cdef double buf[16]
     if not 1 <= nt <= 16 or not fi_gemm_get_speeds(nt, buf):
@@ -133,7 +133,7 @@ def team_speeds(int nt):
 
 def gemm_row_grain(bint f64):
     """The row multiple at which the active kernel set's products may be cut
-    (csrc/gemm.h): 1 where it has short-tile kernels, else its tile height."""
+    (csrc/gemm/gemm.h): 1 where it has short-tile kernels, else its tile height."""
     return fi_gemm_row_grain_f64() if f64 else fi_gemm_row_grain_f32()
 
 

@@ -1,5 +1,5 @@
-# Included by _core.pyx: Cython bridge to csrc/mlp.h (fused training step) and
-# csrc/optim.h.
+# Included by _core.pyx: Cython bridge to csrc/nn/mlp.h (fused training step) and
+# csrc/nn/optim.h.
 #
 # Arguments arrive validated by fastinit.net / fastinit.optim; this layer holds
 # raw pointers, the workspace and releases the GIL.

@@ -1,4 +1,4 @@
-# Included by _core.pyx: Cython bridge to csrc/distributions.h (validated
+# Included by _core.pyx: Cython bridge to csrc/random/distributions.h (validated
 # inputs only).
 #
 # ``state`` is the generator tuple (key0, key1, stream, start) built by

@@ -46,7 +46,7 @@ def compiler():
     return fi_compiler_name.decode()
 
 
-# ---- the buffer cache (csrc/bufcache.h) as a NumPy memory handler --------------
+# ---- the buffer cache (csrc/core/bufcache.h) as a NumPy memory handler --------------
 from numpy import empty as _np_empty
 
 

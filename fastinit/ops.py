@@ -24,7 +24,7 @@ __all__ = [
     "histogram", "histogram_slots",
 ]
 
-# Name -> code of csrc/elementwise.h's enum fi_act (FI_ACT_RELU: "relu").
+# Name -> code of csrc/elementwise/elementwise.h's enum fi_act (FI_ACT_RELU: "relu").
 ACTIVATIONS = {act.name[len("FI_ACT_"):].lower(): int(act) for act in _core.fi_act}
 
 
@@ -345,7 +345,7 @@ def histogram_slots(x, bins, range=None, *, skip_zeros=False, cuts=(-np.inf, np.
     Returns ``(slots, (zeros, low_tail, high_tail, sum, sumsq))``: ``slots``
     (int64, ``bins + 4``) holds the values below the range, the bins, the
     values above it, the zeros left out when ``skip_zeros`` (counted there
-    instead of in their bin) and the NaNs (csrc/histogram.h);
+    instead of in their bin) and the NaNs (csrc/histogram/histogram.h);
     ``low_tail``/``high_tail`` count the values below ``cuts[0]`` and above
     ``cuts[1]``; ``sum`` and ``sumsq`` are summed in float64 in an order
     fixed by the length of x alone.  ``range=None`` takes x's min and max,

@@ -20,7 +20,7 @@ advance it::
     h.normal(10, offset=500) == w.ravel()[500:510]   # all True; h not advanced
 
 Which Philox words each element uses is documented in
-csrc/distributions.h.
+csrc/random/distributions.h.
 """
 import math
 import numbers

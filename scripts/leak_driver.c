@@ -7,14 +7,14 @@
  * Returns non-zero if a result is obviously wrong (not a test of accuracy:
  * the pytest suite does that). */
 #define _POSIX_C_SOURCE 200112L /* sigaction */
-#include "cpu.h"
-#include "distributions.h"
-#include "elementwise.h"
-#include "fastinit.h"
-#include "gemm.h"
-#include "loss.h"
-#include "mlp.h"
-#include "optim.h"
+#include "core/cpu.h"
+#include "random/distributions.h"
+#include "elementwise/elementwise.h"
+#include "core/fastinit.h"
+#include "gemm/gemm.h"
+#include "nn/loss.h"
+#include "nn/mlp.h"
+#include "nn/optim.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -60,7 +60,7 @@ echo "   suite: $((SECONDS - t0)) s"
 echo "== LeakSanitizer on the kernels (C driver, no Python)"
 objs=()
 omp=(-fopenmp -DFI_HAVE_OPENMP=1)
-for src in "$work"/src/csrc/*.c "$root/scripts/leak_driver.c"; do
+for src in $(find "$work/src/csrc" -name "*.c" | sort) "$root/scripts/leak_driver.c"; do
     extra=()
     case "$(uname -m)" in
     x86_64 | amd64)

@@ -40,11 +40,11 @@ git -C "$root" ls-files -z --cached --others --exclude-standard \
 sdist=$(ls "$work"/dist/*.tar.gz)
 wheel=$(ls "$work"/dist/*.whl)
 listing=$(tar -tzf "$sdist")
-for need in csrc/fastinit.h csrc/cpu.c csrc/gemm.c fastinit/_core.pyx fastinit/_core.pxd fastinit/ops.py \
-        tests/conftest.py pyproject.toml setup.py README.md; do
+for need in csrc/core/fastinit.h csrc/core/cpu.c csrc/gemm/gemm.c fastinit/_core.pyx fastinit/_core.pxd \
+        fastinit/ops.py tests/conftest.py pyproject.toml setup.py README.md; do
     grep -q "/$need\$" <<<"$listing" || { echo "sdist lacks $need" >&2; exit 1; }
 done
-for src in "$root"/fastinit/*.pyx "$root"/fastinit/*.pxd "$root"/fastinit/*.pxi "$root"/csrc/*.[ch]; do
+for src in "$root"/fastinit/*.pyx "$root"/fastinit/*.pxd "$root"/fastinit/*.pxi "$root"/csrc/*/*.[ch]; do
     rel=${src#"$root"/}
     grep -q "/$rel\$" <<<"$listing" || { echo "sdist lacks $rel" >&2; exit 1; }
 done

@@ -1,4 +1,4 @@
-"""The buffer cache (csrc/bufcache.c, fastinit.set_buffer_cache): large
+"""The buffer cache (csrc/core/bufcache.c, fastinit.set_buffer_cache): large
 fastinit arrays' memory is reused after they are freed, values never change,
 small arrays and the limit are respected, and it is safe across threads."""
 import gc

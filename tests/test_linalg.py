@@ -530,20 +530,20 @@ def test_huge_product_is_interruptible(monkeypatch, interactive_sigint):
 
 
 def test_avx512_microkernels_emulated(tmp_path):
-    """Builds csrc/gemm_kernels_avx512.c against tests/gemm_avx512_emu/
+    """Builds csrc/gemm/gemm_kernels_avx512.c against tests/gemm_avx512_emu/
     immintrin.h (plain-C intrinsics, FMA via fmaf/fma) and checks every
     AVX-512 micro-kernel (full/half width, packed/strided A, beta 0 or not)
-    bit for bit against the rounding contract of csrc/gemm_internal.h, so
+    bit for bit against the rounding contract of csrc/gemm/gemm_isa.h, so
     the AVX-512 path is checked on machines without AVX-512 too."""
     import subprocess
 
-    csrc, tests, cc = source_toolchain("csrc/gemm_kernels_avx512.c",
+    csrc, tests, cc = source_toolchain("csrc/gemm/gemm_kernels_avx512.c",
                                        "tests/gemm_avx512_emu/check.c")
     emu = tests / "gemm_avx512_emu"
     obj = tmp_path / "kernels.o"
     exe = tmp_path / "check"
     subprocess.run([cc, "-std=gnu11", "-O1", f"-I{csrc}", f"-I{emu}", "-D__AVX512F__", "-c",
-                    str(csrc / "gemm_kernels_avx512.c"), "-o", str(obj)],
+                    str(csrc / "gemm" / "gemm_kernels_avx512.c"), "-o", str(obj)],
                    check=True, capture_output=True)
     subprocess.run([cc, "-std=gnu11", "-O1", "-ffp-contract=off", f"-I{csrc}",
                     str(emu / "check.c"), str(obj), "-lm", "-o", str(exe)],

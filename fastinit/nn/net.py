@@ -21,7 +21,7 @@ __all__ = ["MultiLayerNet"]
 BACKENDS = ("native", "numpy")
 ACTIVATIONS = tuple(_ref_net.ACTIVATION_LAYERS)
 LEAKY_SLOPE = 0.01  # the LeakyRelu layers' default
-MAX_LAYERS = 64     # csrc/mlp.c keeps one pointer per layer on the stack
+MAX_LAYERS = 64     # csrc/nn/mlp.c keeps one pointer per layer on the stack
 
 
 class MultiLayerNet(_ref_net.MultiLayerNet):

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "distributions.h"
-#include "cpu.h"
+#include "random/distributions_isa.h"
+#include "core/cpu.h"
 int main(void) {
     fi_set_isa(FI_ISA_GENERIC);
     fi_rng g = {{0x1234567u, 0x89abcdefu}, 0x1122334455667788ull, 3};

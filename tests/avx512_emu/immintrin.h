@@ -1,5 +1,5 @@
-/* Plain-C emulation of the AVX-512 intrinsics csrc/distributions_avx512.c and
- * csrc/vmath_log.h use: compiled in place of the real <immintrin.h>, it lets
+/* Plain-C emulation of the AVX-512 intrinsics csrc/random/distributions_avx512.c and
+ * csrc/vmath/vmath_log.h use: compiled in place of the real <immintrin.h>, it lets
  * tests/test_random.py check the AVX-512 kernels bit for bit against the
  * generic C on machines without AVX-512 (semantics per Intel's guide). */
 #ifndef EMU_IMMINTRIN_H

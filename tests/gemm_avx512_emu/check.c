@@ -1,6 +1,6 @@
 /* Runs the AVX-512 GEMM micro-kernels (built against the emulated
  * immintrin.h here) on random tiles and compares them bit for bit with the
- * rounding contract of csrc/gemm_internal.h written out in scalar C: one
+ * rounding contract of csrc/gemm/gemm_isa.h written out in scalar C: one
  * FMA per p in increasing p, then alpha * acc, then + beta * C unfused.
  * B is read both packed (rows NR apart) and in place (rows LDB apart); the
  * short-tile kernels (part[R], R < MR rows) give the first R rows.
@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "gemm_internal.h"
+#include "gemm/gemm_isa.h"
 
 #define CHECK(T, FMA, KT)                                                                    \
     static int check_##T(const KT *kt, unsigned seed) {                                      \

@@ -1,4 +1,4 @@
-/* Plain-C emulation of the AVX-512 intrinsics csrc/gemm_kernels_avx512.c
+/* Plain-C emulation of the AVX-512 intrinsics csrc/gemm/gemm_kernels_avx512.c
  * uses: compiled in place of the real <immintrin.h>, it lets
  * tests/test_linalg.py run the AVX-512 GEMM micro-kernels on machines
  * without AVX-512 (FMA through fmaf/fma: one rounding, as the hardware). */

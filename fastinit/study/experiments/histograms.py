@@ -28,7 +28,7 @@ def _affine(backend):
 
 def _slots_numpy(flat, hist_range, bins, skip_zeros, cuts):
     """The NumPy twin of ``fastinit.ops.histogram_slots``: np.histogram for
-    the bins, plus the slots besides them (csrc/histogram.h)."""
+    the bins, plus the slots besides them (csrc/histogram/histogram.h)."""
     inside, _ = np.histogram(flat, bins=bins, range=hist_range)
     edges = np.histogram_bin_edges(np.empty(0, flat.dtype), bins=bins, range=hist_range)
     below = np.count_nonzero(flat < flat.dtype.type(edges[0]))

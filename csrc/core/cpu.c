@@ -1,0 +1,70 @@
+/* Runtime ISA detection.  The chosen set is a process-wide setting kept
+ * with the others in runtime.c (fi_active_isa, fi_set_isa). */
+#include "core/cpu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if FI_X86 && defined(_MSC_VER)
+#include <intrin.h>
+#include <immintrin.h>
+#endif
+
+#if FI_X86 && defined(_MSC_VER)
+static int fi_os_saves(unsigned long long mask) {
+    int info[4];
+    __cpuid(info, 1);
+    if (!(info[2] & (1 << 27))) /* OSXSAVE */
+        return 0;
+    return (_xgetbv(0) & mask) == mask;
+}
+#endif
+
+fi_isa fi_cpu_best_isa(void) {
+#if FI_X86 && (defined(__GNUC__) || defined(__clang__))
+    /* libgcc / compiler-rt check XCR0, so "supported" means the OS saves the
+     * wide registers too. */
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
+        return FI_ISA_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return FI_ISA_AVX2;
+    return FI_ISA_GENERIC;
+#elif FI_X86 && defined(_MSC_VER)
+    int info[4];
+    __cpuid(info, 0);
+    if (info[0] < 7)
+        return FI_ISA_GENERIC;
+    int f1[4], f7[4];
+    __cpuid(f1, 1);
+    __cpuidex(f7, 7, 0);
+    int fma = (f1[2] >> 12) & 1, avx2 = (f7[1] >> 5) & 1;
+    int avx512 = ((f7[1] >> 16) & 1) && ((f7[1] >> 17) & 1) && ((f7[1] >> 30) & 1) &&
+                 ((f7[1] >> 31) & 1);
+    if (avx512 && fi_os_saves(0xE6))
+        return FI_ISA_AVX512;
+    if (avx2 && fma && fi_os_saves(0x6))
+        return FI_ISA_AVX2;
+    return FI_ISA_GENERIC;
+#else
+    return FI_ISA_GENERIC;
+#endif
+}
+
+const char *fi_isa_name(fi_isa isa) {
+    switch (isa) {
+    case FI_ISA_AVX512: return "avx512";
+    case FI_ISA_AVX2: return "avx2";
+    default: return "generic";
+    }
+}
+
+int fi_isa_from_name(const char *name) {
+    if (!name)
+        return -1;
+    if (strcmp(name, "generic") == 0) return FI_ISA_GENERIC;
+    if (strcmp(name, "avx2") == 0) return FI_ISA_AVX2;
+    if (strcmp(name, "avx512") == 0) return FI_ISA_AVX512;
+    return -1;
+}

@@ -1,0 +1,66 @@
+/* AVX-512 random fills: the kernels of distributions_simd.h at 8 blocks per
+ * vector, 16 Philox blocks per group, same bits as the generic path.  The
+ * truncated normal runs the AVX2 kernel (distributions_avx2.c). */
+#include "core/fastinit.h"
+#if FI_X86
+
+#include <immintrin.h>
+
+#include "random/distributions.h"
+#include "random/distributions_isa.h"
+#include "vmath/vmath_log.h"
+
+/* lo holds 128-bit items (0 | 2 | 4 | 6) and hi (1 | 3 | 5 | 7), one item
+ * per lane: out0 = items 0-3, out1 = items 4-7 (one two-source permutation
+ * each). */
+static inline void fi_unzip128_avx512(__m512i lo, __m512i hi, __m512i *out0, __m512i *out1) {
+    const __m512i i0 = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
+    const __m512i i1 = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
+    *out0 = _mm512_permutex2var_epi64(lo, i0, hi);
+    *out1 = _mm512_permutex2var_epi64(lo, i1, hi);
+}
+
+static inline void fi_unzip128_ps_avx512(__m512 lo, __m512 hi, __m512 *out0, __m512 *out1) {
+    __m512i r0, r1;
+    fi_unzip128_avx512(_mm512_castps_si512(lo), _mm512_castps_si512(hi), &r0, &r1);
+    *out0 = _mm512_castsi512_ps(r0);
+    *out1 = _mm512_castsi512_ps(r1);
+}
+
+static inline void fi_unzip128_pd_avx512(__m512d lo, __m512d hi, __m512d *out0,
+                                         __m512d *out1) {
+    __m512i r0, r1;
+    fi_unzip128_avx512(_mm512_castpd_si512(lo), _mm512_castpd_si512(hi), &r0, &r1);
+    *out0 = _mm512_castsi512_pd(r0);
+    *out1 = _mm512_castsi512_pd(r1);
+}
+
+#define FI_ISA avx512
+#define V(op) _mm512_##op
+#define VI __m512i
+#define VF __m512
+#define VD __m512d
+#define FI_LANES64 8
+#define FI_GROUP FI_GROUP_AVX512
+#define I_SET1_64(x) _mm512_set1_epi64(x)
+#define I_IOTA64 _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7)
+#define I_AND _mm512_and_si512
+#define I_XOR3(a, b, c) _mm512_ternarylogic_epi32(a, b, c, 0x96)
+#define I_STORE(p, v) _mm512_storeu_si512((void *)(p), v)
+#define I_PACK_LO(x, y) _mm512_mask_blend_epi32((__mmask16)0xAAAA, x, _mm512_slli_epi64(y, 32))
+#define I_UNZIP128 fi_unzip128_avx512
+#define F_UNZIP128 fi_unzip128_ps_avx512
+#define D_UNZIP128 fi_unzip128_pd_avx512
+#define F_SEL_ODD(q, x, y) _mm512_mask_blend_ps(_mm512_test_epi32_mask(q, _mm512_set1_epi32(1)), x, y)
+#define D_SEL_ODD(q, x, y) _mm512_mask_blend_pd(_mm512_test_epi64_mask(q, _mm512_set1_epi64(1)), x, y)
+#define F_XOR_I(f, i) _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(f), i))
+#define D_XOR_I(d, i) _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(d), i))
+#define D_FROM_U52 _mm512_cvtepu64_pd
+#define F_LOG fi_log_ps_avx512
+#define F_SINCOS fi_sincos_ps_avx512
+#define D_LOG fi_log_pd_avx512
+#define D_SINCOS fi_sincos_pd_avx512
+#define FI_NORMAL_F32_PIPELINED 0 /* 32 registers: whole groups fit */
+#include "random/distributions_simd.h"
+
+#endif /* FI_X86 */
