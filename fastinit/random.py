@@ -38,6 +38,9 @@ _UNIFORM, _NORMAL, _TRUNCATED = (int(_core.fi_dist_kind.FI_DIST_UNIFORM),
                                  int(_core.fi_dist_kind.FI_DIST_NORMAL),
                                  int(_core.fi_dist_kind.FI_DIST_TRUNCATED_NORMAL))
 _U64 = 1 << 64
+# Generators one spawn() call may return: a larger list would take minutes
+# and gigabytes to build before anything could be done with it.
+MAX_SPAWN = 1 << 24
 # Guards the position update only (the fills themselves run without the GIL
 # on disjoint counters), so two threads sharing a generator never draw the
 # same numbers.
@@ -181,8 +184,10 @@ class Generator:
 
     def spawn(self, n):
         """``n`` new generators with independent streams (SeedSequence.spawn),
-        e.g. one per worker or per layer."""
+        e.g. one per worker or per layer; at most ``MAX_SPAWN`` at once."""
         n = index(n, "n")
+        if n > MAX_SPAWN:  # a list that large would exhaust memory long before it returned
+            raise ValueError(f"n must be <= {MAX_SPAWN} generators per spawn call, got {n}")
         return [Generator(s) for s in self._seed_seq.spawn(n)]
 
     def _take(self, n, per_block, offset):

@@ -406,10 +406,55 @@ def test_bad_dtypes_raise_type_error(bad, seed):
             case()
 
 
+@PROP
+@given(shape=shapes_nd, dtype=dtypes, layout=layouts, seed=seeds,
+       bins=st.sampled_from([1, 3, 17, 129]), ranged=st.booleans(), special=st.booleans())
+@np.errstate(invalid="ignore")
+def test_histogram(simd, shape, dtype, layout, seed, bins, ranged, special):
+    x = make(shape, dtype, layout, seed, special=special)
+    hist_range = (-2.0, 2.5) if ranged else None
+    try:
+        want = np.histogram(x, bins, hist_range)
+    except ValueError:  # an autodetected range that is not finite
+        with pytest.raises(ValueError, match="not finite"):
+            ops.histogram(x, bins, hist_range)
+        return
+    counts, edges = ops.histogram(x, bins, hist_range)
+    np.testing.assert_array_equal(counts, want[0])
+    assert edges.dtype == x.dtype
+    np.testing.assert_array_equal(edges, want[1].astype(x.dtype))
+
+
+@PROP
+@given(n=st.sampled_from([0, 1, 3, 17, 129, 1000]), dtype=dtypes, seed=seeds,
+       bins=st.sampled_from([1, 3, 17]), skip_zeros=st.booleans(), special=st.booleans())
+@np.errstate(invalid="ignore")
+def test_histogram_slots(simd, n, dtype, seed, bins, skip_zeros, special):
+    x = make((n,), dtype, "strided", seed, special=special)
+    if n:
+        x[::3] = 0  # zeros for skip_zeros to set aside
+    low, high = -1.5, 2.0
+    slots, (zeros, low_tail, high_tail, total, sumsq) = ops.histogram_slots(
+        x, bins, (low, high), skip_zeros=skip_zeros, cuts=(-1.0, 1.0))
+    edges = np.histogram_bin_edges(np.empty(0, dtype), bins, (low, high)).astype(dtype)
+    kept = x[x != 0] if skip_zeros else x
+    np.testing.assert_array_equal(slots[1:bins + 1], np.histogram(kept, bins, (low, high))[0])
+    assert slots[0] == np.count_nonzero(x < edges[0])
+    assert slots[bins + 1] == np.count_nonzero(x > edges[-1])
+    assert slots[bins + 2] == (np.count_nonzero(x == 0) if skip_zeros else 0)
+    assert slots[bins + 3] == np.count_nonzero(np.isnan(x))
+    assert (zeros, low_tail, high_tail) == (np.count_nonzero(x == 0), np.count_nonzero(x < -1.0),
+                                            np.count_nonzero(x > 1.0))
+    wide = x.astype(np.float64)
+    np.testing.assert_allclose([total, sumsq], [wide.sum(), (wide * wide).sum()],
+                               rtol=1e-12, atol=1e-12, equal_nan=True)
+
+
 def test_every_ops_function_is_covered():
     """A new public function in fastinit.ops must get a property test here."""
     covered = {"matmul", "affine", "sum_rows", "softmax", "softmax_cross_entropy",
                "softmax_cross_entropy_backward", "activation", "activation_backward",
+               "histogram", "histogram_slots",
                *FORWARD, *(f"{n}_backward" for n in BACKWARD if n != "identity")}
     public = {n for n in ops.__all__ if callable(getattr(ops, n))}
     assert public <= covered, f"no property test for {sorted(public - covered)}"

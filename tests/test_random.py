@@ -220,6 +220,8 @@ def test_spawn_gives_independent_reproducible_streams():
         for e in draws[i + 1:]:
             assert abs(np.corrcoef(d, e)[0, 1]) < 0.1
     assert Generator(5).spawn(0) == []
+    with pytest.raises(ValueError, match="n must be <="):
+        Generator(5).spawn(2**62)
 
 
 def test_reserve_and_threads_sharing_a_generator():
