@@ -17,8 +17,10 @@ SHAPE = (1024, 2048)  # 8 MiB of float32: above the 4 MiB floor
 
 
 def handler_name(a):
-    return np.lib.get_handler_name(a) if hasattr(np.lib, "get_handler_name") else \
-        np._core.multiarray.get_handler_name(a)
+    if hasattr(np.lib, "get_handler_name"):
+        return np.lib.get_handler_name(a)
+    core = getattr(np, "_core", None) or np.core  # NumPy 2 renamed np.core to np._core
+    return core.multiarray.get_handler_name(a)
 
 
 @pytest.fixture
