@@ -20,17 +20,22 @@ export FASTINIT_DATA="${FASTINIT_DATA:-$(cd "$root/.." && pwd)/shared/data/mnist
 start=$SECONDS
 
 mapfile -t supported < <(sed -n 's/.*"Programming Language :: Python :: \(3\.[0-9]*\)".*/\1/p' pyproject.toml)
-numpy_floor=$(sed -n 's/.*"numpy>=\([0-9][0-9.]*\)".*/\1/p' pyproject.toml | head -n 1)
+numpy_floor=$(sed -n 's/^dependencies = .*"numpy>=\([0-9][0-9.]*\)".*/\1/p' pyproject.toml)
 [ "${#supported[@]}" -gt 0 ] && [ -n "$numpy_floor" ] \
     || { echo "test_pythons: no Python classifiers or numpy floor in pyproject.toml" >&2; exit 2; }
 
-find_python() {  # 3.X -> the newest interpreter of that version here
-    local p
-    p=$(command -v "python$1" 2>/dev/null || true)
-    if [ -z "$p" ] && command -v pyenv >/dev/null 2>&1; then
-        p=$(ls -d "$(pyenv root)/versions/$1".*/bin/python 2>/dev/null | sort -V | tail -n 1 || true)
+find_python() {  # 3.X -> an interpreter of that version that runs (pyenv's shims may not)
+    local p candidates=()
+    if command -v pyenv >/dev/null 2>&1; then
+        mapfile -t candidates < <(ls -d "$(pyenv root)/versions/$1".*/bin/python 2>/dev/null | sort -rV)
     fi
-    [ -n "$p" ] && [ -x "$p" ] && echo "$p"
+    candidates+=("$(command -v "python$1" 2>/dev/null || true)")
+    for p in "${candidates[@]}"; do
+        if [ -n "$p" ] && "$p" -c 'import sys, venv; sys.exit(sys.version_info[:2] != tuple(map(int, sys.argv[1].split("."))))' "$1" 2>/dev/null; then
+            echo "$p"; return 0
+        fi
+    done
+    return 1
 }
 
 run_one() {  # version interpreter full|smoke [pip requirement pinning numpy]

@@ -63,7 +63,8 @@ def test_one_block_computed_alone():
     the whole array, and the graph is one task per block."""
     shape, chunks = (37, 23), ((10, 17, 10), (5, 18))
     arr = fd.xavier_normal(shape, chunks=chunks, seed=4)
-    assert len(dict(arr.__dask_graph__())) == 3 * 2
+    # the array's own layer (older dask adds a layer of block-info tasks beside it)
+    assert len(dict(arr.__dask_graph__().layers[arr.name])) == 3 * 2
     ref = init.xavier_normal(shape, seed=4)
     np.testing.assert_array_equal(_bits(arr.blocks[1, 1].compute()), _bits(ref[10:27, 5:]))
     np.testing.assert_array_equal(_bits(arr.blocks[2, 0].compute()), _bits(ref[27:, :5]))

@@ -95,7 +95,11 @@ def test_zero_weights_keep_hidden_units_identical(backend, rng):
     for key in ("W1", "W2"):
         W = net.params[key]
         assert np.abs(W).max() > 0 or key == "W1"  # training moved something
-        np.testing.assert_array_equal(W, W[:, :1] * np.ones((1, W.shape[1])))
+        same = W[:, :1] * np.ones((1, W.shape[1]))
+        if backend == "native":  # each column of a product is one FMA chain: bit-identical
+            np.testing.assert_array_equal(W, same)
+        else:  # NumPy's BLAS may round a column by where it falls in its tile (OpenBLAS 0.3.20)
+            np.testing.assert_allclose(W, same, rtol=1e-13, atol=0)
     assert np.abs(net.params["W3"]).max() > 0
 
 
