@@ -161,6 +161,10 @@ def drive(logpath):
             kind = "returned"
         except CLEAR as exc:
             kind = type(exc).__name__
+        except ImportError as exc:  # clear only when it names the extra to install
+            kind = type(exc).__name__
+            if "pip install" not in str(exc):
+                unclear.setdefault(f"{label}: {kind}", f"{exc}"[:200])
         except Exception as exc:  # noqa: BLE001 - classified below
             kind = type(exc).__name__
             unclear.setdefault(f"{label}: {kind}", f"{exc}"[:200])
