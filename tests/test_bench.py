@@ -237,11 +237,14 @@ def test_pytest_benchmark_suite_runs_in_quick_mode(tmp_path):
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     timed = sum(c.kind == "time" for c in fb.CASES)
+    cold = sum(c.kind == "time" and c.cold for c in fb.CASES)
     counts = proc.stdout.strip().splitlines()[-1]
     passed = int(counts.split(" passed")[0].split()[-1])
     skipped = int(counts.split(" skipped")[0].split()[-1]) if "skipped" in counts else 0
-    assert passed + skipped == timed * len(fb.IMPLS)
-    assert passed >= 2 * sum(c.name == "sgemm" for c in fb.CASES)
+    assert passed + skipped == (timed + cold) * len(fb.IMPLS)
+    assert passed >= 4 * sum(c.name == "sgemm" for c in fb.CASES)  # warm and cold
+    assert "-cold" in subprocess.run(cmd + ["--collect-only", "-k", "sgemm and cold"],
+                                     capture_output=True, text=True, cwd=tmp_path).stdout
 
 
 def test_samples_wait_for_the_previous_implementations_threads_to_settle():
