@@ -17,6 +17,7 @@ answers one JSON line on stdout.
 """
 import gc
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -89,7 +90,9 @@ def _answer(impl, request):
 
 def worker(impl, stdin=sys.stdin, stdout=sys.stdout):
     """Answer requests for implementation ``impl`` until stdin closes.
-    Anything a case prints goes to stderr: stdout carries only answers."""
+    Anything a case prints goes to stderr: stdout carries only answers.
+    Ctrl-C is the parent's to handle (it closes stdin)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.stdout = sys.stderr
     for line in stdin:
         stdout.write(json.dumps(_answer(impl, json.loads(line))) + "\n")
