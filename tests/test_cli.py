@@ -57,6 +57,8 @@ def test_top_level_help_lists_commands(capsys):
     (["compare", "--lr", "-1"], "must be > 0"),
     (["compare", "--iterations", "many"], "expected an integer"),
     (["symmetry", "--hidden", "1"], "must be >= 2"),
+    (["compare", "--processes", "0"], "argument --processes: must be >= 1, got 0"),
+    (["study", "--processes", "two"], "argument --processes: expected an integer, got 'two'"),
     (["study", "--seed", "-3"], "must be >= 0"),
     (["frobnicate"], "invalid choice"),
 ])
@@ -142,6 +144,26 @@ def test_failed_claim_exit_1(tmp_path, offline, capsys):
     assert "compare: digits, 5 iterations" in captured.out
     assert "data: scikit-learn's 8x8 digits" in captured.out
     assert "did not hold" in (tmp_path / "report.md").read_text()
+
+
+def test_compare_processes_writes_the_same_results(tmp_path, offline, capsys, monkeypatch):
+    pytest.importorskip("sklearn")
+    from fastinit.study import experiments
+    seen = []
+    real = experiments.init_comparison
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["processes"])
+        return real(*args, **kwargs)
+    monkeypatch.setattr(experiments, "init_comparison", spy)
+    args = ["compare", "--dataset", "digits", "--iterations", "5", "--seeds", "2",
+            "--no-progress"]
+    codes = [fastinit_main(args + ["--out", str(tmp_path / "one")]),
+             fastinit_main(args + ["--processes", "2", "--out", str(tmp_path / "two")])]
+    assert codes == [cli.EXIT_CLAIM_FAILED] * 2  # 5 iterations: the claim cannot hold
+    assert seen == [1, 2]
+    one, two = ((tmp_path / d / "results.json").read_text() for d in ("one", "two"))
+    assert json.loads(one)["init_comparison"] == json.loads(two)["init_comparison"]
 
 
 def test_study_falls_back_to_digits_offline(tmp_path, offline, capsys):

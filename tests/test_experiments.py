@@ -283,6 +283,28 @@ def test_comparison_side_by_side_gives_the_same_bits(digits, comparison, workers
         experiments.init_comparison(digits, workers=0, iterations=1, progress=False)
 
 
+def test_comparison_in_processes_gives_the_same_bits(digits, comparison):
+    """The fixture's runs, trained on 2 and 3 worker processes: the same
+    losses and accuracies, bit for bit, as in this process."""
+    from fastinit.study.experiments import comparison as comparison_mod
+    kw = dict(hidden=(16, 16), iterations=30, batch_size=32, seeds=(0, 1))
+    for processes, progress in ((2, False), (3, True)):
+        res = experiments.init_comparison(digits, processes=processes, progress=progress, **kw)
+        assert res["config"] == comparison["config"]
+        for a, b in zip(res["runs"], comparison["runs"]):
+            assert a["init"] == b["init"]
+            for key in ("loss", "loss_mean", "loss_std"):
+                np.testing.assert_array_equal(a[key], b[key])
+            for key in ("final_loss", "train_accuracy", "test_accuracy"):
+                assert a[key] == b[key]
+    # The workers never inherit this process's threads.
+    assert comparison_mod._process_context().get_start_method() in ("forkserver", "spawn")
+    with pytest.raises(ValueError, match="processes"):
+        experiments.init_comparison(digits, processes=0, iterations=1, progress=False)
+    with pytest.raises(TypeError, match="processes"):
+        experiments.init_comparison(digits, processes=1.5, iterations=1, progress=False)
+
+
 def test_comparison_tuple_data_and_errors(digits):
     res = experiments.init_comparison((digits.x_train, digits.t_train), inits=(0.1,),
                                       hidden=(8,), iterations=3, progress=False)

@@ -10,6 +10,7 @@ import numpy as np
 
 IMPLS = ("fastinit", "numpy", "torch")
 TEN_M = 10_000_000
+ONE_M = 1_000_000
 SEED_NET = (784, (100, 100, 100, 100), 10)
 SEED_BATCH = 128
 # Environment variables that make OpenBLAS pick slower kernels than it would.
@@ -20,14 +21,34 @@ class Unavailable(Exception):
     """A case cannot run here (its API or a library is missing)."""
 
 
+# A cold call (one call after idle) may take at most this much longer than
+# a warm one: COLD_FACTOR times the warm time, or the warm time plus
+# COLD_SLACK seconds where that is larger (the cold-call issue's rule for
+# every kernel).
+COLD_FACTOR = 1.5
+COLD_SLACK = 0.3e-3
+
+
+def cold_limit(warm):
+    """The longest cold time the cold-call rule allows for a kernel whose
+    warm time is ``warm`` seconds."""
+    return max(COLD_FACTOR * warm, warm + COLD_SLACK)
+
+
 @dataclasses.dataclass(frozen=True)
 class Target:
     """The speed a case must reach: minimum median ratios (baseline time /
     fastinit time) against NumPy and PyTorch, or, for the memory case, the
-    largest RSS growth in MiB."""
+    largest RSS growth in MiB.  The cold fields judge the samples taken one
+    call after idle: ``cold_numpy`` is the minimum ratio of the baseline's
+    cold time to fastinit's, ``cold_warm`` the largest ratio of fastinit's
+    cold time to its own warm time (beyond the rule of :func:`cold_limit`,
+    which every cold-timed case with a target obeys)."""
     numpy: Optional[float] = None
     torch: Optional[float] = None
     max_rss_mib: Optional[float] = None
+    cold_numpy: Optional[float] = None
+    cold_warm: Optional[float] = None
 
     def __str__(self):
         parts = []
@@ -37,6 +58,10 @@ class Target:
             parts.append(f">={self.torch:g}x torch")
         if self.max_rss_mib is not None:
             parts.append(f"<={self.max_rss_mib:g} MiB")
+        if self.cold_numpy is not None:
+            parts.append(f"cold >={self.cold_numpy:g}x")
+        if self.cold_warm is not None:
+            parts.append(f"cold <={self.cold_warm:g}x warm")
         return ", ".join(parts) or "-"
 
 
@@ -70,6 +95,7 @@ class Case:
     baseline: str = "numpy"     # what the NumPy column holds
     repeats: Optional[int] = None  # fewer repeats for long cases
     kind: str = "time"          # "time" or "memory"
+    cold: bool = True           # also timed one call after idle (kind "time" only)
     describe: str = ""
 
     def shape(self, quick=False):
@@ -330,17 +356,18 @@ def _cases():
         cases += [
             Case("mlp_train_step", ({"batch": SEED_BATCH},), ({"batch": 16},),
                  _setup_train_step, dtype,
-                 t(numpy=3, torch=1.5), group="nets",
+                 t(numpy=3, torch=1.5, cold_numpy=2, cold_warm=1.3), group="nets",
                  describe="seed MLP 784-100x4-10, ReLU, SGD: MultiLayerNet.train_step, "
                           "native vs backend='numpy' vs torch nn.Sequential + SGD"),
         ]
         for m in (512, 1024, 2048):
+            cold = {"cold_numpy": 0.9} if m == 512 else {}
             cases.append(Case("sgemm", (m, m, m), (m // 16,) * 3, _setup_matmul, dtype,
-                              t(numpy=0.9), group="linalg",
+                              t(numpy=0.9, **cold), group="linalg",
                               describe="ops.matmul(a, b, out=c) vs np.matmul(a, b, out=c)"))
         for m, k, n in ((128, 784, 100), (128, 100, 100), (1000, 100, 100)):
             cases.append(Case("sgemm", (m, k, n), (m, k, n), _setup_matmul, dtype,
-                              t(numpy=1.2), group="linalg",
+                              t(numpy=1.2, cold_numpy=1.0), group="linalg",
                               describe="the seed net's GEMM shapes"))
         cases += [
             Case("affine_relu", (1000, 100, 100), (100, 100, 100), _setup_affine_relu, dtype,
@@ -354,6 +381,14 @@ def _cases():
                  t(numpy=3), group="random",
                  describe="Generator.uniform(out=) vs numpy Generator.random(out=) "
                           "vs torch uniform_"),
+            # The cold-call targets are stated for 1M elements: a call short
+            # enough that waking the threads is a large part of it.
+            Case("normal_fill", (ONE_M,), (50_000,), _setup_normal, dtype,
+                 t(numpy=8, cold_numpy=8), group="random",
+                 describe="as normal_fill, 1M elements (the cold-call size)"),
+            Case("uniform_fill", (ONE_M,), (50_000,), _setup_uniform, dtype,
+                 t(numpy=3, cold_numpy=3), group="random",
+                 describe="as uniform_fill, 1M elements (the cold-call size)"),
             Case("he_normal", (4096, 4096), (256, 256), _setup_he_normal, dtype,
                  t(numpy=6), group="random",
                  describe="init.he_normal vs rng.standard_normal(shape) * std"),
@@ -363,6 +398,9 @@ def _cases():
             Case("sigmoid", (TEN_M,), (100_000,), _setup_sigmoid, dtype,
                  t(numpy=4), group="activations",
                  describe="ops.sigmoid(x, out=) vs 1 / (1 + np.exp(-x))"),
+            Case("sigmoid", (ONE_M,), (50_000,), _setup_sigmoid, dtype,
+                 t(numpy=4, cold_numpy=4), group="activations",
+                 describe="as sigmoid, 1M elements (the cold-call size)"),
             Case("tanh", (TEN_M,), (100_000,), _setup_tanh, dtype,
                  t(numpy=1.3), group="activations",
                  describe="ops.tanh(x, out=) vs np.tanh(x, out=)"),
@@ -373,20 +411,21 @@ def _cases():
     cases += [
         Case("init_comparison", ({"iterations": 2000},), ({"iterations": 5},),
              _setup_init_comparison, target=Target(numpy=3), group="nets", repeats=3,
+             cold=False,
              describe="experiments.init_comparison on 8,000 synthetic MNIST-shaped images, "
                       "native (its 3 runs side by side, the default) vs backend='numpy'"),
         Case("activation_histograms", ({"samples": 1000},), ({"samples": 100},),
-             _setup_activation_histograms, target=Target(numpy=5), group="nets",
+             _setup_activation_histograms, target=Target(numpy=5), group="nets", cold=False,
              describe="experiments.activation_histograms, full grid, native vs backend='numpy'"),
         Case("sgemm_threads", (1024, 1024, 1024), (128, 128, 128),
              _thread_scaling(_setup_matmul),
              target=Target(numpy=1.7), group="threads", threads=2, baseline="1 thread",
-             describe="ops.matmul on 2 threads vs 1 thread"),
+             cold=False, describe="ops.matmul on 2 threads vs 1 thread"),
         Case("normal_fill_threads", (TEN_M,), (100_000,), _thread_scaling(_setup_normal),
              target=Target(numpy=1.7), group="threads", threads=2, baseline="1 thread",
-             describe="Generator.normal(out=) on 2 threads vs 1 thread"),
+             cold=False, describe="Generator.normal(out=) on 2 threads vs 1 thread"),
         Case("train_memory", (10_000,), (20,), _setup_train_memory,
-             target=Target(max_rss_mib=1.0), group="memory", kind="memory",
+             target=Target(max_rss_mib=1.0), group="memory", kind="memory", cold=False,
              describe="RSS growth over N native train_step calls after warm-up "
                       "(the NumPy column: the same on backend='numpy')"),
     ]

@@ -4,7 +4,8 @@ import json
 import re
 import sys
 
-from .cases import select
+from .cases import COLD_FACTOR, COLD_SLACK, select
+from .cold import COLD_REPEATS, IDLE, ColdWorkers
 from .table import format_header, format_table, machine_info
 from .timing import CLOCKS, SETTLE, import_torch, run
 
@@ -35,6 +36,17 @@ def _parser():
                    help=f"seconds of quiet before each sample, so the previous "
                         f"implementation's spinning threads are idle (default {SETTLE:g}, "
                         f"0 when --quick)")
+    p.add_argument("--cold", action=argparse.BooleanOptionalAction, default=True,
+                   help="also time each case cold: single calls after --idle seconds of "
+                        "sleep, each library in its own process (default; --no-cold: "
+                        "warm samples only).  Cold targets: the cold ratio, and every "
+                        f"cold time <= max({COLD_FACTOR:g}x warm, warm + "
+                        f"{COLD_SLACK * 1e3:g} ms)")
+    p.add_argument("--idle", type=float, default=IDLE, metavar="SECONDS",
+                   help=f"seconds of sleep before each cold sample (default {IDLE:g})")
+    p.add_argument("--cold-repeats", type=int, default=None, metavar="N",
+                   help=f"cold samples per implementation (default {COLD_REPEATS}, "
+                        f"3 when --quick)")
     p.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
                    help="wall: elapsed time (default); cpu: this process's CPU time, "
                         "steadier on a busy machine, fair with --threads 1")
@@ -56,6 +68,12 @@ def main(argv=None):
         _parser().error("--repeats must be >= 1")
     if args.settle is not None and not 0 <= args.settle <= 60:
         _parser().error("--settle must be between 0 and 60 seconds")
+    if not 0 <= args.idle <= 60:
+        _parser().error("--idle must be between 0 and 60 seconds")
+    if args.cold_repeats is not None and args.cold_repeats < 1:
+        _parser().error("--cold-repeats must be >= 1")
+    if args.cold and args.clock != "wall":
+        _parser().error("cold samples are wall-clock times: use --no-cold with --clock cpu")
     try:
         cases = select(filters=args.filter, dtypes=args.dtype, quick=args.quick)
     except re.error as exc:
@@ -71,26 +89,34 @@ def main(argv=None):
     info = machine_info(torch)
     if args.no_torch:
         info["torch"] = "not timed (--no-torch)"
-    print(format_header(info, args.quick, args.clock, args.threads), flush=True)
+    print(format_header(info, args.quick, args.clock, args.threads,
+                        args.idle if args.cold else None), flush=True)
 
     def progress(row):
         print(f"  {row['id']}: {row['status'] if row['status'] != 'ok' else 'done'}",
               file=sys.stderr, flush=True)
     rows = []
     interrupted = False
+    cold = None
+    if args.cold:
+        cold = ColdWorkers(args.idle, args.cold_repeats or (3 if args.quick else COLD_REPEATS))
     try:
         for case in cases:
             rows += run([case], quick=args.quick, torch=torch, threads=args.threads,
                         repeats=args.repeats, min_time=args.min_time, clock=args.clock,
-                        progress=progress, settle=args.settle)
+                        progress=progress, settle=args.settle, cold=cold)
     except KeyboardInterrupt:
         interrupted = True
         print("interrupted: the table holds the cases finished so far", file=sys.stderr)
+    finally:
+        if cold is not None:
+            cold.close()
     print()
     print(format_table(rows, markdown=args.markdown))
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"machine": info, "quick": args.quick, "clock": args.clock,
+                       "cold": args.cold, "idle": args.idle if args.cold else None,
                        "results": rows}, f, indent=1)
     if interrupted:
         return 130

@@ -59,7 +59,7 @@ def machine_info(torch=None):
     return info
 
 
-def format_header(info, quick, clock="wall", threads=None):
+def format_header(info, quick, clock="wall", threads=None, idle=None):
     b = info["fastinit"]
     lines = [
         f"fastinit {b.get('version')}: simd {b.get('simd')} (cpu {b.get('cpu_simd')}), "
@@ -73,6 +73,10 @@ def format_header(info, quick, clock="wall", threads=None):
     if threads is not None:
         lines.append(f"run with --threads {threads}: fastinit, NumPy's BLAS and torch "
                      f"on {threads} thread(s) (the thread-scaling cases use 2 vs 1)")
+    if idle is not None:
+        lines.append(f"cold: median of single calls, each after {idle:g} s idle, each library "
+                     f"in its own process; cold ratio = numpy cold / fastinit cold, "
+                     f"cold/warm = fastinit cold / fastinit warm")
     if clock != "wall":
         lines.append(f"times: {clock} clock (process CPU time, not elapsed time)")
     if quick:
@@ -100,34 +104,48 @@ def _fmt_value(row, key):
 
 COLUMNS = ("case", "shape", "dtype", "threads", "fastinit", "numpy", "ratio",
            "torch", "torch ratio", "target", "met")
+# Shown after "torch ratio" when a row holds cold times: fastinit's cold
+# median, the cold ratio against the baseline, and fastinit cold / warm.
+COLD_COLUMNS = ("cold", "cold ratio", "cold/warm")
 
 
-def _cells(row):
-    ratio = (lambda r: "-" if r is None else f"{r:.2f}x")
+def _ratio(r):
+    return "-" if r is None else f"{r:.2f}x"
+
+
+def _cells(row, with_cold):
     met = {None: "-", True: "yes", False: "NO"}[row["met"]]
     if row["status"] != "ok":
         met = row["status"].split(":")[0]
     numpy_cell = _fmt_value(row, "numpy")
     if row["baseline"] != "numpy" and row["numpy"] is not None:
         numpy_cell += f" ({row['baseline']})"
-    return [row["case"], row["shape"], row["dtype"], str(row["threads"]),
-            _fmt_value(row, "fastinit"), numpy_cell, ratio(row["ratio"]),
-            _fmt_time(row["torch"]), ratio(row["torch_ratio"]), row["target"], met]
+    cells = [row["case"], row["shape"], row["dtype"], str(row["threads"]),
+             _fmt_value(row, "fastinit"), numpy_cell, _ratio(row["ratio"]),
+             _fmt_time(row["torch"]), _ratio(row["torch_ratio"])]
+    if with_cold:
+        cells += [_fmt_time(row.get("fastinit_cold")), _ratio(row.get("cold_ratio")),
+                  _ratio(row.get("cold_warm"))]
+    return cells + [row["target"], met]
 
 
 def format_table(rows, markdown=False):
-    """The results as an aligned text table (or a Markdown table), followed
-    by the reason for each case that did not run."""
-    body = [_cells(r) for r in rows]
+    """The results as an aligned text table (or a Markdown table), with the
+    cold columns when a row holds cold times, followed by the reason for
+    each case that did not run and the targets each missed."""
+    with_cold = any(r.get("fastinit_cold") is not None for r in rows)
+    columns = COLUMNS[:9] + (COLD_COLUMNS if with_cold else ()) + COLUMNS[9:]
+    body = [_cells(r, with_cold) for r in rows]
     if markdown:
-        lines = ["| " + " | ".join(COLUMNS) + " |",
-                 "|" + "|".join("---" for _ in COLUMNS) + "|"]
+        lines = ["| " + " | ".join(columns) + " |",
+                 "|" + "|".join("---" for _ in columns) + "|"]
         lines += ["| " + " | ".join(c) + " |" for c in body]
     else:
         widths = [max(len(h), *(len(c[i]) for c in body)) if body else len(h)
-                  for i, h in enumerate(COLUMNS)]
+                  for i, h in enumerate(columns)]
         fmt = "  ".join(f"{{:{'<' if i < 4 else '>'}{w}}}" for i, w in enumerate(widths))
-        lines = [fmt.format(*COLUMNS), fmt.format(*("-" * w for w in widths))]
+        lines = [fmt.format(*columns), fmt.format(*("-" * w for w in widths))]
         lines += [fmt.format(*c) for c in body]
     notes = [f"{r['id']}: {r['status']}" for r in rows if r["status"] != "ok"]
+    notes += [f"{r['id']}: missed {'; '.join(r['missed'])}" for r in rows if r.get("missed")]
     return "\n".join(lines + ([""] + notes if notes else []))

@@ -7,7 +7,7 @@ import statistics
 import sys
 import time
 
-from .cases import Unavailable
+from .cases import Unavailable, cold_limit
 
 
 # --------------------------------------------------------------------------
@@ -162,23 +162,65 @@ def missing_api(exc):
     return f"{name} is not available ({exc})"
 
 
-def _judge(case, row, quick):
+def judge(case, row, quick=False):
+    """The targets ``row`` misses, as short phrases (empty: all met), or
+    None when nothing is judged: no target, quick mode, or a failed case.
+    The cold targets are judged when the row holds cold times; every such
+    row with a target obeys the cold-call rule (:func:`cases.cold_limit`)."""
     target = case.target
     if target is None or quick or row["status"] != "ok":
         return None
     if target.max_rss_mib is not None:
-        return row["fastinit"] <= target.max_rss_mib
-    met = row["ratio"] >= target.numpy if target.numpy is not None else True
-    if target.torch is not None and row.get("torch_ratio") is not None:
-        met = met and row["torch_ratio"] >= target.torch
-    return met
+        grew = row["fastinit"]
+        return [] if grew <= target.max_rss_mib else [f"RSS +{grew:.2f} MiB"]
+    missed = []
+    if target.numpy is not None and row["ratio"] < target.numpy:
+        missed.append(f"ratio {row['ratio']:.2f}x < {target.numpy:g}x")
+    if (target.torch is not None and row.get("torch_ratio") is not None
+            and row["torch_ratio"] < target.torch):
+        missed.append(f"torch ratio {row['torch_ratio']:.2f}x < {target.torch:g}x")
+    if row.get("fastinit_cold") is not None:
+        cold, warm = row["fastinit_cold"], row["fastinit"]
+        if (target.cold_numpy is not None and row.get("cold_ratio") is not None
+                and row["cold_ratio"] < target.cold_numpy):
+            missed.append(f"cold ratio {row['cold_ratio']:.2f}x < {target.cold_numpy:g}x")
+        if target.cold_warm is not None and cold > target.cold_warm * warm:
+            missed.append(f"cold/warm {cold / warm:.2f}x > {target.cold_warm:g}x")
+        if cold > cold_limit(warm):
+            missed.append(f"cold {cold * 1e3:.3g} ms > {cold_limit(warm) * 1e3:.3g} ms "
+                          f"allowed after idle")
+    return missed
+
+
+def _add_cold(row, case, impls, cold, quick, n_threads, settle):
+    """Cold samples of each implementation (``cold``: a
+    :class:`cold.ColdWorkers` or an object with its ``samples`` method)
+    and their medians and ratios into ``row``."""
+    row["idle"] = cold.idle
+    row["cold_samples"] = {}
+    for name, _ in impls.items():
+        samples = cold.samples(case, name, quick=quick, threads=n_threads, settle=settle)
+        if samples is None:
+            continue
+        row["cold_samples"][name] = samples
+        row[f"{name}_cold"] = statistics.median(samples)
+    if row["fastinit_cold"] is None:
+        return
+    if row["numpy_cold"] is not None:
+        row["cold_ratio"] = row["numpy_cold"] / row["fastinit_cold"]
+    if row["torch_cold"] is not None:
+        row["torch_cold_ratio"] = row["torch_cold"] / row["fastinit_cold"]
+    row["cold_warm"] = row["fastinit_cold"] / row["fastinit"]
 
 
 def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_time=None,
-             clock="wall", settle=None):
+             clock="wall", settle=None, cold=None):
     """Run one case; returns its table row as a dict.  Never raises for a
     missing API (status 'unavailable') or a failing case (status 'error').
-    ``clock``: "wall" (elapsed time) or "cpu" (this process's CPU time)."""
+    ``clock``: "wall" (elapsed time) or "cpu" (this process's CPU time).
+    ``cold``: a :class:`cold.ColdWorkers` that also takes the cold samples
+    (one call after idle, each library in its own process) of a case with
+    ``cold`` set; None: warm samples only."""
     # Quick mode only checks that everything runs: one thread keeps it fast
     # on a busy machine, where threads waiting at barriers stall for whole
     # scheduler slices.
@@ -187,7 +229,10 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
            "dtype": case.dtype, "threads": n_threads, "baseline": case.baseline,
            "kind": case.kind, "target": str(case.target or "-"),
            "fastinit": None, "numpy": None, "ratio": None,
-           "torch": None, "torch_ratio": None, "met": None, "status": "ok"}
+           "torch": None, "torch_ratio": None,
+           "fastinit_cold": None, "numpy_cold": None, "torch_cold": None,
+           "cold_ratio": None, "torch_cold_ratio": None, "cold_warm": None, "idle": None,
+           "met": None, "missed": None, "status": "ok"}
     if case.baseline != "numpy":
         row["threads"] = f"{n_threads} vs 1"
     size = case.quick_size if quick else case.size
@@ -212,6 +257,8 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
             if "torch" in med:
                 row["torch"] = med["torch"]
                 row["torch_ratio"] = med["torch"] / med["fastinit"]
+            if cold is not None and case.cold and clock == "wall":
+                _add_cold(row, case, impls, cold, quick, n_threads, settle_t)
     except Unavailable as exc:
         row["status"] = f"unavailable: {exc}"
     except ImportError as exc:
@@ -227,17 +274,18 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
     finally:
         if pool is not None:
             pool.close()
-    row["met"] = _judge(case, row, quick)
+    row["missed"] = judge(case, row, quick)
+    row["met"] = None if row["missed"] is None else not row["missed"]
     return row
 
 
 def run(cases, *, quick=False, torch=None, threads=None, repeats=None, min_time=None,
-        clock="wall", progress=None, settle=None):
+        clock="wall", progress=None, settle=None, cold=None):
     """Run ``cases`` in order; ``progress(row)`` is called after each."""
     rows = []
     for case in cases:
-        row = run_case(case, quick=quick, torch=torch, threads=threads,
-                       repeats=repeats, min_time=min_time, clock=clock, settle=settle)
+        row = run_case(case, quick=quick, torch=torch, threads=threads, repeats=repeats,
+                       min_time=min_time, clock=clock, settle=settle, cold=cold)
         rows.append(row)
         if progress is not None:
             progress(row)

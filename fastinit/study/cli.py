@@ -97,6 +97,9 @@ def _compare_options(p):
     p.add_argument("--seeds", type=_int_at_least(1), default=1, metavar="N",
                    help="train each init with N seeds (seed, seed+1, ...) and show the "
                         "spread (default 1)")
+    p.add_argument("--processes", type=_int_at_least(1), default=1, metavar="N",
+                   help="train the (init, seed) runs on N worker processes (default 1: "
+                        "all in this process, side by side on its threads)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
@@ -195,7 +198,8 @@ def _run(args, which):
                     iterations=args.iterations, batch_size=args.batch_size,
                     optimizer=args.optimizer, lr=args.lr,
                     seeds=tuple(range(args.seed, args.seed + args.seeds)),
-                    backend=args.backend, progress=not args.no_progress)
+                    backend=args.backend, progress=not args.no_progress,
+                    processes=args.processes)
             except ValueError as exc:
                 raise _UsageError(str(exc)) from None
         comp = results["comparison"]

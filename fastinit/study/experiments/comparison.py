@@ -1,5 +1,7 @@
 """Training loss per initializer on real data (the seeds' Figure 6-15)."""
+import concurrent.futures
 import contextlib
+import multiprocessing
 import threading
 
 import numpy as np
@@ -33,7 +35,7 @@ def _losses(history):
 
 
 @contextlib.contextmanager
-def _progress_bar(total, desc, enabled):
+def _progress_bar(total, desc, enabled, unit="it"):
     """A labelled tqdm bar; yields ``callback(label)``, which makes the
     per-step callback of ``train`` for the run called ``label`` (a no-op when
     disabled or without tqdm).  The bar shows each run's latest loss and may
@@ -42,7 +44,7 @@ def _progress_bar(total, desc, enabled):
     if enabled:
         try:
             from tqdm.auto import tqdm
-            bar = tqdm(total=total, desc=desc, unit="it", leave=False)
+            bar = tqdm(total=total, desc=desc, unit=unit, leave=False)
         except ImportError:
             pass
     lock = threading.Lock()
@@ -66,10 +68,78 @@ def _progress_bar(total, desc, enabled):
             bar.close()
 
 
+# The data of the runs a worker process trains (set once per process by
+# _set_process_data, so the training set is sent once per process, not once
+# per run).
+_process_data = {}
+
+
+def _process_context():
+    """forkserver where there is one, else spawn: a worker never inherits
+    the parent's threads or locks, whatever the parent did before."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _set_process_data(x, t, x_test, t_test, threads):
+    from ... import set_num_threads
+    _process_data.update(x=x, t=t, x_test=x_test, t_test=t_test)
+    set_num_threads(threads)
+
+
+def _train_in_process(spec, seed, config):
+    """One (init, seed) run in a worker process, as the serial loop runs it:
+    its loss history and accuracies."""
+    from ...nn.net import MultiLayerNet
+    from ...nn.train import Run
+    x, t, x_test, t_test = (_process_data[k] for k in ("x", "t", "x_test", "t_test"))
+    net = MultiLayerNet(x.shape[1], config["hidden"], config["n_classes"],
+                        activation=config["activation"], weight_init_std=spec,
+                        dtype=x.dtype, seed=seed, backend=config["backend"])
+    run = Run(net, x, t, iterations=config["iterations"], batch_size=config["batch_size"],
+              optimizer=make_optimizer(config["optimizer"], config["lr"]), seed=seed,
+              progress=False)
+    try:
+        while run.step():
+            pass
+    except KeyboardInterrupt:
+        run.history.interrupted = True
+    return _outcome(net, run.history, x, t, x_test, t_test)
+
+
+def _outcome(net, history, x, t, x_test, t_test):
+    """What the results keep of one run: (losses, train accuracy, test
+    accuracy or None, interrupted)."""
+    return (_losses(history), float(net.accuracy(x, t)),
+            float(net.accuracy(x_test, t_test)) if x_test is not None else None,
+            history.interrupted)
+
+
+def _run_in_processes(jobs, inits, labels, processes, config, arrays, progress):
+    """The runs ``jobs`` ((init index, seed) pairs) on a pool of
+    ``processes`` worker processes, in job order."""
+    from ... import get_num_threads
+    threads = max(1, get_num_threads() // processes)
+    with _progress_bar(len(jobs), f"{len(jobs)} runs in {processes} processes", progress,
+                       unit="run") as callback:
+        pool = concurrent.futures.ProcessPoolExecutor(
+            processes, mp_context=_process_context(), initializer=_set_process_data,
+            initargs=(*arrays, threads))
+        try:
+            futures = [pool.submit(_train_in_process, inits[k], s, config) for k, s in jobs]
+            for future, (k, s) in zip(futures, jobs):
+                loss = future.result()[0]
+                callback(f"{labels[k]} (seed {s})")(0, loss[-1] if len(loss) else np.nan,
+                                                    None)
+            return [f.result() for f in futures]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
                     hidden=(100, 100, 100, 100), iterations=2000, batch_size=128,
                     optimizer="sgd", lr=0.01, seeds=(0,), backend="native",
-                    *, dtype=np.float32, progress=True, workers=None):
+                    *, dtype=np.float32, progress=True, workers=None, processes=1):
     """Train one ``MultiLayerNet`` per initializer and seed on the same
     minibatches and record the loss of every iteration.
 
@@ -89,10 +159,16 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
     is one per kernel thread (``fastinit.get_num_threads()``) on the native
     backend and 1 on "numpy" (the reference, run as written).  The results
     are the same bits for any value.
+
+    processes: worker processes that train the runs instead (started with
+    forkserver, or spawn where there is none; each run on one process,
+    with ``get_num_threads() // processes`` threads); ``workers`` is then
+    unused.  The results are the same bits as with ``processes=1`` (all
+    runs in this process, the default).  As with any spawned process, a
+    script that passes ``processes`` must guard its own work with
+    ``if __name__ == "__main__":``.
     """
     from ... import get_num_threads
-    from ...nn.net import MultiLayerNet
-    from ...nn.train import Run, run_side_by_side
 
     check_backend(backend)
     dtype = check_dtype(dtype)
@@ -103,6 +179,7 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
     if workers is None:
         workers = get_num_threads() if backend == "native" else 1
     workers = positive(workers, "workers")
+    processes = positive(processes, "processes")
     x, t, x_test, t_test, name = _split(data)
     x = np.ascontiguousarray(x, dtype=dtype)
     t = np.asarray(t)
@@ -117,8 +194,55 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
 
     labels = [init_label(spec) for spec in inits]
     jobs = [(k, s) for k in range(len(inits)) for s in seeds]
+    processes = min(processes, len(jobs))
+    if processes > 1:
+        config = {"hidden": hidden, "n_classes": n_classes, "activation": activation,
+                  "backend": backend, "iterations": iterations, "batch_size": batch_size,
+                  "optimizer": optimizer, "lr": lr}
+        outcomes = _run_in_processes(jobs, inits, labels, processes, config,
+                                     (x, t, x_test, t_test), progress)
+    else:
+        outcomes = _run_here(jobs, inits, labels, seeds, x, t, x_test, t_test, hidden,
+                             n_classes, activation, backend, iterations, batch_size,
+                             optimizer, lr, workers, progress)
+    if any(o[3] for o in outcomes):
+        raise KeyboardInterrupt
+
+    runs = []
+    for k, label in enumerate(labels):
+        losses, train_acc, test_acc = [], [], []
+        for (kk, s), (loss, train, test, _) in zip(jobs, outcomes):
+            if kk != k:
+                continue
+            losses.append(np.pad(loss, (0, iterations - len(loss)), constant_values=np.nan))
+            train_acc.append(train)
+            test_acc.append(test)
+        loss = np.vstack(losses)
+        runs.append({"init": label, "loss": loss,
+                     "loss_mean": np.nanmean(loss, axis=0),
+                     "loss_std": np.nanstd(loss, axis=0),
+                     "final_loss": [float(np.nanmean(row[-TAIL:])) for row in loss],
+                     "train_accuracy": train_acc, "test_accuracy": test_acc})
+    return {"experiment": "init_comparison",
+            "config": {"data": name, "n_train": len(x),
+                       "n_test": None if x_test is None else len(x_test),
+                       "inits": [r["init"] for r in runs], "activation": activation,
+                       "hidden": hidden, "iterations": iterations, "batch_size": batch_size,
+                       "optimizer": optimizer, "lr": lr, "seeds": list(seeds),
+                       "backend": backend, "dtype": dtype.name},
+            "runs": runs}
+
+
+
+def _run_here(jobs, inits, labels, seeds, x, t, x_test, t_test, hidden, n_classes, activation,
+              backend, iterations, batch_size, optimizer, lr, workers, progress):
+    """The runs ``jobs`` in this process: side by side on ``workers``
+    threads, or one after another; their outcomes in job order."""
+    from ...nn.net import MultiLayerNet
+    from ...nn.train import Run, run_side_by_side
+
     nets = [MultiLayerNet(x.shape[1], hidden, n_classes, activation=activation,
-                          weight_init_std=inits[k], dtype=dtype, seed=s, backend=backend)
+                          weight_init_std=inits[k], dtype=x.dtype, seed=s, backend=backend)
             for k, s in jobs]
     workers = min(workers, len(jobs))
 
@@ -147,31 +271,4 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
                 histories.append(run.history)
             if run.history.interrupted:
                 break
-    if any(h.interrupted for h in histories):
-        raise KeyboardInterrupt
-
-    runs = []
-    for k, label in enumerate(labels):
-        losses, train_acc, test_acc = [], [], []
-        for (kk, s), net, history in zip(jobs, nets, histories):
-            if kk != k:
-                continue
-            loss = _losses(history)
-            losses.append(np.pad(loss, (0, iterations - len(loss)), constant_values=np.nan))
-            train_acc.append(float(net.accuracy(x, t)))
-            test_acc.append(float(net.accuracy(x_test, t_test)) if x_test is not None else None)
-        loss = np.vstack(losses)
-        runs.append({"init": label, "loss": loss,
-                     "loss_mean": np.nanmean(loss, axis=0),
-                     "loss_std": np.nanstd(loss, axis=0),
-                     "final_loss": [float(np.nanmean(row[-TAIL:])) for row in loss],
-                     "train_accuracy": train_acc, "test_accuracy": test_acc})
-    return {"experiment": "init_comparison",
-            "config": {"data": name, "n_train": len(x),
-                       "n_test": None if x_test is None else len(x_test),
-                       "inits": [r["init"] for r in runs], "activation": activation,
-                       "hidden": hidden, "iterations": iterations, "batch_size": batch_size,
-                       "optimizer": optimizer, "lr": lr, "seeds": list(seeds),
-                       "backend": backend, "dtype": dtype.name},
-            "runs": runs}
-
+    return [_outcome(net, h, x, t, x_test, t_test) for net, h in zip(nets, histories)]
