@@ -21,6 +21,12 @@ def set_thread_limit(int n):
     fi_set_thread_limit(n)
 
 
+def pool_stats():
+    """(workers alive in fastinit's thread team, runs that used the team so
+    far): csrc/core/pool.h.  For tests and diagnostics."""
+    return fi_pool_workers(), fi_pool_team_runs()
+
+
 def have_openmp():
     return bool(fi_have_openmp())
 

@@ -7,6 +7,7 @@
 #endif
 #include "core/cpu.h"
 #include "core/fastinit.h"
+#include "core/pool.h"
 
 /* sigaction: POSIX systems; elsewhere (Windows) Ctrl-C is not armed. */
 #if defined(__unix__) || defined(__APPLE__)
@@ -126,6 +127,8 @@ int fi_threads_for(double work, double min_per_thread) {
     if (omp_in_parallel())
         return 1;
 #endif
+    if (fi_pool_in_part())
+        return 1;
     int n = fi_get_num_threads();
     if (min_per_thread <= 0)
         return n;
