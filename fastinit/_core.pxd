@@ -18,11 +18,11 @@ cdef extern from "core/fastinit.h" nogil:
     void fi_set_num_threads(int n)
     int fi_get_thread_limit()
     void fi_set_thread_limit(int n)
-    int fi_have_openmp()
 
 cdef extern from "core/pool.h" nogil:
     int fi_pool_workers()
     long long fi_pool_team_runs()
+    int fi_pool_threaded()
     int fi_interrupt_arm()
     int fi_interrupt_disarm()
     void *fi_aligned_alloc(size_t nbytes)

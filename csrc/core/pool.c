@@ -23,9 +23,40 @@
 #include "core/atomics.h"
 #include "core/bufcache.h"
 
+typedef struct {
+    fi_pool_range_fn fn;
+    void *ctx;
+    fi_index n, grain, blocks, parts;
+} fi_pool_range_job;
+
+static void fi_pool_range_part(void *ctx, fi_index part, int slot) {
+    const fi_pool_range_job *r = (const fi_pool_range_job *)ctx;
+    fi_index b0 = r->blocks * part / r->parts, b1 = r->blocks * (part + 1) / r->parts;
+    fi_index lo = b0 * r->grain, hi = b1 * r->grain < r->n ? b1 * r->grain : r->n;
+    (void)slot;
+    if (hi > lo)
+        r->fn(r->ctx, lo, hi);
+}
+
+void fi_pool_for(int nt, fi_index n, fi_index grain, fi_pool_range_fn fn, void *ctx) {
+    if (n <= 0)
+        return;
+    if (grain < 1)
+        grain = 1;
+    fi_pool_range_job r = {fn, ctx, n, grain, (n + grain - 1) / grain, 0};
+    if (nt <= 1 || r.blocks < 2) {
+        fn(ctx, 0, n);
+        return;
+    }
+    r.parts = (fi_index)nt * FI_POOL_RANGES_PER_THREAD;
+    if (r.parts > r.blocks)
+        r.parts = r.blocks;
+    fi_pool_run(nt, r.parts, fi_pool_range_part, &r);
+}
+
 #if defined(_WIN32)
 /* No team on Windows yet: every run is serial (same bits by the contract). */
-static _Thread_local int fi_pool_depth = 0;
+static FI_THREAD_LOCAL int fi_pool_depth = 0;
 void fi_pool_run(int nt, fi_index nparts, fi_pool_fn fn, void *ctx) {
     (void)nt;
     fi_pool_depth++;
@@ -36,6 +67,7 @@ void fi_pool_run(int nt, fi_index nparts, fi_pool_fn fn, void *ctx) {
 int fi_pool_in_part(void) { return fi_pool_depth > 0; }
 int fi_pool_workers(void) { return 0; }
 long long fi_pool_team_runs(void) { return 0; }
+int fi_pool_threaded(void) { return 0; }
 #else
 
 #include <pthread.h>
@@ -73,7 +105,7 @@ static atomic_int fi_seq;           /* generation published last (the futex word
 static atomic_int fi_sleepers;      /* workers in (or about to enter) a futex wait */
 static atomic_int fi_busy;          /* a caller owns the team */
 static atomic_int fi_nworkers;
-static _Thread_local int fi_pool_depth = 0; /* > 0: inside a part, or a worker */
+static FI_THREAD_LOCAL int fi_pool_depth = 0; /* > 0: inside a part, or a worker */
 #if !defined(__linux__)
 static pthread_mutex_t fi_wait_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t fi_wait_cv = PTHREAD_COND_INITIALIZER;
@@ -83,6 +115,7 @@ int fi_pool_in_part(void) { return fi_pool_depth > 0; }
 static atomic_llong fi_team_runs;
 int fi_pool_workers(void) { return atomic_load(&fi_nworkers); }
 long long fi_pool_team_runs(void) { return atomic_load(&fi_team_runs); }
+int fi_pool_threaded(void) { return 1; }
 
 static double fi_now_us(void) {
     struct timespec ts;

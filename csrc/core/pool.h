@@ -29,6 +29,14 @@ typedef void (*fi_pool_fn)(void *ctx, fi_index part, int slot);
 
 void fi_pool_run(int nt, fi_index nparts, fi_pool_fn fn, void *ctx);
 
+/* fn(ctx, lo, hi) over [0, n) cut into ranges of whole blocks of `grain`
+ * items, FI_POOL_RANGES_PER_THREAD per thread (so that a slowed or late
+ * thread takes fewer); one call fn(ctx, 0, n) when nt <= 1.  For kernels
+ * whose every item is computed alike wherever the range is cut. */
+typedef void (*fi_pool_range_fn)(void *ctx, fi_index lo, fi_index hi);
+void fi_pool_for(int nt, fi_index n, fi_index grain, fi_pool_range_fn fn, void *ctx);
+#define FI_POOL_RANGES_PER_THREAD 4
+
 /* 1 while the calling thread runs a part (or is a worker): a kernel called
  * there must not ask for threads of its own. */
 int fi_pool_in_part(void);
@@ -36,6 +44,9 @@ int fi_pool_in_part(void);
 /* Workers alive in the team now (0 before the first threaded call and in a
  * forked child). */
 int fi_pool_workers(void);
+/* 1 where runs can use a team (POSIX threads), 0 where every run is serial
+ * (Windows, for now). */
+int fi_pool_threaded(void);
 /* Runs handed to the team so far (not the serial ones). */
 long long fi_pool_team_runs(void);
 
