@@ -50,6 +50,9 @@ try:
 except _metadata.PackageNotFoundError:  # running from a source tree
     __version__ = "0+unknown"
 
+from . import _threadpoolctl  # noqa: E402 - after the build check above
+
+_threadpoolctl.install(__version__)
 
 
 def get_num_threads():
@@ -60,7 +63,8 @@ def get_num_threads():
 
 def set_num_threads(n):
     """Set the thread count for every kernel, from any Python thread.
-    ``n=0`` returns to the default (OMP_NUM_THREADS, else the processors)."""
+    ``n=0`` returns to the default (OMP_NUM_THREADS, else the processors).
+    threadpoolctl sees and sets the same count (user_api "fastinit")."""
     from ._validate import index
     _core.set_num_threads(index(n, "n", minimum=0))
 

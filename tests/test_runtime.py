@@ -52,6 +52,35 @@ def test_default_is_the_processors_without_omp_num_threads():
     assert got == procs
 
 
+def test_threadpoolctl_sees_and_limits_the_thread_team(threads):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    if not hasattr(threadpoolctl, "register"):
+        pytest.skip("threadpoolctl < 3.5 has no custom controllers")
+    fastinit.set_num_threads(2)
+    info = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "fastinit"]
+    assert len(info) == 1, threadpoolctl.threadpool_info()
+    assert info[0]["num_threads"] == 2
+    assert info[0]["version"] == fastinit.__version__
+    assert "_core." in os.path.basename(info[0]["filepath"])
+    with threadpoolctl.threadpool_limits(limits=1):
+        assert fastinit.get_num_threads() == 1
+        with threadpoolctl.threadpool_limits(limits=3, user_api="fastinit"):
+            assert fastinit.get_num_threads() == 3
+        assert fastinit.get_num_threads() == 1
+    assert fastinit.get_num_threads() == 2
+
+
+def test_threadpoolctl_is_not_imported_with_fastinit_but_registers_later():
+    code = ("import sys, fastinit; print('threadpoolctl' in sys.modules); "
+            "import threadpoolctl; "
+            "print(sorted({i['user_api'] for i in threadpoolctl.threadpool_info()}))")
+    pytest.importorskip("threadpoolctl")
+    out = run_python(code)
+    first, apis = out.stdout.strip().splitlines()
+    assert first == "False"
+    assert "fastinit" in apis
+
+
 def test_simd_override_env():
     code = "import fastinit; print(fastinit.build_info()['simd'])"
     out = run_python(code, env={"FASTINIT_SIMD": "generic"})
