@@ -51,7 +51,10 @@ int fi_pool_threaded(void);
 long long fi_pool_team_runs(void);
 
 /* Microseconds a worker keeps polling for the next job after each job
- * before it sleeps (see pool.c). */
-#define FI_POOL_SPIN_US 50
+ * before it sleeps (see pool.c; docs/performance.md has the measurements).
+ * A build flag may override it for experiments. */
+#ifndef FI_POOL_SPIN_US
+#define FI_POOL_SPIN_US 300
+#endif
 
 #endif
