@@ -90,12 +90,16 @@ int fi_pool_threaded(void) { return 0; }
 
 #define FI_POOL_MAX_WORKERS 1023
 
+/* fn and ctx are read only after a claim succeeded, which orders them after
+ * the caller's writes; the other fields are atomics because a worker that
+ * woke two generations late may read them while the caller rewrites them
+ * (it then fails its claim and ignores what it read). */
 typedef struct {
     fi_pool_fn fn;
     void *ctx;
-    fi_index nparts;
-    int nt;
-    int cpu0;              /* the caller's processor: workers move off it */
+    atomic_llong nparts;
+    atomic_int nt;
+    atomic_int cpu0;       /* the caller's processor: workers move off it */
     atomic_llong done;     /* parts finished */
 } fi_pool_job;
 
@@ -153,7 +157,7 @@ static void fi_pool_claim(uint32_t gen, int slot) {
         if ((uint32_t)(t >> 32) != gen)
             return;
         fi_index part = (fi_index)(t & 0xffffffffu);
-        if (part >= job->nparts)
+        if (part >= (fi_index)atomic_load_explicit(&job->nparts, memory_order_relaxed))
             return;
         if (!atomic_compare_exchange_weak(&fi_ticket, &t, t + 1))
             continue;
@@ -188,9 +192,10 @@ static void *fi_pool_worker(void *arg) {
         }
         seen = seq;
         fi_pool_job *job = &fi_job_slot[(uint32_t)seq & 1];
-        if (slot < job->nt) {
-            if (job->cpu0 >= 0)
-                fi_spread_from(job->cpu0);
+        if (slot < atomic_load_explicit(&job->nt, memory_order_relaxed)) {
+            int cpu0 = atomic_load_explicit(&job->cpu0, memory_order_relaxed);
+            if (cpu0 >= 0)
+                fi_spread_from(cpu0);
             fi_pool_claim((uint32_t)seq, slot);
         }
     }
@@ -252,9 +257,9 @@ void fi_pool_run(int nt, fi_index nparts, fi_pool_fn fn, void *ctx) {
     fi_pool_job *job = &fi_job_slot[gen & 1];
     job->fn = fn;
     job->ctx = ctx;
-    job->nparts = nparts;
-    job->nt = nt;
-    job->cpu0 = fi_current_cpu();
+    atomic_store_explicit(&job->nparts, nparts, memory_order_relaxed);
+    atomic_store_explicit(&job->nt, nt, memory_order_relaxed);
+    atomic_store_explicit(&job->cpu0, fi_current_cpu(), memory_order_relaxed);
     atomic_store(&job->done, 0);
     /* part 0 is the caller's: it starts at once */
     atomic_store(&fi_ticket, ((uint64_t)gen << 32) | 1u);
