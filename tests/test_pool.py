@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import fastinit
+from conftest import source_toolchain
 from fastinit import _core, ops
 
 CHILD = textwrap.dedent("""
@@ -78,3 +79,27 @@ def test_concurrent_callers_get_the_same_bits(rng, threads):
 def test_pool_stats_report_the_team():
     workers, runs = _core.pool_stats()
     assert workers >= 0 and runs >= 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX threads and fork only")
+@pytest.mark.parametrize("sanitize", [None, "thread"])
+def test_pool_under_concurrent_callers_sleep_and_fork(tmp_path, sanitize):
+    """tests/pool_stress/check.c against csrc/core/pool.c: concurrent and
+    back-to-back callers, workers put to sleep and woken, a forked child;
+    also under ThreadSanitizer where the compiler has it."""
+    csrc, tests, cc = source_toolchain("csrc/core/pool.c", "tests/pool_stress/check.c")
+    flags = ["-O1", "-g", f"-fsanitize={sanitize}"] if sanitize else ["-O1"]
+    srcs = [tests / "pool_stress" / "check.c"] + [csrc / "core" / f for f in
+                                                   ("pool.c", "bufcache.c", "spread.c",
+                                                    "runtime.c", "cpu.c")]
+    exe = tmp_path / "check"
+    built = subprocess.run([cc, "-std=gnu11", *flags, f"-I{csrc}", *map(str, srcs), "-pthread",
+                            "-lm", "-o", str(exe)], capture_output=True, text=True)
+    if sanitize and built.returncode != 0:
+        pytest.skip(f"the compiler does not build with -fsanitize={sanitize}")
+    assert built.returncode == 0, built.stderr
+    env = dict(os.environ, TSAN_OPTIONS="die_after_fork=0 halt_on_error=1")
+    res = subprocess.run([str(exe)], capture_output=True, text=True, timeout=300, env=env)
+    if sanitize and "FATAL: ThreadSanitizer" in res.stderr:
+        pytest.skip("ThreadSanitizer cannot run here: " + res.stderr.splitlines()[0])
+    assert res.returncode == 0 and res.stdout.strip() == "ok", res.stdout + res.stderr
