@@ -6,21 +6,19 @@ fastinit._core (fastinit/_core.pyx and the _core_*.pxi it includes), so each
 C global exists once per process.  Files named *_avx2.c / *_avx512.c are
 compiled with their own ISA flags (and guard their contents with FI_X86), so
 a wheel never requires more than the baseline ISA; cpu.c picks the kernel set
-at import time.
+at import time.  Threads are fastinit's own (csrc/core/pool.c, POSIX threads):
+no OpenMP runtime is linked; `#pragma omp simd` loops compile with
+-fopenmp-simd where the compiler has it.
 
 Environment knobs (build time):
   FASTINIT_NATIVE=1                 add -march=native (local builds only)
   FASTINIT_SANITIZE=address,undefined   build with sanitizers, -O1 -g (symbols kept)
-  FASTINIT_NO_OPENMP=1              build without OpenMP (serial kernels)
 """
 import glob
 import os
 import platform
 import shutil
-import sys
 import tempfile
-import textwrap
-import warnings
 
 import numpy
 from Cython.Build import cythonize
@@ -41,51 +39,23 @@ ISA_FLAGS = {
     "msvc": {"avx2": ["/arch:AVX2"], "avx512": ["/arch:AVX512"]},
 }
 
-OPENMP_TEST = textwrap.dedent(
-    """
-    #include <omp.h>
-    #include <stdio.h>
-    int main(void) {
-        int n = 0;
-        #pragma omp parallel reduction(+:n)
-        n += 1;
-        printf("%d %d\\n", n, omp_get_max_threads());
-        return n > 0 ? 0 : 1;
-    }
-    """
-)
-
-
-def _openmp_flags(compiler):
-    """Return (compile_flags, link_flags) for OpenMP, the scikit-learn way:
-    try to compile and link a tiny program with the compiler's flags."""
-    if os.environ.get("FASTINIT_NO_OPENMP"):
-        return None
-    ctype = compiler.compiler_type
-    if ctype == "msvc":
-        candidates = [(["/openmp"], [])]
-    elif sys.platform == "darwin":
-        prefixes = [p for p in (os.environ.get("OpenMP_ROOT"), "/opt/homebrew/opt/libomp",
-                                "/usr/local/opt/libomp") if p]
-        candidates = [(["-Xpreprocessor", "-fopenmp", f"-I{p}/include"],
-                       ["-lomp", f"-L{p}/lib", f"-Wl,-rpath,{p}/lib"]) for p in prefixes]
-        candidates.append((["-fopenmp"], ["-fopenmp"]))
-    else:
-        candidates = [(["-fopenmp"], ["-fopenmp"])]
-    for cflags, lflags in candidates:
-        tmp = tempfile.mkdtemp(prefix="fi_omp_")
-        try:
-            src = os.path.join(tmp, "omp_test.c")
-            with open(src, "w") as f:
-                f.write(OPENMP_TEST)
-            objs = compiler.compile([src], output_dir=tmp, extra_postargs=cflags)
-            compiler.link_executable(objs, "omp_test", output_dir=tmp, extra_postargs=lflags)
-            return cflags, lflags
-        except Exception:  # noqa: BLE001 - any failure means "no OpenMP with these flags"
-            continue
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return None
+def _simd_pragma_flags(compiler):
+    """-fopenmp-simd (GCC, Clang): honours `#pragma omp simd` without any
+    OpenMP runtime; [] where the compiler does not take it."""
+    if compiler.compiler_type == "msvc":
+        return []
+    tmp = tempfile.mkdtemp(prefix="fi_simd_")
+    try:
+        src = os.path.join(tmp, "simd_test.c")
+        with open(src, "w") as f:
+            f.write("int main(void) { int s = 0;\n#pragma omp simd\n"
+                    "for (int i = 0; i < 8; i++) s += i;\nreturn s == 28 ? 0 : 1; }\n")
+        compiler.compile([src], output_dir=tmp, extra_postargs=["-fopenmp-simd", "-Werror"])
+        return ["-fopenmp-simd"]
+    except Exception:  # noqa: BLE001 - any failure means "not with this compiler"
+        return []
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 class BuildExt(build_ext):
@@ -97,26 +67,19 @@ class BuildExt(build_ext):
             base = ["/O2", "/std:c11"]
         else:
             base = ["-std=c11", "-O1" if sanitize else "-O3", "-fno-math-errno", "-ffp-contract=off",
-                    "-fvisibility=hidden", "-Wall", "-Wno-unused-function"]
+                    "-fvisibility=hidden", "-Wall", "-Wno-unused-function", "-pthread"]
             if sanitize:
                 base += [f"-fsanitize={sanitize}", "-fno-omit-frame-pointer", "-g"]
             if os.environ.get("FASTINIT_NATIVE") == "1":
                 base.append("-march=native")
-        omp = _openmp_flags(compiler)
+        base = base + _simd_pragma_flags(compiler)
         # NPY_TARGET_VERSION: the oldest NumPy the package supports (pyproject's
         # numpy>=1.23, _core.NUMPY_MIN); it also makes NumPy's headers map the
         # 1.22+ API (PyDataMem_SetHandler) to its C-API table, which a NumPy
         # 2.0-2.2 build's default target (1.19) leaves undefined.
         macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
                   ("NPY_TARGET_VERSION", "NPY_1_23_API_VERSION")]
-        link = []
-        if omp is None:
-            warnings.warn("fastinit: OpenMP not found; building serial kernels "
-                          "(set CC to an OpenMP-capable compiler for multicore speed)")
-        else:
-            base = base + omp[0]
-            link = list(omp[1])
-            macros.append(("FI_HAVE_OPENMP", "1"))
+        link = [] if msvc else ["-pthread"]
         if sanitize and not msvc:
             link.append(f"-fsanitize={sanitize}")
         macros.append(("FI_COMPILER", '"%s"' % _compiler_name(compiler)))

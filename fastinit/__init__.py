@@ -50,15 +50,21 @@ try:
 except _metadata.PackageNotFoundError:  # running from a source tree
     __version__ = "0+unknown"
 
+from . import _threadpoolctl  # noqa: E402 - after the build check above
+
+_threadpoolctl.install(__version__)
+
 
 def get_num_threads():
-    """Threads every fastinit kernel may use (OMP_NUM_THREADS by default)."""
+    """Threads every fastinit kernel may use (OMP_NUM_THREADS by default,
+    else the processors this process may run on)."""
     return _core.get_num_threads()
 
 
 def set_num_threads(n):
     """Set the thread count for every kernel, from any Python thread.
-    ``n=0`` returns to the OpenMP default (OMP_NUM_THREADS, threadpoolctl)."""
+    ``n=0`` returns to the default (OMP_NUM_THREADS, else the processors).
+    threadpoolctl sees and sets the same count (user_api "fastinit")."""
     from ._validate import index
     _core.set_num_threads(index(n, "n", minimum=0))
 
@@ -67,7 +73,7 @@ def build_info():
     """How this copy of fastinit was built and what it runs on."""
     return {
         "version": __version__,
-        "openmp": _core.have_openmp(),
+        "threads": _core.thread_team(),
         "simd": _core.get_simd(),
         "cpu_simd": _core.cpu_simd(),
         "compiler": _core.compiler(),

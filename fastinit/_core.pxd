@@ -18,7 +18,11 @@ cdef extern from "core/fastinit.h" nogil:
     void fi_set_num_threads(int n)
     int fi_get_thread_limit()
     void fi_set_thread_limit(int n)
-    int fi_have_openmp()
+
+cdef extern from "core/pool.h" nogil:
+    int fi_pool_workers()
+    long long fi_pool_team_runs()
+    int fi_pool_threaded()
     int fi_interrupt_arm()
     int fi_interrupt_disarm()
     void *fi_aligned_alloc(size_t nbytes)
@@ -178,8 +182,6 @@ cdef extern from "gemm/gemm.h" nogil:
                                const fi_epilogue *ep, fi_gemm_resume *r)
     int fi_gemm_row_grain_f32()
     int fi_gemm_row_grain_f64()
-    void fi_gemm_set_speeds(int nt, const double *speeds)
-    int fi_gemm_get_speeds(int nt, double *speeds)
 
 # ---- optimizer updates (optim.h) -----------------------------------------------
 cdef extern from "nn/optim.h" nogil:
@@ -220,8 +222,6 @@ cdef extern from "nn/mlp.h" nogil:
                            const int64_t *labels, const double *onehot, const int64_t *rows,
                            double **params, double **grads, double **s1, double **s2,
                            const fi_optimizer *opt, void *work)
-    void fi_mlp_set_speeds(void *work, int nt, const double *speeds)
-    int fi_mlp_get_speeds(const void *work, int nt, double *speeds)
 
 # ---- activation histograms (histogram.h) ----------------------------------------
 cdef extern from "histogram/histogram.h" nogil:

@@ -2,7 +2,7 @@
 """fastinit._core: the one compiled module of fastinit.
 
 csrc/ is linked into this module alone, so every C setting (thread count,
-SIMD kernel set, Ctrl-C state, buffer cache, GEMM team speeds) exists once
+SIMD kernel set, Ctrl-C state, buffer cache, thread team) exists once
 per process.  The C API is declared in _core.pxd; each kernel family's
 bridge is a _core_<family>.pxi included below.  The bridges take validated
 inputs only (fastinit._validate and the Python modules check them)."""

@@ -121,33 +121,10 @@ cdef void _gemm_arrays(bint trans_a, bint trans_b, Py_ssize_t m, Py_ssize_t n, P
             PyErr_CheckSignals()
 
 
-def team_speeds(int nt):
-    """The shares of rows that a team of nt threads takes in a product split
-    by rows (csrc/gemm/gemm.h): learned from the threads' timings on the products
-    before; None before a team of nt was measured (or nt > 16)."""
-    cdef double buf[16]
-    if not 1 <= nt <= 16 or not fi_gemm_get_speeds(nt, buf):
-        return None
-    return tuple(buf[t] for t in range(nt))
-
-
 def gemm_row_grain(bint f64):
     """The row multiple at which the active kernel set's products may be cut
     (csrc/gemm/gemm.h): 1 where it has short-tile kernels, else its tile height."""
     return fi_gemm_row_grain_f64() if f64 else fi_gemm_row_grain_f32()
-
-
-def set_team_speeds(speeds):
-    """Set the shares a team of len(speeds) threads takes (tests and
-    experiments; a share of 0 resets the team to even).  Any split gives
-    the same bits."""
-    cdef double buf[16]
-    cdef int t, nt = len(speeds)
-    if not 1 <= nt <= 16:
-        raise ValueError(f"speeds: 1 to 16 threads, got {nt}")
-    for t in range(nt):
-        buf[t] = speeds[t]
-    fi_gemm_set_speeds(nt, buf)
 
 
 def gemm(bint trans_a, bint trans_b, cnp.ndarray a, cnp.ndarray b, cnp.ndarray c,

@@ -102,33 +102,6 @@ cdef class FusedMLP:
                 self.ptrs[g * n + i] = NULL if groups[g] is None else _data(groups[g][i])
         self._keep = groups
 
-    property speeds:
-        """The shares of the batch (and of each W's rows) that a team of
-        len(speeds) threads takes on the next step: learned from the
-        threads' timings on the steps before (a core slowed by a neighbour
-        gets fewer rows), settable for tests; None before the first step
-        on a team.  Any split gives the same bits."""
-        def __get__(self):
-            cdef double buf[16]
-            cdef int nt
-            if self.work == NULL:
-                return None
-            from fastinit import get_num_threads
-            nt = get_num_threads()
-            if nt > 16 or not fi_mlp_get_speeds(self.work, nt, buf):
-                return None
-            return tuple(buf[t] for t in range(nt))
-        def __set__(self, speeds):
-            cdef double buf[16]
-            cdef int t, nt = len(speeds)
-            if self.work == NULL:
-                raise ValueError("the workspace is made by the first step")
-            if not 1 <= nt <= 16:
-                raise ValueError(f"speeds: 1 to 16 threads, got {nt}")
-            for t in range(nt):
-                buf[t] = speeds[t]
-            fi_mlp_set_speeds(self.work, nt, buf)
-
     cdef int _reserve(self, Py_ssize_t batch, bint gather) except -1:
         if batch == self.batch and gather == self.gather:
             return 0

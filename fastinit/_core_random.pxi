@@ -10,7 +10,7 @@
 
 # 8M elements: ~15 ms of normal draws on one core (~70 ms of truncated
 # float64 ones), short enough for Ctrl-C; few pieces, because each is one
-# OpenMP region whose closing barrier waits for every thread.
+# pool run that ends by waiting for every part in flight.
 cdef Py_ssize_t RANDOM_CHUNK = 1 << 23
 
 

@@ -16,13 +16,21 @@ def get_thread_limit():
 
 
 def set_thread_limit(int n):
-    """Cap the threads of kernels called from this Python thread only (its
-    OpenMP nthreads-var; the process-wide setting still applies)."""
+    """Cap the threads of kernels called from this Python thread only (a
+    thread-local in runtime.c; the process-wide setting still applies)."""
     fi_set_thread_limit(n)
 
 
-def have_openmp():
-    return bool(fi_have_openmp())
+def thread_team():
+    """What runs the kernels' threads: "fastinit pool" (csrc/core/pool.c),
+    or "serial" where the pool has no threads (Windows, for now)."""
+    return "fastinit pool" if fi_pool_threaded() else "serial"
+
+
+def pool_stats():
+    """(workers alive in fastinit's thread team, runs that used the team so
+    far): csrc/core/pool.h.  For tests and diagnostics."""
+    return fi_pool_workers(), fi_pool_team_runs()
 
 
 def cpu_simd():

@@ -462,9 +462,11 @@ def test_avx512_kernels_match_generic_under_emulation(tmp_path):
                      "-D__AVX512DQ__"),
             compile_(csrc / "random" / "distributions_avx2.c", "-mavx2", "-mfma"),
             compile_(csrc / "random" / "distributions.c"), compile_(csrc / "core" / "cpu.c"),
-            compile_(csrc / "core" / "runtime.c")]
+            compile_(csrc / "core" / "runtime.c"), compile_(csrc / "core" / "pool.c"),
+            compile_(csrc / "core" / "spread.c"), compile_(csrc / "core" / "bufcache.c")]
     exe = tmp_path / "check"
-    subprocess.run([cc, f"-I{csrc}", str(emu / "check.c"), *objs, "-lm", "-o", str(exe)],
+    subprocess.run([cc, f"-I{csrc}", str(emu / "check.c"), *objs, "-lm", "-pthread", "-o",
+                    str(exe)],
                    check=True, capture_output=True)
     res = subprocess.run([str(exe)], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr

@@ -8,8 +8,9 @@ import fastinit
 
 def test_build_info_fields():
     info = fastinit.build_info()
-    assert set(info) >= {"openmp", "simd", "compiler", "version"}
-    assert isinstance(info["openmp"], bool)
+    assert set(info) >= {"threads", "simd", "compiler", "version"}
+    assert "openmp" not in info  # no OpenMP runtime is linked any more
+    assert info["threads"] == ("serial" if os.name == "nt" else "fastinit pool")
     assert info["simd"] in ("generic", "avx2", "avx512")
     assert info["version"] == fastinit.__version__
 
@@ -30,20 +31,54 @@ def test_set_num_threads(threads):
         fastinit.set_num_threads(1.5)
 
 
-def test_omp_num_threads_default():
+@pytest.mark.parametrize("env,want", [("1", "1"), ("3", "3"), ("3,2", "3")])
+def test_omp_num_threads_default(env, want):
+    """OMP_NUM_THREADS (its first entry) is the default count."""
     code = "import fastinit; print(fastinit.get_num_threads())"
-    out = run_python(code, env={"OMP_NUM_THREADS": "1"})
-    assert out.stdout.strip() == "1"
+    out = run_python(code, env={"OMP_NUM_THREADS": env})
+    assert out.stdout.strip() == want
 
 
-def test_threadpoolctl_sees_and_limits_openmp():
+def test_default_is_the_processors_without_omp_num_threads():
+    code = "import os, fastinit; print(fastinit.get_num_threads(), len(os.sched_getaffinity(0)))"
+    if not hasattr(os, "sched_getaffinity"):
+        pytest.skip("no sched_getaffinity")
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=120)
+    got, procs = out.stdout.split()
+    assert got == procs
+
+
+def test_threadpoolctl_sees_and_limits_the_thread_team(threads):
     threadpoolctl = pytest.importorskip("threadpoolctl")
-    if not fastinit.build_info()["openmp"]:
-        pytest.skip("built without OpenMP")
-    apis = {i["user_api"] for i in threadpoolctl.threadpool_info()}
-    assert "openmp" in apis
-    with threadpoolctl.threadpool_limits(limits=1, user_api="openmp"):
+    if not hasattr(threadpoolctl, "register"):
+        pytest.skip("threadpoolctl < 3.5 has no custom controllers")
+    fastinit.set_num_threads(2)
+    info = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "fastinit"]
+    assert len(info) == 1, threadpoolctl.threadpool_info()
+    assert info[0]["num_threads"] == 2
+    assert info[0]["version"] == fastinit.__version__
+    assert "_core." in os.path.basename(info[0]["filepath"])
+    with threadpoolctl.threadpool_limits(limits=1):
         assert fastinit.get_num_threads() == 1
+        with threadpoolctl.threadpool_limits(limits=3, user_api="fastinit"):
+            assert fastinit.get_num_threads() == 3
+        assert fastinit.get_num_threads() == 1
+    assert fastinit.get_num_threads() == 2
+
+
+def test_threadpoolctl_is_not_imported_with_fastinit_but_registers_later():
+    code = ("import sys, fastinit; print('threadpoolctl' in sys.modules); "
+            "import threadpoolctl; "
+            "print(sorted({i['user_api'] for i in threadpoolctl.threadpool_info()}))")
+    pytest.importorskip("threadpoolctl")
+    out = run_python(code)
+    first, apis = out.stdout.strip().splitlines()
+    assert first == "False"
+    assert "fastinit" in apis
 
 
 def test_simd_override_env():

@@ -32,6 +32,10 @@ static void fi_lock(void) {
 }
 static void fi_unlock(void) { atomic_store(&fi_lock_word, 0); }
 
+void fi_bufcache_fork_prepare(void) { fi_lock(); }
+void fi_bufcache_fork_parent(void) { fi_unlock(); }
+void fi_bufcache_fork_child(void) { atomic_store(&fi_lock_word, 0); }
+
 static size_t fi_block_bytes(const char *base) {
     size_t n;
     memcpy(&n, base, sizeof n);

@@ -42,5 +42,11 @@ void fi_bufcache_free(void *p);
 /* Sets the byte limit (0 disables, emptying the cache); returns the old one. */
 size_t fi_bufcache_set_limit(size_t limit);
 void fi_bufcache_get_stats(fi_bufcache_stats *s);
+/* Fork handlers (pool.c registers them): prepare takes the slot table's
+ * lock so that no thread holds it mid-update at the fork; parent releases
+ * it; child re-initialises it (the thread that held it was not copied). */
+void fi_bufcache_fork_prepare(void);
+void fi_bufcache_fork_parent(void);
+void fi_bufcache_fork_child(void);
 
 #endif

@@ -36,8 +36,18 @@ typedef ptrdiff_t fi_index;
 #define FI_X86 0
 #endif
 
-#ifdef FI_HAVE_OPENMP
-#include <omp.h>
+/* Symbols that other libraries look up in the module (threadpoolctl, via
+ * ctypes): the build hides every other one. */
+#if defined(_WIN32)
+#define FI_EXPORT __declspec(dllexport)
+#else
+#define FI_EXPORT __attribute__((visibility("default")))
+#endif
+
+#if defined(_MSC_VER) && !defined(__clang__)
+#define FI_THREAD_LOCAL __declspec(thread)
+#else
+#define FI_THREAD_LOCAL _Thread_local
 #endif
 
 /* ---- process-wide settings (runtime.c) ----------------------------------
@@ -45,15 +55,15 @@ typedef ptrdiff_t fi_index;
  * its statics are the process's one instance of every setting. */
 
 /* Threads: one setting for every kernel.  fi_set_num_threads(n>0) fixes the
- * count for all calling threads; 0 returns to the OpenMP default
- * (OMP_NUM_THREADS / threadpoolctl, read per call with omp_get_max_threads).
- * Requests are capped where libgomp would abort the process. */
-int fi_get_num_threads(void);
-void fi_set_num_threads(int n);
-int fi_have_openmp(void);
-/* The calling thread's own cap (OpenMP's per-thread nthreads-var, which
- * fi_get_num_threads also obeys), e.g. 1 for a Python thread that runs one
- * of several independent jobs side by side.  1 / a no-op without OpenMP. */
+ * count for all calling threads; 0 returns to the default (the first entry
+ * of OMP_NUM_THREADS, else the processors the process may use).  Requests
+ * are capped (4 per processor, at least 64).  Exported for threadpoolctl. */
+FI_EXPORT int fi_get_num_threads(void);
+FI_EXPORT void fi_set_num_threads(int n);
+/* The calling thread's own cap (a thread-local, which fi_get_num_threads
+ * also obeys), e.g. 1 for a Python thread that runs one of several
+ * independent jobs side by side; fi_set_num_threads clears the calling
+ * thread's.  _get returns the process count when the thread has none. */
 int fi_get_thread_limit(void);
 void fi_set_thread_limit(int n);
 /* Threads to use for `work` units when each thread should get at least
@@ -72,55 +82,12 @@ int fi_interrupt_arm(void);
 int fi_interrupt_disarm(void);
 int fi_interrupt_pending(void);
 
-/* Team threads on distinct processors (spread.c): the master reads
- * fi_current_cpu() before a parallel region, every other team member calls
- * fi_spread_from(that) first thing inside it and moves off the master's
- * processor if the scheduler put it there.  -1 / a no-op off Linux. */
+/* Team threads on distinct processors (spread.c): the caller of a pool run
+ * reads fi_current_cpu(), every worker that joins the run calls
+ * fi_spread_from(that) first and moves off the caller's processor if the
+ * scheduler put it there.  -1 / a no-op off Linux. */
 int fi_current_cpu(void);
 void fi_spread_from(int master_cpu);
-
-/* for (fi_index i = 0; i < n; i++) { ... } as an OpenMP static parallel for
- * when nt > 1 and as a plain loop otherwise: even a one-thread region costs
- * about 0.4 us (1 us inside a team, e.g. in the fused MLP step), more than
- * many small kernels take.  The thread count must be a variable named nt
- * (the pragma names it).  _SIMD adds the simd clause for loops the compiler
- * would not vectorize alone (sqrt and division with errno semantics). */
-#ifdef FI_HAVE_OPENMP
-#define FI_PARALLEL_FOR(nt, i, n, ...)                                                         \
-    do {                                                                                       \
-        if ((nt) > 1) {                                                                        \
-            const int fi_cpu0_ = fi_current_cpu();                                             \
-            _Pragma("omp parallel num_threads(nt)") {                                          \
-                if (omp_get_thread_num() > 0) fi_spread_from(fi_cpu0_);                        \
-                _Pragma("omp for schedule(static) nowait")                                     \
-                for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                             \
-            }                                                                                  \
-        } else {                                                                               \
-            for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                                 \
-        }                                                                                      \
-    } while (0)
-#define FI_PARALLEL_FOR_SIMD(nt, i, n, ...)                                                    \
-    do {                                                                                       \
-        if ((nt) > 1) {                                                                        \
-            const int fi_cpu0_ = fi_current_cpu();                                             \
-            _Pragma("omp parallel num_threads(nt)") {                                          \
-                if (omp_get_thread_num() > 0) fi_spread_from(fi_cpu0_);                        \
-                _Pragma("omp for simd schedule(static) nowait")                                \
-                for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                             \
-            }                                                                                  \
-        } else {                                                                               \
-            _Pragma("omp simd")                                                                \
-            for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                                 \
-        }                                                                                      \
-    } while (0)
-#else
-#define FI_PARALLEL_FOR(nt, i, n, ...)                                                         \
-    do {                                                                                       \
-        (void)(nt);                                                                            \
-        for (fi_index i = 0; i < (n); i++) { __VA_ARGS__ }                                     \
-    } while (0)
-#define FI_PARALLEL_FOR_SIMD FI_PARALLEL_FOR
-#endif
 
 /* ---- aligned scratch memory ---------------------------------------------- */
 void *fi_aligned_alloc(size_t bytes); /* 64-byte aligned, NULL on failure */

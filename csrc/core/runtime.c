@@ -1,12 +1,16 @@
 /* Process-wide settings shared by all kernels: thread count and SIMD set.
  * Plain statics: csrc/ is linked once, into fastinit._core, so each exists
  * once per process. */
-/* posix_memalign is POSIX, not C11: -std=c11 hides it without this. */
-#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+/* posix_memalign, sysconf, sched_getaffinity: POSIX and GNU, not C11. */
+#if defined(__linux__)
+#define _GNU_SOURCE
+#include <sched.h>
+#elif !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200112L
 #endif
 #include "core/cpu.h"
 #include "core/fastinit.h"
+#include "core/pool.h"
 
 /* sigaction: POSIX systems; elsewhere (Windows) Ctrl-C is not armed. */
 #if defined(__unix__) || defined(__APPLE__)
@@ -21,16 +25,20 @@
 
 #ifdef _WIN32
 #include <malloc.h> /* _aligned_malloc: the Windows CRTs (MSVC and MinGW) lack posix_memalign */
+#include <windows.h>
+#else
+#include <unistd.h>
 #endif
 
 #include "core/atomics.h"
 
-/* 0: follow OpenMP (OMP_NUM_THREADS, threadpoolctl); n > 0: use n.  A global
- * and not only omp_set_num_threads because OpenMP's nthreads-var is per
- * calling thread: a count set from Python's main thread would not reach
- * kernels called from other Python threads. */
+/* 0: the default (OMP_NUM_THREADS, else the processors this process may
+ * run on); n > 0: use n.  One setting for every calling thread, read by
+ * every kernel; threadpoolctl sets it too (fastinit/_threadpoolctl.py). */
 static atomic_int fi_num_threads_setting = 0;
-static atomic_int fi_omp_default = 0; /* restored by set_num_threads(0) */
+static atomic_int fi_default_threads = 0; /* 0 before the first use */
+/* A Python thread's own cap (set_thread_limit), 0 for none. */
+static FI_THREAD_LOCAL int fi_thread_limit = 0;
 static atomic_int fi_isa_setting = -1; /* fi_isa, or -1 before the first use */
 /* Ctrl-C during a long call (fi_interrupt_arm): set by fi_on_sigint, so that
  * the handler only touches a lock-free atomic (C11 7.14.1.1). */
@@ -40,92 +48,92 @@ static struct sigaction fi_saved_sigint; /* the handler fi_interrupt_arm replace
 #endif
 static void fi_on_sigint(int sig);
 
-int fi_have_openmp(void) {
-#ifdef FI_HAVE_OPENMP
-    return 1;
+/* Processors this process may run on (its affinity mask on Linux). */
+static int fi_processors(void) {
+#if defined(__linux__)
+    cpu_set_t mask;
+    if (sched_getaffinity(0, sizeof mask, &mask) == 0 && CPU_COUNT(&mask) > 0)
+        return CPU_COUNT(&mask);
+#endif
+#if defined(_WIN32)
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    return si.dwNumberOfProcessors > 0 ? (int)si.dwNumberOfProcessors : 1;
+#elif defined(_SC_NPROCESSORS_ONLN)
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
 #else
-    return 0;
+    return 1;
 #endif
 }
 
-/* libgomp exits the process (instead of failing) when it cannot create a
- * thread, so an absurd request such as set_num_threads(100000) would kill
- * the interpreter at the next large kernel.  Oversubscription up to 4
- * threads per processor (at least 64) stays allowed for experiments. */
+/* Asked once (a race only computes the same value twice): the first entry
+ * of OMP_NUM_THREADS (the variable users already set for every threaded
+ * library), else the processors. */
+static int fi_default_count(void) {
+    int n = atomic_load(&fi_default_threads);
+    if (n == 0) {
+        const char *env = getenv("OMP_NUM_THREADS");
+        long v = env ? strtol(env, NULL, 10) : 0;
+        n = v > 0 && v < 1 << 20 ? (int)v : fi_processors();
+        atomic_store(&fi_default_threads, n);
+    }
+    return n;
+}
+
+/* Oversubscription up to 4 threads per processor (at least 64) stays
+ * allowed for experiments; beyond that a request is capped, so that an
+ * absurd set_num_threads(100000) cannot exhaust the process's threads. */
 static int fi_max_threads(void) {
-#ifdef FI_HAVE_OPENMP
-    /* omp_get_num_procs is a sched_getaffinity system call: ask once (a
-     * race only computes the same value twice) */
     static atomic_int cap = 0;
     int c = atomic_load(&cap);
     if (c == 0) {
-        int procs = omp_get_num_procs();
+        int procs = fi_processors();
         c = procs > 16 ? 4 * procs : 64;
         atomic_store(&cap, c);
     }
     return c;
-#else
-    return 1;
-#endif
 }
 
-int fi_get_num_threads(void) {
-#ifdef FI_HAVE_OPENMP
-    /* The setting, capped by this thread's OpenMP limit so that
-     * threadpoolctl (which calls omp_set_num_threads) can still lower it. */
+/* The process-wide count, before the calling thread's own cap. */
+static int fi_process_threads(void) {
     int n = atomic_load(&fi_num_threads_setting);
-    int omp = omp_get_max_threads();
-    if (omp < 1)
-        omp = 1;
-    if (omp > fi_max_threads())
-        omp = fi_max_threads();
-    return (n > 0 && n < omp) ? n : omp;
-#else
-    return 1;
-#endif
+    if (n <= 0)
+        n = fi_default_count();
+    return n > fi_max_threads() ? fi_max_threads() : n;
+}
+
+FI_EXPORT int fi_get_num_threads(void) {
+    int n = fi_process_threads();
+    return fi_thread_limit > 0 && fi_thread_limit < n ? fi_thread_limit : n;
 }
 
 int fi_get_thread_limit(void) {
-#ifdef FI_HAVE_OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
+    return fi_thread_limit > 0 ? fi_thread_limit : fi_process_threads();
 }
 
 void fi_set_thread_limit(int n) {
-#ifdef FI_HAVE_OPENMP
     if (n < 1)
         n = 1;
     if (n > fi_max_threads())
         n = fi_max_threads();
-    omp_set_num_threads(n);
-#else
-    (void)n;
-#endif
+    fi_thread_limit = n;
 }
 
-void fi_set_num_threads(int n) {
+FI_EXPORT void fi_set_num_threads(int n) {
     if (n < 0)
         n = 0;
     if (n > fi_max_threads())
         n = fi_max_threads();
-#ifdef FI_HAVE_OPENMP
-    if (atomic_load(&fi_omp_default) == 0)
-        atomic_store(&fi_omp_default, omp_get_max_threads());
-    /* also raise/lower the calling thread's own OpenMP limit */
-    omp_set_num_threads(n > 0 ? n : atomic_load(&fi_omp_default));
-#endif
     atomic_store(&fi_num_threads_setting, n);
+    fi_thread_limit = 0; /* the calling thread follows the new count */
 }
 
 int fi_threads_for(double work, double min_per_thread) {
-#ifdef FI_HAVE_OPENMP
-    /* A kernel called by one thread of a team (the fused MLP step splits
-     * the work itself) must not start a nested team. */
-    if (omp_in_parallel())
+    /* A kernel called from a part of a pool run (the fused MLP step splits
+     * the work itself) runs on its caller's thread. */
+    if (fi_pool_in_part())
         return 1;
-#endif
     int n = fi_get_num_threads();
     if (min_per_thread <= 0)
         return n;

@@ -1,6 +1,6 @@
 /* Keeping a team's threads on different processors (Linux).
  *
- * Why: on some virtual machines the scheduler, waking an OpenMP worker that
+ * Why: on some virtual machines the scheduler, waking a worker thread that
  * slept, places it on the processor of the thread that woke it and then
  * never moves either of them, although the other processor is idle.  The
  * two threads then take turns on one processor: every barrier waits for the

@@ -1,58 +1,22 @@
 /* Elementwise kernels: the portable (generic) kernel set, the per-call
- * choice of SIMD set (cpu.h), and the OpenMP split of the work.
+ * choice of SIMD set (cpu.h), and the split of the work over the thread
+ * team (core/pool.h).
  *
- * Threads get contiguous, 16-element-aligned ranges of one static
- * partition; since every kernel set computes an element the same way
- * wherever it falls in a range, results are bitwise identical for any
- * thread count. */
+ * Parts are contiguous, 16-element-aligned ranges; since every kernel set
+ * computes an element the same way wherever it falls in a range, results
+ * are bitwise identical for any thread count and any thread doing a part. */
 #include "elementwise/elementwise.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "core/cpu.h"
+#include "core/pool.h"
 #include "elementwise/elementwise_isa.h"
 
 /* Below this much work (elements x cost) per thread a fork costs more than
  * it saves. */
 #define FI_EW_MIN_PER_THREAD 65536.0
-
-#ifdef FI_HAVE_OPENMP
-/* [lo, hi) of thread t out of nt over n items, in whole blocks of `grain` */
-static void fi_split(fi_index n, fi_index grain, int t, int nt, fi_index *lo, fi_index *hi) {
-    fi_index blocks = (n + grain - 1) / grain;
-    fi_index per = blocks / nt, extra = blocks % nt;
-    fi_index b0 = t * per + (t < extra ? t : extra);
-    fi_index b1 = b0 + per + (t < extra ? 1 : 0);
-    *lo = b0 * grain < n ? b0 * grain : n;
-    *hi = b1 * grain < n ? b1 * grain : n;
-}
-
-/* Run CALL (which uses lo, hi) over [0, n) on nt threads.  Inside an
- * enclosing parallel region (the GEMM epilogue) it runs serially. */
-#define FI_PARALLEL_RANGE(n, grain, nt, CALL)                                                  \
-    do {                                                                                       \
-        if ((nt) <= 1 || omp_in_parallel()) {                                                  \
-            fi_index lo = 0, hi = (n);                                                         \
-            CALL;                                                                              \
-        } else {                                                                               \
-            const int cpu0 = fi_current_cpu();                                                 \
-            _Pragma("omp parallel num_threads(nt)") {                                          \
-                if (omp_get_thread_num() > 0) fi_spread_from(cpu0);                            \
-                fi_index lo, hi;                                                               \
-                fi_split((n), (grain), omp_get_thread_num(), omp_get_num_threads(), &lo, &hi); \
-                if (hi > lo) CALL;                                                             \
-            }                                                                                  \
-        }                                                                                      \
-    } while (0)
-#else
-#define FI_PARALLEL_RANGE(n, grain, nt, CALL)                                                  \
-    do {                                                                                       \
-        fi_index lo = 0, hi = (n);                                                             \
-        (void)(nt);                                                                            \
-        CALL;                                                                                  \
-    } while (0)
-#endif
 
 /* Relative cost per element: the transcendental ones are worth threads
  * sooner. */
@@ -60,7 +24,7 @@ static double fi_act_cost(int act) {
     return (act == FI_ACT_SIGMOID || act == FI_ACT_TANH) ? 8.0 : 1.0;
 }
 
-/* fi_threads_for, skipping the OpenMP queries for small work (the GEMM
+/* fi_threads_for, skipping the thread-count queries for small work (the GEMM
  * epilogue calls fi_bias_act once per cache-resident strip). */
 static int fi_ew_threads(double work) {
     return work < 2 * FI_EW_MIN_PER_THREAD ? 1 : fi_threads_for(work, FI_EW_MIN_PER_THREAD);
@@ -135,31 +99,52 @@ static int fi_ew_threads(double work) {
         }                                                                                      \
     }                                                                                          \
                                                                                                \
+    /* one call's arguments, for the pool's range functions */                                 \
+    typedef struct {                                                                           \
+        void (*rows)(int, T, fi_index, fi_index, const T *, fi_index, const T *, T *,          \
+                     fi_index);                                                                \
+        void (*bwd)(int, T, fi_index, const T *, const T *, T *);                              \
+        int act;                                                                               \
+        T slope;                                                                               \
+        fi_index n, ld;                                                                        \
+        const T *x, *s, *bias;                                                                 \
+        T *y;                                                                                  \
+    } fi_ew_ctx_##SFX;                                                                         \
+    static void fi_act_forward_range_##SFX(void *ctx, fi_index lo, fi_index hi) {              \
+        const fi_ew_ctx_##SFX *c = (const fi_ew_ctx_##SFX *)ctx;                               \
+        c->rows(c->act, c->slope, 1, hi - lo, c->x + lo, 0, NULL, c->y + lo, 0);               \
+    }                                                                                          \
+    static void fi_act_backward_range_##SFX(void *ctx, fi_index lo, fi_index hi) {             \
+        const fi_ew_ctx_##SFX *c = (const fi_ew_ctx_##SFX *)ctx;                               \
+        c->bwd(c->act, c->slope, hi - lo, c->x + lo, c->s + lo, c->y + lo);                    \
+    }                                                                                          \
+    static void fi_bias_act_range_##SFX(void *ctx, fi_index lo, fi_index hi) {                 \
+        const fi_ew_ctx_##SFX *c = (const fi_ew_ctx_##SFX *)ctx;                               \
+        c->rows(c->act, c->slope, hi - lo, c->n, c->y + lo * c->ld, c->ld, c->bias,            \
+                c->y + lo * c->ld, c->ld);                                                     \
+    }                                                                                          \
     void fi_act_forward_##SFX(int act, T slope, fi_index n, const T *x, T *y) {                \
         if (n <= 0 || (act == FI_ACT_IDENTITY && x == y)) return;                              \
-        void (*rows)(int, T, fi_index, fi_index, const T *, fi_index, const T *, T *,          \
-                     fi_index) = FI_PICK(fi_ew_rows, SFX);                                     \
+        fi_ew_ctx_##SFX c = {.rows = FI_PICK(fi_ew_rows, SFX), .act = act, .slope = slope,     \
+                             .x = x, .y = y};                                                  \
         int nt = fi_ew_threads((double)n * fi_act_cost(act));                                  \
-        FI_PARALLEL_RANGE(n, 16, nt,                                                           \
-                          rows(act, slope, 1, hi - lo, x + lo, 0, NULL, y + lo, 0));           \
+        fi_pool_for(nt, n, 16, fi_act_forward_range_##SFX, &c);                                \
     }                                                                                          \
     void fi_act_backward_##SFX(int act, T slope, fi_index n, const T *dout, const T *s,        \
                                T *dx) {                                                        \
         if (n <= 0 || (act == FI_ACT_IDENTITY && dout == dx)) return;                          \
-        void (*bwd)(int, T, fi_index, const T *, const T *, T *) =                             \
-            FI_PICK(fi_ew_backward, SFX);                                                      \
+        fi_ew_ctx_##SFX c = {.bwd = FI_PICK(fi_ew_backward, SFX), .act = act, .slope = slope,  \
+                             .x = dout, .s = s, .y = dx};                                      \
         int nt = fi_ew_threads((double)n);                                                     \
-        FI_PARALLEL_RANGE(n, 16, nt, bwd(act, slope, hi - lo, dout + lo, s + lo, dx + lo));    \
+        fi_pool_for(nt, n, 16, fi_act_backward_range_##SFX, &c);                               \
     }                                                                                          \
     void fi_bias_act_##SFX(int act, T slope, fi_index m, fi_index n, const T *bias, T *y,      \
                            fi_index ldy) {                                                     \
         if (m <= 0 || n <= 0 || (act == FI_ACT_IDENTITY && !bias)) return;                     \
-        void (*rows)(int, T, fi_index, fi_index, const T *, fi_index, const T *, T *,          \
-                     fi_index) = FI_PICK(fi_ew_rows, SFX);                                     \
+        fi_ew_ctx_##SFX c = {.rows = FI_PICK(fi_ew_rows, SFX), .act = act, .slope = slope,     \
+                             .n = n, .ld = ldy, .bias = bias, .y = y};                         \
         int nt = fi_ew_threads((double)m * n * fi_act_cost(act));                              \
-        FI_PARALLEL_RANGE(m, 1, nt,                                                            \
-                          rows(act, slope, hi - lo, n, y + lo * ldy, ldy, bias, y + lo * ldy,  \
-                               ldy));                                                          \
+        fi_pool_for(nt, m, 1, fi_bias_act_range_##SFX, &c);                                    \
     }                                                                                          \
                                                                                                \
     static void fi_sum_cols_##SFX(fi_index m, fi_index w, const T *x, fi_index ldx,           \
@@ -173,13 +158,14 @@ static int fi_ew_threads(double work) {
                                                                                                \
     /* Each column is summed top to bottom whatever the split; threads take                    \
      * whole blocks of columns (the accumulators stay in L1). */                               \
+    static void fi_sum_rows_range_##SFX(void *ctx, fi_index lo, fi_index hi) {                 \
+        const fi_ew_ctx_##SFX *c = (const fi_ew_ctx_##SFX *)ctx;                               \
+        fi_sum_cols_##SFX(c->n, hi - lo, c->x + lo, c->ld, c->y + lo);                         \
+    }                                                                                          \
     void fi_sum_rows_##SFX(fi_index m, fi_index n, const T *x, fi_index ldx, T *out) {         \
-        const fi_index jb = 512;                                                               \
-        fi_index nb = (n + jb - 1) / jb;                                                       \
+        fi_ew_ctx_##SFX c = {.n = m, .ld = ldx, .x = x, .y = out};                             \
         int nt = fi_ew_threads((double)m * n);                                                 \
-        if (nt > nb) nt = (int)nb;                                                             \
-        FI_PARALLEL_FOR(nt, blk, nb, fi_index j0 = blk * jb;                                   \
-                        fi_sum_cols_##SFX(m, n - j0 < jb ? n - j0 : jb, x + j0, ldx, out + j0);); \
+        fi_pool_for(nt, n, 512, fi_sum_rows_range_##SFX, &c);                                  \
     }
 
 /* defines fi_ew_rows_f32_generic, fi_ew_rows_f64_generic, fi_ew_backward_f32_generic,

@@ -9,7 +9,7 @@
 #include "core/cpu.h"
 #include "elementwise/elementwise.h"
 #include "core/atomics.h"
-#include "core/balance.h"
+#include "core/pool.h"
 #include "gemm/gemm_isa.h"
 
 #ifdef __clang__
@@ -47,11 +47,9 @@
  * little (bands of mc rows per thread cost 2048^3 9% on two cores). */
 #define FI_GEMM_BAND_WORK (double)(1 << 28)
 
-#ifdef FI_HAVE_OPENMP
-#define FI_OMP_BARRIER _Pragma("omp barrier")
-#else
-#define FI_OMP_BARRIER
-#endif
+/* Row parts per thread of a product split by rows: claimed dynamically,
+ * so a thread slowed by a neighbour on the host takes fewer of them. */
+#define FI_GEMM_PARTS_PER_THREAD 2
 
 /* ---- per-thread workspace ------------------------------------------------
  * Packing buffers belong to the calling thread and are reused across calls
@@ -163,66 +161,8 @@ int fi_gemm_row_grain_f64(void) {
 }
 
 /* Boundary of part t of nt nearly equal parts of `total` units. */
-static fi_index fi_gemm_part(fi_index total, int t, int nt) {
+static fi_index fi_gemm_part(fi_index total, fi_index t, fi_index nt) {
     return (fi_index)(((long long)total * t) / nt);
-}
-
-/* ---- the team's split (balance.h) ---------------------------------------------
- * Products split by rows cut them by the speeds of the team's threads on
- * the products before, one table per team size for the whole process.
- * Concurrent calls (from several Python threads) may interleave their
- * updates: the entries are atomic fixed-point shares, and any mix of them is
- * a valid split once fi_balance_shares has normalised it. */
-#define FI_GEMM_MAX_TEAM 64
-#define FI_GEMM_SPEED_ONE (1 << 24)
-static atomic_int fi_gemm_speed_q[FI_BALANCED_MAX + 1][FI_BALANCED_MAX];
-
-#ifdef FI_HAVE_OPENMP /* teams exist only with OpenMP */
-/* The team's cuts from the table; speed gets the speeds they came from. */
-static void fi_gemm_shares(int nt, double *speed, double *cum) {
-    int valid = 1;
-    for (int t = 0; t < nt && nt <= FI_BALANCED_MAX; t++) {
-        int q = atomic_load(&fi_gemm_speed_q[nt][t]);
-        valid = valid && q > 0; /* 0: never measured */
-        speed[t] = (double)q / FI_GEMM_SPEED_ONE;
-    }
-    fi_balance_shares(speed, valid, nt, cum);
-}
-
-/* Folds one product's timings into those speeds and stores them. */
-static void fi_gemm_learn(int nt, double *speed, const double *cum, const double *busy) {
-    if (nt > FI_BALANCED_MAX)
-        return;
-    fi_balance_learn(speed, nt, cum, busy);
-    for (int t = 0; t < nt; t++) {
-        int q = (int)(speed[t] * FI_GEMM_SPEED_ONE + 0.5);
-        atomic_store(&fi_gemm_speed_q[nt][t], q > 0 ? q : 1);
-    }
-}
-#endif
-
-void fi_gemm_set_speeds(int nt, const double *speeds) {
-    if (nt < 1 || nt > FI_BALANCED_MAX)
-        return;
-    double sum = 0;
-    for (int t = 0; t < nt; t++)
-        sum += speeds[t] > 0 ? speeds[t] : 0; /* NaN counts as 0 */
-    for (int t = 0; t < nt; t++) {
-        double v = sum > 0 && speeds[t] > 0 ? speeds[t] / sum : 0; /* 0: reset to even */
-        atomic_store(&fi_gemm_speed_q[nt][t], (int)(v * FI_GEMM_SPEED_ONE + 0.5));
-    }
-}
-
-int fi_gemm_get_speeds(int nt, double *speeds) {
-    if (nt < 1 || nt > FI_BALANCED_MAX)
-        return 0;
-    for (int t = 0; t < nt; t++) {
-        int q = atomic_load(&fi_gemm_speed_q[nt][t]);
-        if (q <= 0)
-            return 0;
-        speeds[t] = (double)q / FI_GEMM_SPEED_ONE;
-    }
-    return 1;
 }
 
 #define T float

@@ -74,14 +74,6 @@ void fi_gemm_resumable_f64(int trans_a, int trans_b, fi_index m, fi_index n, fi_
 int fi_gemm_row_grain_f32(void);
 int fi_gemm_row_grain_f64(void);
 
-/* Products split into row blocks cut them by the speeds of the team's
- * threads on the products before (balance.h), one table per team size for
- * the process: speeds[t] is thread t's share (normalised; each kept within
- * [1/(2nt), 3/(2nt)] when used; a share of 0 resets the team to even).
- * Any cut gives the same bits.  _get returns 0 before a team of nt has
- * been measured.  For tests and experiments. */
-void fi_gemm_set_speeds(int nt, const double *speeds);
-int fi_gemm_get_speeds(int nt, double *speeds);
 
 #ifdef __cplusplus
 }

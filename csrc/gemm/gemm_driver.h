@@ -3,18 +3,18 @@
  *
  * BLIS loop order: jc (nc columns of B/C) > pc (kc of K) > ic (mc rows of
  * A/C) > jr (nr-wide slivers) > ir (mr-tall tiles) > micro-kernel.  The
- * kc x nc panel of B is packed once per (jc, pc) by all threads together;
- * each thread then owns a fixed set of C tiles (a range of rows -- equal
- * counts when the kernel set has short-tile kernels, else whole mr-row
- * tiles -- or of nr-column slivers when C is short and wide), so no two
- * threads ever write the same element and no thread splits K: every
- * element is computed by the same operations whatever the thread count.
+ * kc x nc panel of B is packed once per (jc, pc) by one pool run (core/pool.h),
+ * then the block's tiles of C are computed by a second one, whose parts are
+ * ranges of rows (equal counts when the kernel set has short-tile kernels,
+ * else whole mr-row tiles) or of nr-column slivers when C is short and
+ * wide.  No two parts write the same element and no part splits K: every
+ * element is computed by the same operations whatever the thread count and
+ * whichever thread runs a part.  Two runs instead of a barrier: one thread
+ * may run every part.
  *
  * Interruptible calls (fi_gemm_resumable_*) also cut each (jc, pc) block
- * into bands of rows, one mc block per thread, and poll for Ctrl-C after
- * each band.  Bands only regroup tiles, so they change no value; the poll
- * is read by thread 0 before a barrier and by the team after it, so every
- * thread takes the same decision and none is left waiting. */
+ * into bands of rows, one pool run each, and the caller polls for Ctrl-C
+ * between bands.  Bands only regroup tiles, so they change no value. */
 
 #define FI_CAT_(a, b) a##b
 #define FI_CAT(a, b) FI_CAT_(a, b)
@@ -37,9 +37,9 @@ typedef struct {
                        * bufa + tid * a_stride + e_off */
     fi_index band;    /* rows per band: m, or a multiple of mc per thread when polling */
     fi_index first;   /* bands finished by earlier calls: skipped */
-    int *halt;        /* polling: two slots for the team's decision, else NULL */
-    fi_index *stopped_at; /* polling: bands finished when it stopped early */
-    double *busy;      /* split_m on a team: seconds each thread worked (not waited) */
+    /* the block the next pool run works on (set by the caller between runs) */
+    fi_index jc, nc, pc, kcb, r0, r1;
+    fi_index parts;   /* parts of that run */
 } FI_F(fi_gemm_ctx_); /* defines fi_gemm_ctx_f32, fi_gemm_ctx_f64 */
 
 /* dst[p * R + r] = src[r * rs + p * cs] for r < valid, 0 for valid <= r < R:
@@ -126,203 +126,207 @@ static void FI_F(fi_gemm_merge_tile_)(fi_index mr, fi_index nr, const T *t, int 
 #define FI_B_RS(x) ((x)->tb ? (x)->ldb : 1)   /* step between columns j */
 #define FI_B_CS(x) ((x)->tb ? 1 : (x)->ldb)   /* step along p */
 
-/* Thread tid of nt; with split_m it takes rows [cum[tid], cum[tid + 1]) of
- * each band (fractions), else an even share of the slivers. */
-/* defines fi_gemm_thread_f32, fi_gemm_thread_f64 */
-static void FI_F(fi_gemm_thread_)(const FI_F(fi_gemm_ctx_) *x, const double *cum, int tid,
-                                  int nt) {
+/* The tiles of C in rows [i0, i1) and slivers [s0, s1) of the (jc, pc)
+ * block the context names, with the packed A (and partial B sliver) in
+ * slot's own buffer.  Whatever the part, a tile of C is computed by the
+ * same operations, so the split changes no value. */
+/* defines fi_gemm_tiles_f32, fi_gemm_tiles_f64 */
+static void FI_F(fi_gemm_tiles_)(const FI_F(fi_gemm_ctx_) *x, int slot, fi_index i0, fi_index i1,
+                                 fi_index s0, fi_index s1) {
     const FI_KT *kt = x->kt;
-#ifdef FI_HAVE_OPENMP
-    double t_start = 0, waited = 0;
-    if (x->busy)
-        t_start = omp_get_wtime();
-#define FI_GEMM_BARRIER                                                                        \
-    {                                                                                          \
-        double t_ = x->busy ? omp_get_wtime() : 0;                                             \
-        FI_OMP_BARRIER                                                                         \
-        if (x->busy)                                                                           \
-            waited += omp_get_wtime() - t_;                                                    \
-    }
-#else
-#define FI_GEMM_BARRIER
-#endif
     const int MR = kt->mr, NR = kt->nr;
-    const fi_index m = x->m, n = x->n, k = x->k;
-    T *bufa = x->bufa + (fi_index)tid * x->a_stride;
+    const fi_index n = x->n, jc = x->jc, nc = x->nc, pc = x->pc, kcb = x->kcb;
+    const fi_index nsl = (nc + NR - 1) / NR;
+    T *bufa = x->bufa + (fi_index)slot * x->a_stride;
     FI_ALIGNED(64) T tile[FI_GEMM_MAX_TILE];
-
     const int has_ep = x->ep && (x->ep->bias || x->ep->act != FI_ACT_IDENTITY);
     const T *bias = has_ep ? (const T *)x->ep->bias : NULL;
-    const fi_index bands = (m + x->band - 1) / x->band; /* per (jc, pc) block */
-    fi_index band_no = 0; /* in driver order, counted alike by every thread */
-    int polls = 0;
+    /* a last sliver of at most 4 columns (n = 100 leaves 4) runs narrow4:
+     * four rows to a vector, the whole block of rows at once */
+    const int last_narrow4 = kt->narrow4 && x->strided_a && nc - (nsl - 1) * NR <= 4;
+    const T beta = pc == 0 ? x->beta : (T)1;
+    const int last = pc + kcb >= x->k;
 
-    for (fi_index jc = 0; jc < n; jc += kt->nc) {
-        fi_index nc = n - jc < kt->nc ? n - jc : kt->nc;
-        fi_index nsl = (nc + NR - 1) / NR;
-        fi_index s0 = 0, s1 = nsl;
-        /* a last sliver of at most 4 columns (n = 100 leaves 4) runs narrow4:
-         * four rows to a vector, the whole block of rows at once */
-        const int last_narrow4 = kt->narrow4 && x->strided_a && nc - (nsl - 1) * NR <= 4;
-        if (!x->split_m) {
-            s0 = fi_gemm_part(nsl, tid, nt);
-            s1 = fi_gemm_part(nsl, tid + 1, nt);
+    /* Slivers of B read in place: only a partial last one is packed
+     * (zero-padded), by each part that needs it, into its slot's buffer. */
+    T *edge = NULL;
+    int edge_w = NR; /* values per p in edge: narrow4 reads only 4 */
+    if (x->strided_b) {
+        fi_index j = jc + (nsl - 1) * NR, nr = n - j;
+        if (s1 == nsl && nr != NR && nr != NR / 2) {
+            edge = bufa + x->e_off;
+            if (last_narrow4)
+                edge_w = 4;
+            FI_F(fi_gemm_pack_panel_)(FI_B_AT(x, pc, j), FI_B_RS(x), FI_B_CS(x), (int)nr, edge_w,
+                                      kcb, edge);
         }
+    }
+    for (fi_index ic = i0; ic < i1; ic += kt->mc) {
+        fi_index mc = i1 - ic < kt->mc ? i1 - ic : kt->mc;
+        if (!x->strided_a)
+            for (fi_index ir = 0; ir < mc; ir += MR) {
+                int valid = (int)(mc - ir < MR ? mc - ir : MR);
+                FI_F(fi_gemm_pack_with_)(kt, FI_A_AT(x, ic + ir, pc), FI_A_RS(x), FI_A_CS(x),
+                                          valid, MR, kcb, bufa + ir * kcb);
+            }
+        for (fi_index s = s0; s < s1; s++) {
+            fi_index j = jc + s * NR;
+            fi_index nr = n - j < NR ? n - j : NR;
+            /* a last sliver at most half full runs the half-width kernel */
+            const int narrow = 2 * nr <= NR;
+            const T *bs = x->bufb + s * NR * kcb;
+            fi_index ldbs = NR;
+            if (x->strided_b) {
+                if (s == nsl - 1 && edge) {
+                    bs = edge;
+                    ldbs = edge_w;
+                } else {
+                    bs = FI_B_AT(x, pc, j);
+                    ldbs = x->ldb;
+                }
+            }
+            const fi_index width = narrow ? NR / 2 : NR;
+            FI_CAT(fi_ukernel_, SFX) const *kern = narrow ? kt->half : kt->full;
+            const int narrow4 = last_narrow4 && s == nsl - 1;
+            if (narrow4)
+                kt->narrow4(mc, kcb, FI_A_AT(x, ic, pc), x->lda, bs, ldbs, x->c + ic * x->ldc + j,
+                            x->ldc, (int)nr, x->alpha, beta);
+            for (fi_index ir = 0; ir < mc && !narrow4; ir += MR) {
+                fi_index i = ic + ir;
+                fi_index mr = mc - ir < MR ? mc - ir : MR;
+                /* a short tile runs its own kernel when the set has one */
+                FI_CAT(fi_ukernel_, SFX) part = mr < MR ? kt->part[mr][narrow] : NULL;
+                const T *at = bufa + ir * kcb;
+                fi_index rsa = 1, csa = MR;
+                int strided = 0;
+                if (x->strided_a) {
+                    if (mr == MR || part) {
+                        at = FI_A_AT(x, i, pc);
+                        rsa = FI_A_RS(x);
+                        csa = FI_A_CS(x);
+                        strided = 1;
+                    } else {
+                        /* a short last tile: pack it, zero-padded */
+                        at = bufa;
+                        if (s == s0)
+                            FI_F(fi_gemm_pack_panel_)(FI_A_AT(x, i, pc), FI_A_RS(x), FI_A_CS(x),
+                                                      (int)mr, MR, kcb, bufa);
+                    }
+                }
+                if (part) {
+                    if (nr == width) {
+                        part(kcb, at, rsa, csa, bs, ldbs, x->c + i * x->ldc + j, x->ldc, x->alpha,
+                             beta);
+                    } else {
+                        part(kcb, at, rsa, csa, bs, ldbs, tile, NR, x->alpha, (T)0);
+                        FI_F(fi_gemm_merge_tile_)(mr, nr, tile, NR, x->c + i * x->ldc + j, x->ldc,
+                                                  beta);
+                    }
+                } else if (mr == MR && nr == width) {
+                    kern[strided](kcb, at, rsa, csa, bs, ldbs, x->c + i * x->ldc + j, x->ldc,
+                                  x->alpha, beta);
+                } else {
+                    kern[strided](kcb, at, rsa, csa, bs, ldbs, tile, NR, x->alpha, (T)0);
+                    FI_F(fi_gemm_merge_tile_)(mr, nr, tile, NR, x->c + i * x->ldc + j, x->ldc,
+                                              beta);
+                }
+            }
+            /* The mc x nr strip is still in L1: finish it now. */
+            if (last && has_ep)
+                FI_F(fi_bias_act_)(x->ep->act, (T)x->ep->slope, mc, nr, bias ? bias + j : NULL,
+                                   x->c + ic * x->ldc + j, x->ldc);
+        }
+    }
+}
+
+/* Pool part: a share of the slivers of this block's panel of B. */
+/* defines fi_gemm_pack_b_part_f32, fi_gemm_pack_b_part_f64 */
+static void FI_F(fi_gemm_pack_b_part_)(void *ctx, fi_index part, int slot) {
+    const FI_F(fi_gemm_ctx_) *x = (const FI_F(fi_gemm_ctx_) *)ctx;
+    const int NR = x->kt->nr;
+    const fi_index nsl = (x->nc + NR - 1) / NR;
+    (void)slot;
+    for (fi_index s = fi_gemm_part(nsl, part, x->parts); s < fi_gemm_part(nsl, part + 1, x->parts);
+         s++) {
+        fi_index j = x->jc + s * NR;
+        int valid = (int)(x->n - j < NR ? x->n - j : NR);
+        FI_F(fi_gemm_pack_with_)(x->kt, FI_B_AT(x, x->pc, j), FI_B_RS(x), FI_B_CS(x), valid, NR,
+                                  x->kcb, x->bufb + s * NR * x->kcb);
+    }
+}
+
+/* Pool part: with split_m a block of rows of the band [r0, r1) (whole
+ * tiles unless the kernel set has short-tile kernels), else a share of the
+ * slivers for every row of it. */
+/* defines fi_gemm_compute_part_f32, fi_gemm_compute_part_f64 */
+static void FI_F(fi_gemm_compute_part_)(void *ctx, fi_index part, int slot) {
+    const FI_F(fi_gemm_ctx_) *x = (const FI_F(fi_gemm_ctx_) *)ctx;
+    const int MR = x->kt->mr, NR = x->kt->nr;
+    const fi_index nsl = (x->nc + NR - 1) / NR;
+    if (x->split_m) {
+        const fi_index grain = x->kt->part[1][0] ? 1 : MR;
+        const fi_index units = (x->r1 - x->r0 + grain - 1) / grain;
+        fi_index i0 = x->r0 + fi_gemm_part(units, part, x->parts) * grain;
+        fi_index i1 = x->r0 + fi_gemm_part(units, part + 1, x->parts) * grain;
+        if (i1 > x->r1)
+            i1 = x->r1;
+        if (i1 > i0)
+            FI_F(fi_gemm_tiles_)(x, slot, i0, i1, 0, nsl);
+    } else {
+        fi_index s0 = fi_gemm_part(nsl, part, x->parts), s1 = fi_gemm_part(nsl, part + 1, x->parts);
+        if (s1 > s0)
+            FI_F(fi_gemm_tiles_)(x, slot, x->r0, x->r1, s0, s1);
+    }
+}
+
+/* Every (jc, pc) block in driver order: pack its panel of B (one pool run),
+ * then its bands of rows (one pool run each); between bands of an
+ * interruptible call the caller polls for Ctrl-C.  Returns the bands
+ * finished when it stopped early, else -1. */
+/* defines fi_gemm_blocks_f32, fi_gemm_blocks_f64 */
+static fi_index FI_F(fi_gemm_blocks_)(FI_F(fi_gemm_ctx_) *x, int nt, int poll) {
+    const FI_KT *kt = x->kt;
+    const int MR = kt->mr, NR = kt->nr;
+    const fi_index m = x->m, n = x->n, k = x->k;
+    const fi_index bands = (m + x->band - 1) / x->band; /* per (jc, pc) block */
+    fi_index band_no = 0;
+    for (fi_index jc = 0; jc < n; jc += kt->nc) {
+        x->jc = jc;
+        x->nc = n - jc < kt->nc ? n - jc : kt->nc;
+        const fi_index nsl = (x->nc + NR - 1) / NR;
         for (fi_index pc = 0; pc < k; pc += x->kc) {
-            fi_index kcb = k - pc < x->kc ? k - pc : x->kc;
+            x->pc = pc;
+            x->kcb = k - pc < x->kc ? k - pc : x->kc;
             if (band_no + bands <= x->first) { /* finished by an earlier call */
                 band_no += bands;
                 continue;
             }
-            /* Slivers of B read in place: only a partial last one is
-             * packed (zero-padded), by each thread that needs it, into its
-             * own buffer, so the team never waits for a shared panel. */
-            T *edge = NULL;
-            int edge_w = NR; /* values per p in edge: narrow4 reads only 4 */
-            if (x->strided_b) {
-                fi_index j = jc + (nsl - 1) * NR, nr = n - j;
-                if (s1 == nsl && nr != NR && nr != NR / 2) {
-                    edge = bufa + x->e_off;
-                    if (last_narrow4)
-                        edge_w = 4;
-                    FI_F(fi_gemm_pack_panel_)(FI_B_AT(x, pc, j), FI_B_RS(x), FI_B_CS(x),
-                                              (int)nr, edge_w, kcb, edge);
-                }
-            } else {
-                /* Pack this panel of B: every thread a share of the slivers. */
-                for (fi_index s = fi_gemm_part(nsl, tid, nt); s < fi_gemm_part(nsl, tid + 1, nt);
-                     s++) {
-                    fi_index j = jc + s * NR;
-                    int valid = (int)(n - j < NR ? n - j : NR);
-                    FI_F(fi_gemm_pack_with_)(kt, FI_B_AT(x, pc, j), FI_B_RS(x), FI_B_CS(x),
-                                              valid, NR, kcb, x->bufb + s * NR * kcb);
-                }
-                if (nt > 1) {
-                    FI_GEMM_BARRIER
-                }
+            if (!x->strided_b) {
+                x->parts = nt < nsl ? nt : nsl;
+                fi_pool_run(nt, x->parts, FI_F(fi_gemm_pack_b_part_), x);
             }
-            const T beta = pc == 0 ? x->beta : (T)1;
-            const int last = pc + kcb >= k;
-
             for (fi_index r0 = 0; r0 < m; r0 += x->band, band_no++) {
                 if (band_no < x->first)
                     continue;
-                fi_index r1 = m - r0 < x->band ? m : r0 + x->band;
-                fi_index i0 = r0, i1 = r1;
+                x->r0 = r0;
+                x->r1 = m - r0 < x->band ? m : r0 + x->band;
                 if (x->split_m) {
-                    /* short tiles cost ~their rows: any row count, else whole tiles */
                     const fi_index grain = kt->part[1][0] ? 1 : MR;
-                    i0 = r0 + fi_balance_cut(r1 - r0, grain, cum[tid]);
-                    i1 = r0 + fi_balance_cut(r1 - r0, grain, cum[tid + 1]);
+                    fi_index units = (x->r1 - r0 + grain - 1) / grain;
+                    fi_index want = nt > 1 ? (fi_index)nt * FI_GEMM_PARTS_PER_THREAD : 1;
+                    x->parts = units < want ? units : want;
+                } else {
+                    x->parts = nt < nsl ? nt : nsl;
                 }
-                for (fi_index ic = i0; ic < i1; ic += kt->mc) {
-                    fi_index mc = i1 - ic < kt->mc ? i1 - ic : kt->mc;
-                    if (!x->strided_a)
-                        for (fi_index ir = 0; ir < mc; ir += MR) {
-                            int valid = (int)(mc - ir < MR ? mc - ir : MR);
-                            FI_F(fi_gemm_pack_with_)(kt, FI_A_AT(x, ic + ir, pc), FI_A_RS(x),
-                                                      FI_A_CS(x), valid, MR, kcb, bufa + ir * kcb);
-                        }
-                    for (fi_index s = s0; s < s1; s++) {
-                        fi_index j = jc + s * NR;
-                        fi_index nr = n - j < NR ? n - j : NR;
-                        /* a last sliver at most half full runs the half-width kernel */
-                        const int narrow = 2 * nr <= NR;
-                        const T *bs = x->bufb + s * NR * kcb;
-                        fi_index ldbs = NR;
-                        if (x->strided_b) {
-                            if (s == nsl - 1 && edge) {
-                                bs = edge;
-                                ldbs = edge_w;
-                            } else {
-                                bs = FI_B_AT(x, pc, j);
-                                ldbs = x->ldb;
-                            }
-                        }
-                        const fi_index width = narrow ? NR / 2 : NR;
-                        FI_CAT(fi_ukernel_, SFX) const *kern = narrow ? kt->half : kt->full;
-                        const int narrow4 = last_narrow4 && s == nsl - 1;
-                        if (narrow4)
-                            kt->narrow4(mc, kcb, FI_A_AT(x, ic, pc), x->lda, bs, ldbs,
-                                        x->c + ic * x->ldc + j, x->ldc, (int)nr, x->alpha, beta);
-                        for (fi_index ir = 0; ir < mc && !narrow4; ir += MR) {
-                            fi_index i = ic + ir;
-                            fi_index mr = mc - ir < MR ? mc - ir : MR;
-                            /* a short tile runs its own kernel when the set has one */
-                            FI_CAT(fi_ukernel_, SFX) part = mr < MR ? kt->part[mr][narrow] : NULL;
-                            const T *at = bufa + ir * kcb;
-                            fi_index rsa = 1, csa = MR;
-                            int strided = 0;
-                            if (x->strided_a) {
-                                if (mr == MR || part) {
-                                    at = FI_A_AT(x, i, pc);
-                                    rsa = FI_A_RS(x);
-                                    csa = FI_A_CS(x);
-                                    strided = 1;
-                                } else {
-                                    /* a short last tile: pack it, zero-padded */
-                                    at = bufa;
-                                    if (s == s0)
-                                        FI_F(fi_gemm_pack_panel_)(FI_A_AT(x, i, pc), FI_A_RS(x),
-                                                                  FI_A_CS(x), (int)mr, MR, kcb,
-                                                                  bufa);
-                                }
-                            }
-                            if (part) {
-                                if (nr == width) {
-                                    part(kcb, at, rsa, csa, bs, ldbs, x->c + i * x->ldc + j,
-                                         x->ldc, x->alpha, beta);
-                                } else {
-                                    part(kcb, at, rsa, csa, bs, ldbs, tile, NR, x->alpha, (T)0);
-                                    FI_F(fi_gemm_merge_tile_)(mr, nr, tile, NR,
-                                                              x->c + i * x->ldc + j, x->ldc,
-                                                              beta);
-                                }
-                            } else if (mr == MR && nr == width) {
-                                kern[strided](kcb, at, rsa, csa, bs, ldbs,
-                                              x->c + i * x->ldc + j, x->ldc, x->alpha, beta);
-                            } else {
-                                kern[strided](kcb, at, rsa, csa, bs, ldbs, tile, NR, x->alpha,
-                                              (T)0);
-                                FI_F(fi_gemm_merge_tile_)(mr, nr, tile, NR,
-                                                          x->c + i * x->ldc + j, x->ldc, beta);
-                            }
-                        }
-                        /* The mc x nr strip is still in L1: finish it now. */
-                        if (last && has_ep)
-                            FI_F(fi_bias_act_)(x->ep->act, (T)x->ep->slope, mc, nr,
-                                               bias ? bias + j : NULL, x->c + ic * x->ldc + j,
-                                               x->ldc);
-                    }
-                }
-                if (last && jc + kt->nc >= n && r1 == m) {
-#ifdef FI_HAVE_OPENMP
-                    if (x->busy)
-                        x->busy[tid] = omp_get_wtime() - t_start - waited;
-#endif
-                    return; /* the end: no barrier, nothing to poll */
-                }
-                if (x->halt) {
-                    /* Two slots: a thread still reading this decision never
-                     * sees thread 0's next one (written before the next
-                     * barrier, which that thread has not reached). */
-                    int *slot = &x->halt[polls++ & 1];
-                    if (tid == 0)
-                        *slot = fi_interrupt_pending();
-                    if (nt > 1) {
-                        FI_GEMM_BARRIER /* also the end-of-block barrier */
-                    }
-                    if (*slot) {
-                        if (tid == 0)
-                            *x->stopped_at = band_no + 1;
-                        return;
-                    }
-                } else if (nt > 1 && r1 == m && !x->strided_b) {
-                    FI_GEMM_BARRIER /* bufb is repacked next */
-                }
+                fi_pool_run(nt, x->parts, FI_F(fi_gemm_compute_part_), x);
+                if (x->pc + x->kcb >= k && jc + kt->nc >= n && x->r1 == m)
+                    return -1; /* the end: nothing to poll */
+                if (poll && fi_interrupt_pending())
+                    return band_no + 1;
             }
         }
     }
+    return -1;
 }
 
 /* C = beta * C (k == 0: no product), then the epilogue. */
@@ -399,19 +403,16 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
     if ((fi_index)nt > units)
         nt = (int)units;
 
-    int halt[2] = {0, 0};
     fi_index stopped_at = -1;
     x.band = m;
     x.first = 0;
-    x.halt = NULL;
-    x.stopped_at = &stopped_at;
     if (r) {
         if (!resuming) {
             r->isa = (int)fi_active_isa();
             r->band = m;
             if (x.split_m) {
                 /* whole mc blocks per thread, enough of them to fill
-                 * FI_GEMM_BAND_WORK: each band ends in a barrier */
+                 * FI_GEMM_BAND_WORK: the caller polls after each band */
                 fi_index step = x.kt->mc * nt, cols = n < x.kt->nc ? n : x.kt->nc;
                 double rows = FI_GEMM_BAND_WORK / ((double)cols * (double)x.kc);
                 fi_index steps = (fi_index)(rows / (double)step) + 1;
@@ -421,7 +422,6 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
         }
         x.band = r->band;
         x.first = r->done;
-        x.halt = halt;
     }
 
     fi_index kcr = (x.kc + 15) & ~(fi_index)15;
@@ -429,6 +429,7 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
     fi_index mrows = x.strided_a ? MR : (m < x.kt->mc ? (mt * MR) : x.kt->mc);
     x.e_off = (mrows * kcr + 15) & ~(fi_index)15;
     x.a_stride = x.e_off + (x.strided_b ? (fi_index)NR * kcr : 0);
+    /* one packing buffer per pool slot (slots 0 .. nt-1) */
     T *ws = (T *)fi_gemm_workspace((bsz + (size_t)nt * (size_t)x.a_stride) * sizeof(T));
     if (!ws) {
         if (resuming)
@@ -439,37 +440,7 @@ static void FI_F(fi_gemm_run_)(int trans_a, int trans_b, fi_index m, fi_index n,
     }
     x.bufb = ws;
     x.bufa = ws + bsz;
-
-    static const double whole[2] = {0.0, 1.0};
-    x.busy = NULL;
-    if (nt <= 1) {
-        FI_F(fi_gemm_thread_)(&x, whole, 0, 1);
-    } else {
-#ifdef FI_HAVE_OPENMP
-        if (nt > FI_GEMM_MAX_TEAM)
-            nt = FI_GEMM_MAX_TEAM;
-        double cum[FI_GEMM_MAX_TEAM + 1], busy[FI_GEMM_MAX_TEAM] = {0};
-        double speed[FI_BALANCED_MAX];
-        fi_gemm_shares(nt, speed, cum);
-        x.busy = x.split_m ? busy : NULL; /* sliver splits stay even */
-        const int cpu0 = fi_current_cpu();
-        int team = nt;
-#pragma omp parallel num_threads(nt)
-        {
-            const int tid = omp_get_thread_num(), got = omp_get_num_threads();
-            if (tid > 0)
-                fi_spread_from(cpu0);
-            double even[FI_GEMM_MAX_TEAM + 1];
-            if (tid == 0)
-                team = got;
-            FI_F(fi_gemm_thread_)(&x, fi_balance_team_cuts(cum, nt, got, even), tid, got);
-        }
-        if (x.busy && team == nt && stopped_at < 0)
-            fi_gemm_learn(nt, speed, cum, busy);
-#else
-        FI_F(fi_gemm_thread_)(&x, whole, 0, 1);
-#endif
-    }
+    stopped_at = FI_F(fi_gemm_blocks_)(&x, nt, r != NULL);
     if (r && stopped_at >= 0) {
         r->done = stopped_at;
         r->stopped = 1;
@@ -498,7 +469,6 @@ void FI_F(fi_gemm_)(int trans_a, int trans_b, fi_index m, fi_index n, fi_index k
     FI_F(fi_gemm_ex_)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, NULL);
 }
 
-#undef FI_GEMM_BARRIER
 #undef FI_A_AT
 #undef FI_A_RS
 #undef FI_A_CS

@@ -3,7 +3,9 @@
 #include <float.h>
 #include <math.h>
 
+#include "core/atomics.h"
 #include "core/cpu.h"
+#include "core/pool.h"
 #include "core/fastinit.h"
 #include "histogram/histogram_simd.h"
 
@@ -184,38 +186,18 @@ static void fi_hist_fold(fi_hist_summary *s, const fi_hist_summary *p) {
     s->high_tail += p->high_tail;
 }
 
-#ifdef FI_HAVE_OPENMP
-/* [lo, hi) of thread t out of nt over `spans` spans, in values (n total). */
-static void fi_hist_share(size_t spans, size_t n, int t, int nt, size_t *lo, size_t *hi) {
-    size_t a = spans * (size_t)t / (size_t)nt, b = spans * (size_t)(t + 1) / (size_t)nt;
-    *lo = a * FI_HIST_SPAN < n ? a * FI_HIST_SPAN : n;
-    *hi = b * FI_HIST_SPAN < n ? b * FI_HIST_SPAN : n;
-}
-
-/* Rounds of up to FI_HIST_ROUND spans; in a round each thread runs a share
- * of whole spans into private counts (when the slots are few enough to keep
- * on the stack), then the spans' moments are added to *s in order. */
-#define FI_HIST_PARALLEL(RUN, T)                                                                 \
-    if (nt > 1) {                                                                                \
-        const int cpu0 = fi_current_cpu();                                                       \
-        _Pragma("omp parallel num_threads(nt)") {                                                \
-            if (omp_get_thread_num() > 0)                                                        \
-                fi_spread_from(cpu0);                                                            \
-            int64_t own[FI_HIST_LOCAL_SLOTS];                                                    \
-            memset(own, 0, (size_t)nslots * sizeof *own);                                        \
-            size_t lo, hi;                                                                       \
-            fi_hist_share(spans, m, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);      \
-            if (hi > lo)                                                                         \
-                RUN(P, x + i + lo, hi - lo, own, parts + lo / FI_HIST_SPAN);                     \
-            _Pragma("omp critical(fi_histogram)") {                                              \
-                for (int64_t q = 0; q < nslots; q++)                                             \
-                    counts[q] += own[q];                                                         \
-            }                                                                                    \
-        }                                                                                        \
-    } else
-#else
-#define FI_HIST_PARALLEL(RUN, T) (void)nt;
-#endif
+/* Rounds of up to FI_HIST_ROUND spans; in a round each pool part runs
+ * whole spans into private counts (when the slots are few enough to keep
+ * on the stack) and adds them to the total under a lock (integer sums: any
+ * order gives the same counts); the spans' moments are then added to *s in
+ * span order. */
+typedef struct {
+    const fi_hist_plan *P;
+    const void *x;
+    int64_t *counts, nslots;
+    fi_hist_summary *parts;
+    atomic_int lock;
+} fi_hist_ctx;
 
 #define FI_HIST_ENTRY(SFX, T, F, ABS)                                                            \
     FI_HIST_GENERIC_BLOCK(SFX, T, F, ABS)                                                        \
@@ -226,6 +208,18 @@ static void fi_hist_share(size_t spans, size_t n, int t, int nt, size_t *lo, siz
         (P->bins + FI_HIST_EXTRA <= FI_HIST_LOCAL_SLOTS ? fi_hist_##SFX##_generic_lanes          \
                                                         : fi_hist_##SFX##_generic_direct)(       \
             P, x, n, counts, parts);                                                             \
+    }                                                                                            \
+    static void fi_hist_range_##SFX(void *ctx, fi_index lo, fi_index hi) {                       \
+        fi_hist_ctx *c = (fi_hist_ctx *)ctx;                                                     \
+        int64_t own[FI_HIST_LOCAL_SLOTS];                                                        \
+        memset(own, 0, (size_t)c->nslots * sizeof *own);                                         \
+        fi_hist_run_##SFX(c->P, (const T *)c->x + lo, (size_t)(hi - lo), own,                    \
+                          c->parts + lo / FI_HIST_SPAN);                                         \
+        while (!fi_atomic_cas_int(&c->lock, 0, 1))                                               \
+            ;                                                                                    \
+        for (int64_t q = 0; q < c->nslots; q++)                                                  \
+            c->counts[q] += own[q];                                                              \
+        atomic_store(&c->lock, 0);                                                               \
     }                                                                                            \
     void fi_histogram_##SFX(const fi_hist_plan *P, const T *x, size_t n, int64_t *counts,        \
                             fi_hist_summary *s) {                                                \
@@ -240,8 +234,11 @@ static void fi_hist_share(size_t spans, size_t n, int t, int nt, size_t *lo, siz
             int nt = nslots <= FI_HIST_LOCAL_SLOTS                                               \
                          ? fi_threads_for((double)m, FI_HIST_MIN_PER_THREAD)                     \
                          : 1;                                                                    \
-            FI_HIST_PARALLEL(fi_hist_run_##SFX, T)                                               \
-            fi_hist_run_##SFX(P, x + i, m, counts, parts);                                       \
+            if (nt > 1) {                                                                        \
+                fi_hist_ctx c = {P, x + i, counts, nslots, parts, 0};                            \
+                fi_pool_for(nt, (fi_index)m, FI_HIST_SPAN, fi_hist_range_##SFX, &c);             \
+            } else                                                                               \
+                fi_hist_run_##SFX(P, x + i, m, counts, parts);                                   \
             for (size_t j = 0; j < spans; j++)                                                   \
                 fi_hist_fold(s, &parts[j]);                                                      \
         }                                                                                        \

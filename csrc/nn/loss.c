@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "core/cpu.h"
+#include "core/pool.h"
 #include "elementwise/elementwise_isa.h"
 
 #define FI_XENT_BLOCK 64
@@ -38,11 +39,23 @@
         for (fi_index j = 0; j < n; j++) y[j] *= inv;                                          \
         return (double)mx + log(s);                                                            \
     }                                                                                          \
+    typedef struct {                                                                           \
+        double (*row)(fi_index, const T *, T *);                                               \
+        fi_index n, c0, end;                                                                   \
+        const T *x, *onehot, *probs;                                                           \
+        const int64_t *labels;                                                                 \
+        T *y, scale;                                                                           \
+        double *part;                                                                          \
+    } fi_loss_ctx_##SFX;                                                                       \
+    static void fi_softmax_range_##SFX(void *ctx, fi_index lo, fi_index hi) {                  \
+        const fi_loss_ctx_##SFX *c = (const fi_loss_ctx_##SFX *)ctx;                           \
+        for (fi_index i = lo; i < hi; i++) c->row(c->n, c->x + i * c->n, c->y + i * c->n);     \
+    }                                                                                          \
     void fi_softmax_##SFX(fi_index m, fi_index n, const T *x, T *y) {                          \
         if (m <= 0 || n <= 0) return;                                                          \
-        double (*row)(fi_index, const T *, T *) = FI_PICK_ROW(SFX);                            \
+        fi_loss_ctx_##SFX c = {.row = FI_PICK_ROW(SFX), .n = n, .x = x, .y = y};               \
         int nt = fi_threads_for((double)m * n, 32768.0);                                       \
-        FI_PARALLEL_FOR(nt, i, m, row(n, x + i * n, y + i * n););                              \
+        fi_pool_for(nt, m, 1, fi_softmax_range_##SFX, &c);                                     \
     }                                                                                          \
     /* The loss of row i; writes its probabilities. */                                      \
     static double fi_xent_row_##SFX(double (*row)(fi_index, const T *, T *), fi_index i,       \
@@ -72,6 +85,16 @@
             total += fi_xent_row_##SFX(row, i, n, logits, labels, onehot, probs);              \
         return total;                                                                          \
     }                                                                                          \
+    /* blocks [lo, hi) of FI_XENT_BLOCK rows of the chunk at c0, sums to part[] */             \
+    static void fi_xent_blocks_##SFX(void *ctx, fi_index lo, fi_index hi) {                    \
+        const fi_loss_ctx_##SFX *c = (const fi_loss_ctx_##SFX *)ctx;                           \
+        for (fi_index b = lo; b < hi; b++) {                                                   \
+            fi_index i0 = c->c0 + b * FI_XENT_BLOCK;                                           \
+            fi_index i1 = i0 + FI_XENT_BLOCK < c->end ? i0 + FI_XENT_BLOCK : c->end;           \
+            c->part[b] = fi_xent_rows_##SFX(c->row, i0, i1, c->n, c->x, c->labels, c->onehot,  \
+                                            c->y);                                             \
+        }                                                                                      \
+    }                                                                                          \
     void fi_softmax_xent_rows_##SFX(fi_index i0, fi_index i1, fi_index n, const T *logits,     \
                                     const int64_t *labels, const T *onehot, T *probs,          \
                                     double *row_loss) {                                        \
@@ -84,17 +107,16 @@
                                      const int64_t *labels, const T *onehot, T *probs,         \
                                      double acc) {                                             \
         if (m <= 0 || n <= 0) return acc;                                                      \
-        double (*row)(fi_index, const T *, T *) = FI_PICK_ROW(SFX);                            \
         int nt = fi_threads_for((double)m * n, 32768.0);                                       \
+        double part[FI_XENT_BLOCKS];                                                           \
+        fi_loss_ctx_##SFX c = {.row = FI_PICK_ROW(SFX), .n = n, .x = logits, .labels = labels, \
+                               .onehot = onehot, .y = probs, .part = part};                    \
         for (fi_index c0 = 0; c0 < m; c0 += FI_XENT_CHUNK_ROWS) {                              \
             fi_index rows = m - c0 < FI_XENT_CHUNK_ROWS ? m - c0 : FI_XENT_CHUNK_ROWS;         \
             fi_index nb = (rows + FI_XENT_BLOCK - 1) / FI_XENT_BLOCK;                          \
-            double part[FI_XENT_BLOCKS];                                                       \
-            FI_PARALLEL_FOR(nt, b, nb, fi_index i0 = c0 + b * FI_XENT_BLOCK;                   \
-                            fi_index i1 = i0 + FI_XENT_BLOCK < c0 + rows ? i0 + FI_XENT_BLOCK  \
-                                                                         : c0 + rows;          \
-                            part[b] = fi_xent_rows_##SFX(row, i0, i1, n, logits, labels,       \
-                                                         onehot, probs););                     \
+            c.c0 = c0;                                                                         \
+            c.end = c0 + rows;                                                                 \
+            fi_pool_for(nt, nb, 1, fi_xent_blocks_##SFX, &c);                                  \
             for (fi_index b = 0; b < nb; b++) acc += part[b];                                  \
         }                                                                                      \
         return acc;                                                                            \
@@ -114,14 +136,21 @@
             for (fi_index j = 0; j < n; j++) di[j] = (pi[j] - ti[j]) * scale;                  \
         }                                                                                      \
     }                                                                                          \
+    static void fi_xent_backward_range_##SFX(void *ctx, fi_index lo, fi_index hi) {            \
+        const fi_loss_ctx_##SFX *c = (const fi_loss_ctx_##SFX *)ctx;                           \
+        const fi_index n = c->n;                                                               \
+        for (fi_index i = lo; i < hi; i++)                                                     \
+            fi_xent_backward_row_##SFX(n, c->probs + i * n, c->labels ? c->labels[i] : -1,     \
+                                       c->onehot ? c->onehot + i * n : NULL, c->scale,         \
+                                       c->y + i * n);                                          \
+    }                                                                                          \
     void fi_softmax_xent_backward_##SFX(fi_index m, fi_index n, const T *probs,                \
                                         const int64_t *labels, const T *onehot, T scale,       \
                                         T *dx) {                                               \
         int nt = fi_threads_for((double)m * n, 65536.0);                                       \
-        FI_PARALLEL_FOR(nt, i, m, fi_xent_backward_row_##SFX(n, probs + i * n,                 \
-                                                             labels ? labels[i] : -1,          \
-                                                             onehot ? onehot + i * n : NULL,   \
-                                                             scale, dx + i * n););             \
+        fi_loss_ctx_##SFX c = {.n = n, .probs = probs, .labels = labels, .onehot = onehot,     \
+                               .scale = scale, .y = dx};                                       \
+        fi_pool_for(nt, m, 1, fi_xent_backward_range_##SFX, &c);                               \
     }
 
 /* defines fi_softmax_row_f32_generic, fi_softmax_row_f64_generic, fi_softmax_f32,

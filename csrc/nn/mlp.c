@@ -1,24 +1,22 @@
 /* The fused MLP training step (see mlp.h).
  *
- * One parallel region runs the whole step.  Each thread owns a block of
- * batch rows (whole register tiles of the GEMM kernels) and carries it
- * through the forward pass, the loss and the backward chain of dLoss/dH
- * with no synchronisation: row i of every layer depends only on row i of
- * the layer before, and no weight changes until every delta is written.
- * Only the weight gradients mix rows (they sum over the batch), so the step
- * has a single barrier, after which every thread updates its own block of
- * rows of each W (and of columns of each b).  Every element is computed by
- * the same operations whatever the split, so the result does not depend
- * on the thread count.  The blocks are sized by each thread's speed on the
- * previous steps (fi_mlp_balance), not equal.
+ * Two pool runs (core/pool.h) make the whole step.  In the first, each part
+ * owns a block of batch rows (whole register tiles of the GEMM kernels) and
+ * carries it through the forward pass, the loss and the backward chain of
+ * dLoss/dH with no synchronisation: row i of every layer depends only on
+ * row i of the layer before, and no weight changes until every delta is
+ * written.  Only the weight gradients mix rows (they sum over the batch),
+ * so in the second run each part computes and applies the update of its
+ * own block of rows of each W (and of columns of each b).  Every element is
+ * computed by the same operations whatever the split, so the result does
+ * not depend on the thread count or on which thread ran a part.
  *
  * Workspace layout, each buffer 64-byte aligned:
- *   balance                     fi_mlp_balance, the speeds, kept between steps
  *   H[l]   (batch, sizes[l+1])  output of layer l: act(in W + b); H[L-1] holds
  *                               the logits -> probabilities -> dLoss/dlogits
  *   D[l]   (batch, sizes[l+1])  dLoss/d(pre-activation) of layer l < L-1: one
  *                               buffer per layer, since every delta is kept
- *                               until the weight gradients after the barrier
+ *                               until the weight gradients of the second run
  *   row_loss (batch doubles)    the per-row losses
  * and, for a gathered batch (rows != NULL):
  *   X      (batch, sizes[0])    the batch's rows of x
@@ -33,29 +31,16 @@
 #include "gemm/gemm.h"
 #include "nn/loss.h"
 #include "core/balance.h"
+#include "core/pool.h"
 
 /* Below this many multiply-adds per thread the step stays on one thread. */
 #define FI_MLP_MIN_WORK_PER_THREAD (double)(1 << 19)
 
-#ifdef FI_HAVE_OPENMP
-#define FI_MLP_BARRIER _Pragma("omp barrier")
-#else
-#define FI_MLP_BARRIER
-#endif
-
 static size_t fi_mlp_round64(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
-
-/* The team's speeds (balance.h), kept in the workspace between steps. */
-#define FI_MLP_MAX_TEAM 64
-typedef struct {
-    int nt; /* the team the speeds belong to */
-    double speed[FI_BALANCED_MAX];
-} fi_mlp_balance;
 
 /* Byte offsets of the workspace's buffers (the layout above): one place for
  * fi_mlp_workspace_bytes, which sizes it, and the step, which carves it. */
 typedef struct {
-    size_t balance;              /* fi_mlp_balance, kept between steps */
     size_t row_loss, x, targets; /* x, targets: the gathered batch, if any */
     size_t H[64], D[64];         /* Python caps the depth; see fastinit/net.py */
     size_t total;
@@ -65,8 +50,6 @@ static void fi_mlp_layout_of(const fi_mlp_spec *s, fi_index batch, size_t elem, 
                              fi_mlp_layout *o) {
     const int L = s->n_layers;
     size_t at = 0;
-    o->balance = at; /* first: see fi_mlp_set_speeds */
-    at += fi_mlp_round64(sizeof(fi_mlp_balance));
     o->row_loss = at;
     at += fi_mlp_round64((size_t)batch * sizeof(double));
     o->x = o->targets = 0;
@@ -97,27 +80,6 @@ size_t fi_mlp_workspace_bytes(const fi_mlp_spec *s, fi_index batch, size_t elem,
     return o.total;
 }
 
-/* The balance is the workspace's first buffer, whatever the batch. */
-void fi_mlp_set_speeds(void *work, int nt, const double *speeds) {
-    if (nt < 1 || nt > FI_BALANCED_MAX)
-        return;
-    double sum = 0;
-    for (int t = 0; t < nt; t++)
-        sum += speeds[t] > 0 ? speeds[t] : 0; /* NaN counts as 0 */
-    fi_mlp_balance *b = (fi_mlp_balance *)work;
-    b->nt = nt;
-    for (int t = 0; t < nt; t++) /* invalid shares are reset by the next step */
-        b->speed[t] = sum > 0 && sum < INFINITY ? speeds[t] / sum : NAN;
-}
-
-int fi_mlp_get_speeds(const void *work, int nt, double *speeds) {
-    const fi_mlp_balance *b = (const fi_mlp_balance *)work;
-    if (nt < 1 || nt > FI_BALANCED_MAX || b->nt != nt)
-        return 0;
-    for (int t = 0; t < nt; t++)
-        speeds[t] = b->speed[t];
-    return 1;
-}
 
 #define T float
 #define SFX f32

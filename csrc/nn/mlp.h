@@ -60,14 +60,6 @@ double fi_mlp_step_f64(const fi_mlp_spec *spec, fi_index batch, const double *x,
                        double *const *params, double *const *grads, double *const *state1,
                        double *const *state2, const fi_optimizer *opt, void *work);
 
-/* The split of a team of nt threads that the next step on `work` follows:
- * speeds[t] is thread t's share of the rows (the shares are normalised,
- * and each is kept within [1/(2nt), 3/(2nt)]).  The step learns them from
- * its threads' timings; setting them serves tests and experiments.  _get
- * returns 0 (and leaves speeds alone) while work holds none for nt. */
-void fi_mlp_set_speeds(void *work, int nt, const double *speeds);
-int fi_mlp_get_speeds(const void *work, int nt, double *speeds);
-
 #ifdef __cplusplus
 }
 #endif

@@ -24,9 +24,9 @@ typedef struct {
     const fi_optimizer *opt;
     T *H[64], *D[64]; /* Python caps the depth; see fastinit/net.py */
     double *row_loss;
-    int grain;        /* rows at which threads cut the batch and W: fi_gemm_row_grain */
-    double *busy;     /* seconds each thread worked (not waited) */
-    double sumsq;     /* sum of squared weights, written by thread 0 */
+    int grain;        /* rows at which parts cut the batch and W: fi_gemm_row_grain */
+    int parts;        /* parts of each of the two pool runs */
+    double sumsq;     /* sum of squared weights, written by part 0 */
 } FI_F(fi_mlp_ctx_); /* defines fi_mlp_ctx_f32, fi_mlp_ctx_f64 */
 
 /* defines fi_mlp_decay_f32, fi_mlp_decay_f64 */
@@ -41,25 +41,22 @@ static double FI_F(fi_mlp_sumsq_)(fi_index n, const T *w) {
     return s;
 }
 
-/* Thread tid of nt takes fraction [cum[tid], cum[tid + 1]) of the batch
- * rows and of the rows of each W. */
-/* defines fi_mlp_thread_f32, fi_mlp_thread_f64 */
-static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, const double *cum, int tid, int nt) {
+/* Phase 1, pool part `part` of c->parts: its block of batch rows through
+ * the forward pass, the loss and the backward chain of deltas. */
+/* defines fi_mlp_rows_part_f32, fi_mlp_rows_part_f64 */
+static void FI_F(fi_mlp_rows_part_)(void *ctx, fi_index part, int slot) {
+    FI_F(fi_mlp_ctx_) *c = (FI_F(fi_mlp_ctx_) *)ctx;
     const fi_mlp_spec *s = c->s;
     const int L = s->n_layers;
     const fi_index *d = s->sizes;
     const fi_index N = c->N;
-    const fi_optimizer *opt = c->opt;
-    const fi_index r0 = fi_balance_cut(N, c->grain, cum[tid]);
-    const fi_index r1 = fi_balance_cut(N, c->grain, cum[tid + 1]);
-#ifdef FI_HAVE_OPENMP
-    double t_start = nt > 1 ? omp_get_wtime() : 0, t_wait = 0;
-#endif
+    const fi_index r0 = fi_balance_cut(N, c->grain, (double)part / c->parts);
+    const fi_index r1 = fi_balance_cut(N, c->grain, (double)(part + 1) / c->parts);
     const fi_index rows = r1 - r0;
     T *P = c->H[L - 1];
     const fi_index nc = d[L];
-
-    if (c->rows) { /* this block's rows of the batch; the rest wait for a barrier below */
+    (void)slot;
+    if (c->rows) { /* this block's rows of the batch */
         for (fi_index r = r0; r < r1; r++) {
             const fi_index i = (fi_index)c->rows[r];
             memcpy(c->gx + r * d[0], c->src_x + i * d[0], (size_t)d[0] * sizeof(T));
@@ -79,16 +76,15 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, const double *cum, int ti
                           &ep);
     }
     FI_F(fi_softmax_xent_rows_)(r0, r1, nc, P, c->labels, c->onehot, P, c->row_loss);
-    if (tid == 0 && s->weight_decay != 0) {
-        /* read before any thread updates a weight: that waits for a barrier */
+    if (part == 0 && s->weight_decay != 0) {
+        /* read before any weight is updated: that is phase 2 */
         double sq = 0;
         for (int l = 0; l < L; l++) sq += FI_F(fi_mlp_sumsq_)(d[l] * d[l + 1], c->params[2 * l]);
         c->sumsq = sq;
     }
 
-    /* backward, in two phases with one barrier between them.  First this
-     * block's rows of every delta, all the way down: rows are independent,
-     * and every weight is read before any is updated. */
+    /* this block's rows of every delta, all the way down: rows are
+     * independent, and every weight is read before any is updated. */
     if (rows > 0) {
         FI_F(fi_softmax_xent_backward_)(rows, nc, P + r0 * nc, c->labels ? c->labels + r0 : NULL,
                                         c->onehot ? c->onehot + r0 * nc : NULL,
@@ -102,18 +98,23 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, const double *cum, int ti
                                    c->H[l - 1] + r0 * d[l], next);
         }
     }
-    /* Then the weight gradients, which need every row of delta, and the
-     * updates, which must not run while a thread still reads W: after the
-     * team's only barrier (one per layer cost 1-2% of the step). */
-    if (nt > 1) {
-#ifdef FI_HAVE_OPENMP
-        t_wait = omp_get_wtime();
-#endif
-        FI_MLP_BARRIER
-#ifdef FI_HAVE_OPENMP
-        t_wait = omp_get_wtime() - t_wait;
-#endif
-    }
+}
+
+/* Phase 2, pool part `part`: its block of rows of each W (and columns of
+ * each b): the weight gradients, which need every row of delta, and the
+ * updates, which must not run while a part still reads W -- so after phase
+ * 1 has finished (two runs where a team would use one barrier). */
+/* defines fi_mlp_weights_part_f32, fi_mlp_weights_part_f64 */
+static void FI_F(fi_mlp_weights_part_)(void *ctx, fi_index part, int slot) {
+    FI_F(fi_mlp_ctx_) *c = (FI_F(fi_mlp_ctx_) *)ctx;
+    const fi_mlp_spec *s = c->s;
+    const int L = s->n_layers;
+    const fi_index *d = s->sizes;
+    const fi_index N = c->N;
+    const fi_optimizer *opt = c->opt;
+    T *P = c->H[L - 1];
+    const double f0 = (double)part / c->parts, f1 = (double)(part + 1) / c->parts;
+    (void)slot;
     const T lambda = (T)s->weight_decay;
     /* SGD folds its update into the weight-gradient GEMM:
      * W = (1 - lr*lambda) W - lr * in^T delta, one pass over W instead of
@@ -127,10 +128,10 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, const double *cum, int ti
         T *s1W = c->state1 ? c->state1[2 * l] : NULL, *s2W = c->state2 ? c->state2[2 * l] : NULL;
         T *s1b = c->state1 ? c->state1[2 * l + 1] : NULL;
         T *s2b = c->state2 ? c->state2[2 * l + 1] : NULL;
-        const fi_index w0 = fi_balance_cut(d[l], c->grain, cum[tid]);
-        const fi_index w1 = fi_balance_cut(d[l], c->grain, cum[tid + 1]);
-        const fi_index b0 = fi_balance_cut(d[l + 1], 1, cum[tid]);
-        const fi_index b1 = fi_balance_cut(d[l + 1], 1, cum[tid + 1]);
+        const fi_index w0 = fi_balance_cut(d[l], c->grain, f0);
+        const fi_index w1 = fi_balance_cut(d[l], c->grain, f1);
+        const fi_index b0 = fi_balance_cut(d[l + 1], 1, f0);
+        const fi_index b1 = fi_balance_cut(d[l + 1], 1, f1);
         const fi_index off = w0 * d[l + 1], nw = (w1 - w0) * d[l + 1];
         if (b1 > b0)
             FI_F(fi_sum_rows_)(N, b1 - b0, delta + b0, d[l + 1], gb + b0);
@@ -152,10 +153,6 @@ static void FI_F(fi_mlp_thread_)(FI_F(fi_mlp_ctx_) *c, const double *cum, int ti
             FI_F(fi_optim_update_)(opt, b1 - b0, b + b0, gb + b0, s1b ? s1b + b0 : NULL,
                                    s2b ? s2b + b0 : NULL);
     }
-#ifdef FI_HAVE_OPENMP
-    if (nt > 1)
-        c->busy[tid] = omp_get_wtime() - t_start - t_wait;
-#endif
 }
 
 /* defines fi_mlp_step_f32, fi_mlp_step_f64 */
@@ -195,33 +192,9 @@ double FI_F(fi_mlp_step_)(const fi_mlp_spec *s, fi_index batch, const T *x,
     fi_index tiles = (batch + c.grain - 1) / c.grain;
     if ((fi_index)nt > tiles)
         nt = (int)tiles;
-    if (nt > FI_MLP_MAX_TEAM)
-        nt = FI_MLP_MAX_TEAM;
-    static const double whole[2] = {0.0, 1.0};
-#ifdef FI_HAVE_OPENMP
-    if (nt > 1) {
-        fi_mlp_balance *bal = (fi_mlp_balance *)(w + o.balance);
-        double cum[FI_MLP_MAX_TEAM + 1], busy[FI_MLP_MAX_TEAM] = {0};
-        fi_balance_shares(bal->speed, bal->nt == nt, nt, cum);
-        bal->nt = nt;
-        c.busy = busy;
-        const int cpu0 = fi_current_cpu();
-        int team = nt;
-#pragma omp parallel num_threads(nt)
-        {
-            const int tid = omp_get_thread_num(), got = omp_get_num_threads();
-            if (tid > 0)
-                fi_spread_from(cpu0);
-            double even[FI_MLP_MAX_TEAM + 1];
-            if (tid == 0)
-                team = got;
-            FI_F(fi_mlp_thread_)(&c, fi_balance_team_cuts(cum, nt, got, even), tid, got);
-        }
-        if (team == nt)
-            fi_balance_learn(bal->speed, nt, cum, busy);
-    } else
-#endif
-        FI_F(fi_mlp_thread_)(&c, whole, 0, 1);
+    c.parts = nt;
+    fi_pool_run(nt, nt, FI_F(fi_mlp_rows_part_), &c);
+    fi_pool_run(nt, nt, FI_F(fi_mlp_weights_part_), &c);
 
     double loss = fi_xent_mean(batch, c.row_loss);
     if (s->weight_decay != 0)

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "core/cpu.h"
+#include "core/pool.h"
 #include "vmath/vmath_log.h"
 
 /* Elements per thread below which a fill stays on one thread (cheap
@@ -290,6 +291,24 @@ static void fi_fill_range(const fi_dist *D, const fi_job *J, uint64_t e0, fi_ind
  * thread that loses its core to another process no longer holds up the fill
  * as it would with one static range per thread. */
 #define FI_PIECE 32768u
+typedef struct {
+    const fi_dist *D;
+    const fi_job *J;
+    uint64_t offset, first, end;
+    char *out;
+} fi_fill_ctx;
+
+/* Pool part: piece `part` of the fill, clipped to [offset, end). */
+static void fi_fill_part(void *ctx, fi_index part, int slot) {
+    const fi_fill_ctx *f = (const fi_fill_ctx *)ctx;
+    uint64_t lo = (f->first + (uint64_t)part) * FI_PIECE, hi = lo + FI_PIECE;
+    (void)slot;
+    if (lo < f->offset) lo = f->offset;
+    if (hi > f->end) hi = f->end;
+    fi_fill_range(f->D, f->J, lo, (fi_index)(hi - lo),
+                  f->out + (size_t)(lo - f->offset) * f->D->elsize);
+}
+
 static void fi_fill(const fi_dist *D, const fi_job *J, uint64_t offset, fi_index n, void *out,
                     double min_per_thread) {
     if (n <= 0)
@@ -299,27 +318,9 @@ static void fi_fill(const fi_dist *D, const fi_job *J, uint64_t offset, fi_index
         fi_fill_range(D, J, offset, n, (char *)out);
         return;
     }
-    uint64_t end = offset + (uint64_t)n;
-    uint64_t first = offset / FI_PIECE, last = (end - 1) / FI_PIECE;
-    fi_index npieces = (fi_index)(last - first + 1);
-#ifdef FI_HAVE_OPENMP
-    const int cpu0 = fi_current_cpu();
-#pragma omp parallel num_threads(nt)
-    {
-        if (omp_get_thread_num() > 0)
-            fi_spread_from(cpu0);
-#pragma omp for schedule(dynamic, 1) nowait
-#endif
-        for (fi_index p = 0; p < npieces; p++) {
-            uint64_t lo = (first + (uint64_t)p) * FI_PIECE, hi = lo + FI_PIECE;
-            if (lo < offset) lo = offset;
-            if (hi > end) hi = end;
-            fi_fill_range(D, J, lo, (fi_index)(hi - lo),
-                          (char *)out + (size_t)(lo - offset) * D->elsize);
-        }
-#ifdef FI_HAVE_OPENMP
-    }
-#endif
+    fi_fill_ctx f = {D, J, offset, offset / FI_PIECE, offset + (uint64_t)n, (char *)out};
+    uint64_t last = (f.end - 1) / FI_PIECE;
+    fi_pool_run(nt, (fi_index)(last - f.first + 1), fi_fill_part, &f);
 }
 
 static fi_job fi_make_job(const fi_rng *g) {

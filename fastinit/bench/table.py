@@ -63,7 +63,7 @@ def format_header(info, quick, clock="wall", threads=None, idle=None):
     b = info["fastinit"]
     lines = [
         f"fastinit {b.get('version')}: simd {b.get('simd')} (cpu {b.get('cpu_simd')}), "
-        f"openmp {b.get('openmp')}, {b.get('compiler')}, {b.get('num_threads')} threads "
+        f"threads {b.get('threads')}, {b.get('compiler')}, {b.get('num_threads')} threads "
         "by default",
         f"cpu: {info['cpu']}, {info['cores']} cores; python {info['python']}, "
         f"{info['platform']}",

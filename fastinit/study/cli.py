@@ -239,7 +239,7 @@ def _build_summary():
     import fastinit
     info = fastinit.build_info()
     return (f"fastinit {info['version']}, SIMD {info['simd']}, "
-            f"OpenMP {'on' if info['openmp'] else 'off'}, {info['num_threads']} threads")
+            f"{info['threads']}, {info['num_threads']} threads")
 
 
 def _write_outputs(out, results, claims, meta):
