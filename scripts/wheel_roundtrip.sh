@@ -7,8 +7,8 @@
 #    (in an isolated environment with only pyproject's build requirements),
 #    which proves the sdist is complete; its file list is checked too;
 # 2. `twine check` on both;
-# 3. `auditwheel show`, then `auditwheel repair` to a manylinux tag (libgomp
-#    is copied into the wheel, as for a PyPI release);
+# 3. `auditwheel show`, then `auditwheel repair` to a manylinux tag, as for a
+#    PyPI release (no OpenMP runtime to copy in: the threads are fastinit's own);
 # 4. the repaired wheel, installed with its test extra into a fresh virtual
 #    environment (no system packages), passes the whole suite from a folder
 #    outside the source tree: once with the best SIMD set the CPU has and
