@@ -56,9 +56,11 @@ def mnist_dir():
 
 def run_python(code, env=None, timeout=120, check=True, **kwargs):
     """Run `code` in a fresh interpreter, from a temporary directory so that
-    `import fastinit` finds the installed package, never the source tree."""
+    `import fastinit` finds the installed package, never the source tree.
+    `env` adds to this process's environment; a value of None unsets it."""
     full_env = dict(os.environ)
     full_env.update(env or {})
+    full_env = {k: v for k, v in full_env.items() if v is not None}  # None: unset it
     with tempfile.TemporaryDirectory() as cwd:
         return subprocess.run([sys.executable, "-c", code], env=full_env, cwd=cwd,
                               capture_output=True, text=True, timeout=timeout, check=check,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import fastinit
-from conftest import source_toolchain
+from conftest import source_toolchain, run_python
 from fastinit import _core, ops
 
 CHILD = textwrap.dedent("""
@@ -40,8 +40,7 @@ CHILD = textwrap.dedent("""
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
 def test_forked_child_after_the_parent_used_the_team_returns_the_same_bits():
-    out = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True,
-                         timeout=60)
+    out = run_python(CHILD, timeout=60, check=False)
     assert out.returncode == 0, out.stderr
     ok, seconds, workers = out.stdout.split()
     assert ok == "1"

@@ -43,11 +43,7 @@ def test_default_is_the_processors_without_omp_num_threads():
     code = "import os, fastinit; print(fastinit.get_num_threads(), len(os.sched_getaffinity(0)))"
     if not hasattr(os, "sched_getaffinity"):
         pytest.skip("no sched_getaffinity")
-    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
-    import subprocess
-    import sys
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         timeout=120)
+    out = run_python(code, env={"OMP_NUM_THREADS": None})
     got, procs = out.stdout.split()
     assert got == procs
 

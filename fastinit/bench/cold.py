@@ -110,7 +110,11 @@ class ColdWorkers:
     def _worker(self, impl):
         proc = self._procs.get(impl)
         if proc is None or proc.poll() is not None:
-            code = f"from fastinit.bench.cold import worker; worker({impl!r})"
+            # The worker imports what this process imported: its sys.path,
+            # not `python -c`'s (which puts the working folder first, and
+            # there a source checkout would shadow the installed package).
+            code = (f"import sys; sys.path[:] = {list(sys.path)!r}\n"
+                    f"from fastinit.bench.cold import worker; worker({impl!r})")
             proc = subprocess.Popen([sys.executable, "-c", code],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             self._procs[impl] = proc
