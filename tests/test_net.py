@@ -223,18 +223,24 @@ def test_fused_step_allocates_nothing_per_step(opt, rng):
     t = rng.integers(0, 10, 32)
     for _ in range(3):
         net.train_step_checked(x, t, None, o)
+    grown = []
     tracemalloc.start()
     try:
-        base = tracemalloc.get_traced_memory()[0]
-        tracemalloc.reset_peak()
-        for _ in range(200):
-            net.train_step_checked(x, t, None, o)
-        current, peak = tracemalloc.get_traced_memory()
+        # three windows of 200 steps: an array made per step shows in every
+        # window, while a one-off cache fill in Python or NumPy (seen once on
+        # NumPy 1.23) shows in one at most
+        for _ in range(3):
+            base = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            for _ in range(200):
+                net.train_step_checked(x, t, None, o)
+            current, peak = tracemalloc.get_traced_memory()
+            grown.append((peak - base, current - base))
     finally:
         tracemalloc.stop()
     smallest_array = 32 * 10 * 4
-    assert peak - base < smallest_array
-    assert current - base < 1024
+    assert min(p for p, _ in grown) < smallest_array, grown
+    assert min(c for _, c in grown) < 1024, grown
 
 
 def _rss_bytes():
