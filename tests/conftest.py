@@ -18,6 +18,19 @@ def tol(dtype):
     return 2e-5 if np.dtype(dtype) == np.float32 else 1e-12
 
 
+@pytest.fixture(autouse=True)
+def runtime_left_as_found():
+    """Every test leaves the process's kernel set and thread count as it
+    found them: later tests compare this process with fresh children (which
+    start from the environment), and a leaked setting makes their bits
+    differ by rounding only, far from the test that leaked it."""
+    from fastinit import _core
+    before = (_core.get_simd(), fastinit.get_num_threads())
+    yield
+    after = (_core.get_simd(), fastinit.get_num_threads())
+    assert after == before, f"(kernel set, threads) left at {after}, found at {before}"
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
@@ -73,13 +86,22 @@ def simd_sets():
     return order[:order.index(fastinit.build_info()["cpu_simd"]) + 1]
 
 
+@pytest.fixture
+def restore_simd():
+    """Put back, after the test, the kernel set that was active before it:
+    not always the CPU's best, since the suite also runs under
+    FASTINIT_SIMD=generic, and child processes compared with this one
+    start with that variable's set."""
+    before = fastinit.build_info()["simd"]
+    yield before
+    fastinit.set_simd(before)
+
+
 @pytest.fixture(params=simd_sets())
-def simd(request):
-    """Run the test once per SIMD kernel set, restoring the best one after."""
-    best = fastinit.build_info()["cpu_simd"]
+def simd(request, restore_simd):
+    """Run the test once per SIMD kernel set, restoring the active one after."""
     fastinit.set_simd(request.param)
     yield request.param
-    fastinit.set_simd(best)
 
 
 def outputs_per_simd(script, inputs):

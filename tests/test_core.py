@@ -52,19 +52,16 @@ def test_num_threads_set_by_the_runtime_drive_the_fused_step(rng, threads):
     assert used[2] >= 2
 
 
-def test_set_simd_reaches_the_gemm_kernel_table():
+def test_set_simd_reaches_the_gemm_kernel_table(restore_simd):
     """The row grain is a field of the kernel table that the active SIMD set
     selects (1 with short-tile kernels, the tile height without)."""
     best = fastinit.build_info()["cpu_simd"]
-    try:
-        assert fastinit.set_simd("generic") == "generic"
-        generic = (_core.gemm_row_grain(False), _core.gemm_row_grain(True))
-        assert generic[0] > 1 and generic[1] > 1  # the generic kernels pad short tiles
-        if best != "generic":
-            fastinit.set_simd(best)
-            assert (_core.gemm_row_grain(False), _core.gemm_row_grain(True)) == (1, 1)
-    finally:
+    assert fastinit.set_simd("generic") == "generic"
+    generic = (_core.gemm_row_grain(False), _core.gemm_row_grain(True))
+    assert generic[0] > 1 and generic[1] > 1  # the generic kernels pad short tiles
+    if best != "generic":
         fastinit.set_simd(best)
+        assert (_core.gemm_row_grain(False), _core.gemm_row_grain(True)) == (1, 1)
 
 
 def test_buffer_cache_is_one_instance_for_every_family():

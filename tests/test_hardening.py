@@ -143,7 +143,7 @@ def drive(logpath):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     import fastinit
-    best = fastinit.build_info()["cpu_simd"]
+    active = fastinit.build_info()["simd"]
     log = os.open(logpath, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     rnd = random.Random(20240607)
     counts, unclear = {}, {}
@@ -171,7 +171,7 @@ def drive(logpath):
         finally:
             faulthandler.cancel_dump_traceback_later()
             fastinit.set_num_threads(0)
-            fastinit.set_simd(best)
+            fastinit.set_simd(active)
         counts[kind] = counts.get(kind, 0) + 1
         took = time.perf_counter() - t0
         if took > spent.get(label, (0.0, ""))[0]:

@@ -24,12 +24,6 @@ ACTIVATIONS = sorted(ops.ACTIVATIONS)
 use_simd = fastinit.set_simd
 
 
-@pytest.fixture
-def simd():
-    yield
-    use_simd(fastinit.build_info()["cpu_simd"])
-
-
 def operands(rng, m, k, n, dtype, trans_a=False, trans_b=False):
     a = rng.standard_normal((k, m) if trans_a else (m, k)).astype(dtype)
     b = rng.standard_normal((n, k) if trans_b else (k, n)).astype(dtype)
@@ -161,7 +155,7 @@ BITWISE_SHAPES = [(1000, 100, 100), (128, 784, 100), (6, 300, 4000), (300, 700, 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("m,k,n", BITWISE_SHAPES)
-def test_one_vs_two_threads_bitwise(rng, threads, simd, m, k, n, dtype):
+def test_one_vs_two_threads_bitwise(rng, threads, restore_simd, m, k, n, dtype):
     for isa in simd_sets():
         use_simd(isa)
         for trans_a, trans_b in TRANS:
@@ -207,7 +201,7 @@ def test_any_split_of_the_team_gives_the_same_bits(rng, threads, m, k, n, dtype)
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("trans_a", [False, True])
-def test_result_independent_of_tile_position(rng, simd, threads, trans_a, dtype):
+def test_result_independent_of_tile_position(rng, restore_simd, threads, trans_a, dtype):
     """Rows and columns give the same bits wherever they fall in the tile grid
     (full tile, short tile of any height, edge tile, narrow sliver, packed or
     in-place A, the rows split between 1 or 2 threads)."""
@@ -231,7 +225,7 @@ def test_result_independent_of_tile_position(rng, simd, threads, trans_a, dtype)
 
 
 @pytest.mark.parametrize("w", [1, 2, 3, 4])
-def test_narrow_last_columns_equal_full_sliver_columns(rng, threads, simd, w):
+def test_narrow_last_columns_equal_full_sliver_columns(rng, threads, restore_simd, w):
     """A last sliver of 1-4 columns (n = 100 leaves 4) runs its own kernel
     on the AVX-512 set, four rows to a vector.  Its columns must have the
     bits they get inside a full 32-wide sliver (the same columns, shifted
@@ -260,7 +254,7 @@ def test_narrow_last_columns_equal_full_sliver_columns(rng, threads, simd, w):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", [5, 20, 24, 28, 32, 100])
-def test_b_in_place_equals_packed_b(rng, threads, simd, n, dtype):
+def test_b_in_place_equals_packed_b(rng, threads, restore_simd, n, dtype):
     """Short products read B in place and pack only a partial last sliver;
     B whose rows are 2 KiB apart is always packed.  Both give the same bits
     (sliver widths: partial narrow, exactly half, partial wide, full), over
@@ -305,7 +299,7 @@ def test_chunked_product_is_bitwise_equal(rng, monkeypatch, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_every_simd_set_agrees(rng, simd, dtype):
+def test_every_simd_set_agrees(rng, restore_simd, dtype):
     sets = simd_sets()
     for m, k, n in [(129, 1000, 17), (3, 17, 129), (300, 257, 70)]:
         for trans_a, trans_b in TRANS:
@@ -327,7 +321,7 @@ def test_every_simd_set_agrees(rng, simd, dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("n,d,m", [(1000, 100, 100), (1, 3, 1), (17, 129, 3), (129, 1000, 17)])
-def test_affine_matches_reference(rng, simd, n, d, m, dtype, activation):
+def test_affine_matches_reference(rng, restore_simd, n, d, m, dtype, activation):
     x = rng.standard_normal((n, d)).astype(dtype)
     w = (rng.standard_normal((d, m)) / np.sqrt(d)).astype(dtype)
     b = rng.standard_normal(m).astype(dtype)

@@ -28,13 +28,6 @@ def scipy_special():
     return pytest.importorskip("scipy.special", reason="the ndtri reference is scipy's")
 
 
-@pytest.fixture
-def simd():
-    """Restore the best SIMD set after a test changes it."""
-    yield
-    fastinit.set_simd(_core.cpu_simd())
-
-
 def _bits(x):
     return x.view(np.uint32 if x.dtype.itemsize == 4 else np.uint64)
 
@@ -53,7 +46,7 @@ def _draw(method, n, dtype, seed=7, **kw):
     ((0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344), (0xa4093822, 0x299f31d0),
      (0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1)),
 ])
-def test_philox_known_answers(counter, key, expected, simd):
+def test_philox_known_answers(counter, key, expected, restore_simd):
     # Random123's kat_vectors for philox4x32_10
     for isa in ISAS:
         fastinit.set_simd(isa)
@@ -61,7 +54,7 @@ def test_philox_known_answers(counter, key, expected, simd):
 
 
 @pytest.mark.parametrize("isa", ISAS)
-def test_simd_philox_words_match_scalar(isa, simd):
+def test_simd_philox_words_match_scalar(isa, restore_simd):
     fastinit.set_simd("generic")
     state = (0x12345678, 0x9abcdef0, 0xfedcba9876543210, 0)
     ref = np.empty(4 * 77, np.uint32)
@@ -101,7 +94,7 @@ def test_uniform_float64_uses_53_bits():
 @pytest.mark.parametrize("method", FILLS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n", [1, 3, 17, 129, 1000, 100_003])
-def test_every_simd_set_gives_the_same_bits(method, dtype, n, simd):
+def test_every_simd_set_gives_the_same_bits(method, dtype, n, restore_simd):
     results = []
     for isa in ISAS:
         assert fastinit.set_simd(isa) == isa
@@ -113,7 +106,7 @@ def test_every_simd_set_gives_the_same_bits(method, dtype, n, simd):
 
 @pytest.mark.parametrize("dtype, digest", [(np.float32, "4f1b5e21565c9603"),
                                            (np.float64, "f05aed345d2c988a")])
-def test_normal_bits_are_pinned(dtype, digest, simd):
+def test_normal_bits_are_pinned(dtype, digest, restore_simd):
     """The Box-Muller path's own log/sin/cos (csrc/vmath/vmath_log.h) fix
     every bit of a normal fill on every machine and SIMD set: a change to
     those functions that every set makes alike would still fail here."""
@@ -125,7 +118,7 @@ def test_normal_bits_are_pinned(dtype, digest, simd):
         assert hashlib.sha256(z.tobytes()).hexdigest()[:16] == digest, isa
 
 
-def test_integers_same_bits_on_every_simd_set(simd):
+def test_integers_same_bits_on_every_simd_set(restore_simd):
     results = []
     for isa in ISAS:
         fastinit.set_simd(isa)
@@ -136,7 +129,7 @@ def test_integers_same_bits_on_every_simd_set(simd):
 
 @pytest.mark.parametrize("method", FILLS + ("integers",))
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_one_and_two_threads_give_the_same_bits(method, dtype, threads, simd):
+def test_one_and_two_threads_give_the_same_bits(method, dtype, threads, restore_simd):
     n = 1_000_003
     for isa in ISAS:
         fastinit.set_simd(isa)
@@ -152,7 +145,7 @@ def test_one_and_two_threads_give_the_same_bits(method, dtype, threads, simd):
 
 @pytest.mark.parametrize("method", FILLS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_offset_fills_match_slices_of_the_whole(method, dtype, rng, simd):
+def test_offset_fills_match_slices_of_the_whole(method, dtype, rng, restore_simd):
     n = 5000
     for isa in ISAS:
         fastinit.set_simd(isa)
@@ -268,7 +261,7 @@ def test_as_generator():
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("low, high", [(0.0, 1.0), (-3.0, 5.5), (1e-3, 2e-3)])
-def test_uniform_distribution(dtype, low, high, simd, scipy_stats):
+def test_uniform_distribution(dtype, low, high, restore_simd, scipy_stats):
     for isa in ISAS:
         fastinit.set_simd(isa)
         x = Generator(21).uniform(50_000, low, high, dtype=dtype)
@@ -282,7 +275,7 @@ def test_uniform_distribution(dtype, low, high, simd, scipy_stats):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("mean, std", [(0.0, 1.0), (3.0, 0.01), (-1.0, 7.0)])
-def test_normal_distribution(dtype, mean, std, simd, scipy_stats):
+def test_normal_distribution(dtype, mean, std, restore_simd, scipy_stats):
     for isa in ISAS:
         fastinit.set_simd(isa)
         x = Generator(22).normal(100_000, mean, std, dtype=dtype).astype(np.float64)
