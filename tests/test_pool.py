@@ -88,6 +88,7 @@ def test_pool_under_concurrent_callers_sleep_and_fork(tmp_path, sanitize):
     also under ThreadSanitizer where the compiler has it."""
     csrc, tests, cc = source_toolchain("csrc/core/pool.c", "tests/pool_stress/check.c")
     flags = ["-O1", "-g", f"-fsanitize={sanitize}"] if sanitize else ["-O1"]
+    flags.append("-DFI_POOL_LINGER_US=500")  # the check's 2 ms gaps put workers to sleep
     srcs = [tests / "pool_stress" / "check.c"] + [csrc / "core" / f for f in
                                                    ("pool.c", "bufcache.c", "spread.c",
                                                     "runtime.c", "cpu.c")]
@@ -102,3 +103,43 @@ def test_pool_under_concurrent_callers_sleep_and_fork(tmp_path, sanitize):
     if sanitize and "FATAL: ThreadSanitizer" in res.stderr:
         pytest.skip("ThreadSanitizer cannot run here: " + res.stderr.splitlines()[0])
     assert res.returncode == 0 and res.stdout.strip() == "ok", res.stdout + res.stderr
+
+
+WORKER_STATES = """
+import os, sys, time, numpy as np, fastinit
+from fastinit import ops
+
+def worker_states():
+    # fastinit's workers are named; OpenBLAS has threads of its own
+    states = []
+    for tid in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{tid}/comm") as f:
+            if f.read().strip() != "fastinit-pool":
+                continue
+        with open(f"/proc/self/task/{tid}/stat") as f:
+            states.append(f.read().rsplit(")", 1)[1].split()[0])
+    return states
+
+fastinit.set_num_threads(2)
+x = np.ones(4_000_000, np.float32)
+ops.sigmoid(x, out=x)
+seen = []
+for pause in (0.02, 0.4):
+    time.sleep(pause)
+    seen.append("".join(sorted(worker_states())))
+print(" ".join(seen))
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("policy", [None, "passive"])
+def test_workers_linger_then_sleep_and_passive_sleeps_at_once(policy):
+    """After a job a worker stays awake (running or yielding) for about
+    0.1 s, so that a call after a short pause finds it, and is asleep after
+    0.4 s; OMP_WAIT_POLICY=passive puts it to sleep at once."""
+    out = run_python(WORKER_STATES, env={"OMP_WAIT_POLICY": policy,
+                                         "OMP_NUM_THREADS": None}).stdout.split()
+    assert len(out) == 2 and len(out[0]) == 1, out  # one worker
+    after_20ms, after_400ms = out
+    assert after_400ms == "S"
+    assert after_20ms == ("S" if policy == "passive" else "R")

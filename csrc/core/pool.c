@@ -4,10 +4,11 @@
  * workers are in the middle of a spin of several milliseconds that a
  * virtual machine's host deschedules, and the next parallel region waits
  * 1-6 ms for them; a forked child's libgomp still believes in a team that
- * was not copied and hangs.  Here a worker spins FI_POOL_SPIN_US after a
- * job and then sleeps on a futex (a condition variable off Linux), so a
- * cold call costs one wake-up at most, and the caller never waits for a
- * worker that has not started: it claims parts itself meanwhile.
+ * was not copied and hangs.  Here the caller never waits for a worker that
+ * has not started: it claims parts itself meanwhile, so a late worker only
+ * helps less.  After a job a worker spins FI_POOL_SPIN_US, then lingers up
+ * to FI_POOL_LINGER_US calling sched_yield (as OpenBLAS's workers do for
+ * about 0.1 s), then sleeps on a futex (a condition variable off Linux).
  *
  * A job is published as (generation, next part) in one 64-bit word, so a
  * worker can claim a part only of the job it woke for: a claim is a CAS that
@@ -75,6 +76,8 @@ int fi_pool_threaded(void) { return 0; }
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #if defined(__linux__)
@@ -148,6 +151,20 @@ static void fi_wake_all(void) {
 #endif
 }
 
+/* OMP_WAIT_POLICY=passive (the variable users already set for threaded
+ * libraries): workers sleep at once after each job, leaving the cores to
+ * other work at the price of a wake-up per call.  Read once. */
+static int fi_pool_passive(void) {
+    static atomic_int policy = -1;
+    int p = atomic_load_explicit(&policy, memory_order_relaxed);
+    if (p < 0) {
+        const char *env = getenv("OMP_WAIT_POLICY");
+        p = env != NULL && strcasecmp(env, "passive") == 0;
+        atomic_store_explicit(&policy, p, memory_order_relaxed);
+    }
+    return p;
+}
+
 /* Claims and runs parts of generation gen until none is left or the caller
  * has moved on. */
 static void fi_pool_claim(uint32_t gen, int slot) {
@@ -169,16 +186,28 @@ static void fi_pool_claim(uint32_t gen, int slot) {
 static void *fi_pool_worker(void *arg) {
     const int slot = (int)(intptr_t)arg;
     fi_pool_depth = 1; /* kernels called from parts run serially */
+#if defined(__linux__)
+    pthread_setname_np(pthread_self(), "fastinit-pool"); /* as top -H and /proc show it */
+#endif
     int seen = atomic_load(&fi_seq);
     for (;;) {
         int seq = atomic_load(&fi_seq);
         if (seq == seen) {
-            /* poll for a while: back-to-back calls find the worker awake */
-            double until = fi_now_us() + FI_POOL_SPIN_US;
+            /* poll for a while: back-to-back calls find the worker awake;
+             * then linger, yielding the core to any thread that wants it,
+             * so that a call after a short pause finds it awake too */
+            const int passive = fi_pool_passive();
+            const double t0 = fi_now_us();
+            const double spin_until = t0 + (passive ? 0 : FI_POOL_SPIN_US);
+            const double linger_until = t0 + (passive ? 0 : FI_POOL_LINGER_US);
             for (int i = 0; (seq = atomic_load(&fi_seq)) == seen; i++) {
                 FI_PAUSE();
-                if ((i & 63) == 63 && fi_now_us() > until)
+                if ((i & 63) == 63 && fi_now_us() > spin_until)
                     break;
+            }
+            while (seq == seen && fi_now_us() < linger_until) {
+                sched_yield();
+                seq = atomic_load(&fi_seq);
             }
             if (seq == seen) {
                 atomic_fetch_add(&fi_sleepers, 1);

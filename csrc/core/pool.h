@@ -50,11 +50,17 @@ int fi_pool_threaded(void);
 /* Runs handed to the team so far (not the serial ones). */
 long long fi_pool_team_runs(void);
 
-/* Microseconds a worker keeps polling for the next job after each job
- * before it sleeps (see pool.c; docs/performance.md has the measurements).
- * A build flag may override it for experiments. */
+/* After each job a worker polls for the next one FI_POOL_SPIN_US
+ * microseconds, then keeps checking between sched_yield calls until
+ * FI_POOL_LINGER_US (OpenBLAS's workers linger about 0.1 s), then sleeps;
+ * OMP_WAIT_POLICY=passive makes it sleep at once (see pool.c;
+ * docs/performance.md has the measurements).  Build flags may override
+ * both for experiments. */
 #ifndef FI_POOL_SPIN_US
 #define FI_POOL_SPIN_US 300
+#endif
+#ifndef FI_POOL_LINGER_US
+#define FI_POOL_LINGER_US 100000
 #endif
 
 #endif
