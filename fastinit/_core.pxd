@@ -8,7 +8,7 @@
 # header without being declared here fails the import instead of going
 # unseen by Python.
 
-from libc.stdint cimport int64_t, uint32_t, uint64_t
+from libc.stdint cimport int64_t, uint16_t, uint32_t, uint64_t
 
 cimport numpy as cnp
 
@@ -87,6 +87,14 @@ cdef extern from *:
     """
     object fi_cache_handler_capsule()
 
+# ---- 16-bit float formats (half.h) --------------------------------------------
+cdef extern from "core/half.h" nogil:
+    cpdef enum fi_out_fmt:
+        FI_OUT_F32
+        FI_OUT_F16
+        FI_OUT_BF16
+    enum: FI_OUT_FMT_COUNT
+
 # ---- random numbers (distributions.h) ------------------------------------------
 cdef extern from "random/distributions.h" nogil:
     cpdef enum fi_dist_kind:
@@ -111,6 +119,13 @@ cdef extern from "random/distributions.h" nogil:
                                  double std, double a, double b, float *out)
     void fi_truncated_normal_f64(const fi_rng *g, uint64_t offset, Py_ssize_t n, double mean,
                                  double std, double a, double b, double *out)
+    void fi_uniform_h16(const fi_rng *g, uint64_t offset, Py_ssize_t n, float low, float high,
+                        int fmt, void *out)
+    void fi_normal_h16(const fi_rng *g, uint64_t offset, Py_ssize_t n, float mean, float std,
+                       int fmt, void *out)
+    void fi_truncated_normal_h16(const fi_rng *g, uint64_t offset, Py_ssize_t n, double mean,
+                                 double std, double a, double b, int fmt, void *out)
+    void fi_round_f32_h16(Py_ssize_t n, const float *inp, int fmt, uint16_t *out)
     void fi_integers_i64(const fi_rng *g, uint64_t offset, Py_ssize_t n, int64_t low,
                          uint64_t range, int64_t *out)
     double fi_ndtri(double p)

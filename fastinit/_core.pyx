@@ -47,6 +47,7 @@ def _check_enum(members, int count, str header):
 
 _check_enum(fi_isa, FI_ISA_COUNT, "cpu.h")
 _check_enum(fi_dist_kind, FI_DIST_COUNT, "distributions.h")
+_check_enum(fi_out_fmt, FI_OUT_FMT_COUNT, "half.h")
 _check_enum(fi_act, FI_ACT_COUNT, "elementwise.h")
 _check_enum(fi_opt_kind, FI_OPT_COUNT, "optim.h")
 for _isa in fi_isa:  # the names set_simd accepts are C's own (cpu.c's table)

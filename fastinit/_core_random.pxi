@@ -57,6 +57,42 @@ def fill(int kind, tuple state, uint64_t offset, floating[::1] out, double p0, d
             PyErr_CheckSignals()
 
 
+def fill_h16(int kind, tuple state, uint64_t offset, uint16_t[::1] out, int fmt, double p0,
+             double p1, double p2=0.0, double p3=0.0):
+    """``fill`` for a 16-bit format (fi_out_fmt FI_OUT_F16 or FI_OUT_BF16):
+    ``out`` holds the format's raw 16-bit values, element i the float32
+    fill's element i rounded to nearest even."""
+    if fmt != FI_OUT_F16 and fmt != FI_OUT_BF16:
+        raise ValueError(f"fmt must be FI_OUT_F16 or FI_OUT_BF16, got {fmt}")
+    cdef fi_rng g = make_rng(state)
+    cdef Py_ssize_t n = out.shape[0], i = 0, m
+    while i < n:
+        m = min(RANDOM_CHUNK, n - i)
+        with nogil:
+            if kind == FI_DIST_UNIFORM:
+                fi_uniform_h16(&g, offset + <uint64_t>i, m, <float>p0, <float>p1, fmt, &out[i])
+            elif kind == FI_DIST_NORMAL:
+                fi_normal_h16(&g, offset + <uint64_t>i, m, <float>p0, <float>p1, fmt, &out[i])
+            else:
+                fi_truncated_normal_h16(&g, offset + <uint64_t>i, m, p0, p1, p2, p3, fmt,
+                                        &out[i])
+        i += m
+        if i < n:
+            PyErr_CheckSignals()
+
+
+def round_f32_h16(const float[::1] x, int fmt, uint16_t[::1] out):
+    """``x`` rounded to the 16-bit format ``fmt`` by the stores of the active
+    kernel set (for tests: the rounding the 16-bit fills apply)."""
+    if fmt != FI_OUT_F16 and fmt != FI_OUT_BF16:
+        raise ValueError(f"fmt must be FI_OUT_F16 or FI_OUT_BF16, got {fmt}")
+    if out.shape[0] != x.shape[0]:
+        raise ValueError(f"out has {out.shape[0]} elements, x has {x.shape[0]}")
+    with nogil:
+        fi_round_f32_h16(x.shape[0], &x[0] if x.shape[0] else NULL, fmt,
+                         &out[0] if out.shape[0] else NULL)
+
+
 def integers(tuple state, uint64_t offset, int64_t[::1] out, int64_t low, uint64_t range_):
     cdef fi_rng g = make_rng(state)
     cdef Py_ssize_t n = out.shape[0], i = 0, m

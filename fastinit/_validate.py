@@ -15,6 +15,41 @@ from . import _core
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
+# bfloat16 is ml_dtypes' (the dtype JAX uses; a 0.5 MB dependency on NumPy
+# alone): a NumPy dtype like any other, so arrays of it need no wrapper.
+import ml_dtypes  # noqa: E402
+
+BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
+HALF_DTYPES = (np.dtype(np.float16), BFLOAT16)
+# what the fills and initializers write: the kernels' own two, and the 16-bit
+# formats the float32 kernels round to in their stores
+FILL_DTYPES = FLOAT_DTYPES + HALF_DTYPES
+FILL_DTYPE_NAMES = "float32, float64, float16 or bfloat16"
+
+
+def fill_dtype(dtype, name="dtype"):
+    """The NumPy dtype a fill or initializer writes, from a dtype-like value
+    (``np.float16``, ``ml_dtypes.bfloat16``, ``"bfloat16"``, ...)."""
+    if isinstance(dtype, str) and dtype.lower() == "bfloat16":
+        return BFLOAT16
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} must be {FILL_DTYPE_NAMES}, got {dtype!r}") from None
+    if dt not in FILL_DTYPES:
+        raise TypeError(f"{name} must be {FILL_DTYPE_NAMES}, got {dt}")
+    return dt
+
+
+def half_format(dtype):
+    """The C output format (fi_out_fmt) of a 16-bit dtype; None for
+    float32/float64."""
+    return _HALF_FORMATS.get(np.dtype(dtype))
+
+
+_HALF_FORMATS = {np.dtype(np.float16): int(_core.fi_out_fmt.FI_OUT_F16),
+                 BFLOAT16: int(_core.fi_out_fmt.FI_OUT_BF16)}
+
 
 def float_array(x, name, ndim=None):
     """Return `x` as a C-contiguous float32/float64 ndarray (copying only if

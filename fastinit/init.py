@@ -8,8 +8,12 @@ Every initializer exists twice::
 
 The functional form is ``f(shape, *, dtype=np.float32, seed=None,
 layout="io", ...)``; the in-place twin ``f_(array, *, seed=None,
-layout="io", ...)`` takes a float32/float64 array (C-contiguous arrays are
-filled directly by the C kernels; others through a temporary copied back).
+layout="io", ...)`` takes a float32, float64, float16 or bfloat16 array
+(C-contiguous arrays are filled directly by the C kernels; others through a
+temporary copied back).  A 16-bit random initializer is the float32 one
+rounded to nearest even, element by element, inside the kernels; the
+deterministic ones (constant, eye, dirac, orthogonal) are computed in
+float64 or float32 and cast by NumPy.
 ``seed`` is an int, a ``fastinit.random.Generator`` (used and advanced, so
 successive layers differ) or None (fresh entropy).  With an int seed the
 result is bitwise the same for any thread count, SIMD kernel set or machine.
@@ -28,7 +32,7 @@ import warnings
 
 import numpy as np
 
-from ._validate import FLOAT_DTYPES, index, new_array, real_number
+from ._validate import FILL_DTYPE_NAMES, FILL_DTYPES, index, new_array, real_number
 from .random import _finite, _float_dtype, _shape, as_generator
 
 __all__ = [
@@ -266,22 +270,26 @@ def _plan_lecun_uniform(shape, layout="io"):
 def _target(array, name="array"):
     if not isinstance(array, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray, got {type(array).__name__}")
-    if array.dtype not in FLOAT_DTYPES:
-        raise TypeError(f"{name} must have dtype float32 or float64, got {array.dtype}")
+    if array.dtype not in FILL_DTYPES:
+        raise TypeError(f"{name} must have dtype {FILL_DTYPE_NAMES}, got {array.dtype}")
     if not array.flags.writeable:
         raise ValueError(f"{name} is read-only")
     return array
 
 
-def _fill_in_place(array, fill):
-    """Run fill(contiguous_array) on array itself or on a temporary."""
+def _fill_in_place(array, fill, float32_for_half=False):
+    """Run fill(contiguous_array) on array itself or on a temporary.  With
+    ``float32_for_half`` (initializers computed by NumPy, not by the fill
+    kernels) a 16-bit array gets the float32 result rounded to nearest even,
+    as the kernels round theirs."""
     if array.size == 0:
         warnings.warn("initializing a zero-element array is a no-op", UserWarning, stacklevel=3)
         return array
-    if array.flags.c_contiguous and array.flags.aligned:
+    via_float32 = float32_for_half and array.dtype.itemsize == 2
+    if array.flags.c_contiguous and array.flags.aligned and not via_float32:
         fill(array)
     else:
-        tmp = np.empty(array.shape, array.dtype)
+        tmp = np.empty(array.shape, np.float32 if via_float32 else array.dtype)
         fill(tmp)
         array[...] = tmp
     return array
@@ -316,7 +324,7 @@ def _initializer(inplace):
     functional.__name__ = functional.__qualname__ = name
     functional.__module__ = inplace.__module__
     functional.__doc__ = (f"New array of ``shape`` initialized as :func:`{inplace.__name__}` "
-                          f"(``dtype`` float32 or float64).\n\n" + (inplace.__doc__ or ""))
+                          f"(``dtype`` float32, float64, float16 or bfloat16).\n\n" + (inplace.__doc__ or ""))
     return functional
 
 
@@ -432,7 +440,7 @@ def orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
             q = q.T
         a.reshape(rows, cols)[...] = q * gain
 
-    return _fill_in_place(array, fill)
+    return _fill_in_place(array, fill, float32_for_half=True)
 
 
 def eye_(array, gain=1.0, *, seed=None, layout="io"):
@@ -448,7 +456,7 @@ def eye_(array, gain=1.0, *, seed=None, layout="io"):
         a.fill(0.0)
         np.fill_diagonal(a, gain)
 
-    return _fill_in_place(array, fill)
+    return _fill_in_place(array, fill, float32_for_half=True)
 
 
 def dirac_(array, groups=1, *, seed=None, layout="io"):
@@ -478,7 +486,7 @@ def dirac_(array, groups=1, *, seed=None, layout="io"):
             w = np.moveaxis(w, (0, 1), (-1, -2))
         a[...] = w
 
-    return _fill_in_place(array, fill)
+    return _fill_in_place(array, fill, float32_for_half=True)
 
 
 def sparse_(array, sparsity, std=0.01, *, seed=None, layout="io"):

@@ -30,7 +30,8 @@ import threading
 import numpy as np
 
 from . import _core
-from ._validate import FLOAT_DTYPES, index, output, real_number
+from ._validate import (FILL_DTYPE_NAMES, FILL_DTYPES, fill_dtype, half_format,
+                        index, output, real_number)
 
 __all__ = ["Generator", "as_generator", "philox4x32"]
 
@@ -48,8 +49,9 @@ _POSITION_LOCK = threading.Lock()
 
 
 def _elements_per_block(dtype):
-    """Elements one Philox block yields: 4 float32 values, 2 float64/int64."""
-    return 4 if np.dtype(dtype) == np.float32 else 2
+    """Elements one Philox block yields: 4 float32 values (and so 4 of a
+    16-bit format, which rounds the float32 fill), 2 float64/int64."""
+    return 2 if np.dtype(dtype).itemsize == 8 else 4
 
 
 def _shape(size):
@@ -65,19 +67,14 @@ def _shape(size):
 
 
 def _float_dtype(dtype, out):
+    """The dtype a fill writes: ``dtype``, else out's, else float32."""
     if dtype is None:
         if not isinstance(out, np.ndarray):
             return np.dtype(np.float32)
-        if out.dtype not in FLOAT_DTYPES:
-            raise TypeError(f"out must have dtype float32 or float64, got {out.dtype}")
+        if out.dtype not in FILL_DTYPES:
+            raise TypeError(f"out must have dtype {FILL_DTYPE_NAMES}, got {out.dtype}")
         return out.dtype
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
-    if dt not in FLOAT_DTYPES:
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    return dt
+    return fill_dtype(dtype)
 
 
 _F32 = struct.Struct("<f")  # standard size: overflow raises, unlike native "f"
@@ -116,8 +113,11 @@ class Generator:
         Hashed by ``numpy.random.SeedSequence`` into the 64-bit Philox key and
         a 64-bit stream id.  None draws fresh entropy from the OS.
 
-    Every method takes ``dtype`` (float32 by default, or float64; with
-    ``out=`` its dtype), ``out=`` (a C-contiguous writable array filled in
+    Every float method takes ``dtype`` (float32 by default, float64, or the
+    16-bit ``np.float16`` and bfloat16 -- ``ml_dtypes.bfloat16`` or the string
+    ``"bfloat16"`` -- whose element i is the float32 fill's element i rounded
+    to nearest even, in the kernels' stores; with ``out=`` its dtype),
+    ``out=`` (a C-contiguous writable array filled in
     place) and ``offset=`` (see the module docstring).  ``size=None`` returns
     one scalar.
     """
@@ -220,7 +220,11 @@ class Generator:
         flat = res.reshape(-1)
         state, off = self._take(flat.size, _elements_per_block(dtype), offset)
         if flat.size:
-            _core.fill(kind, state, off, flat, p0, p1, p2, p3)
+            fmt = half_format(dtype)
+            if fmt is None:
+                _core.fill(kind, state, off, flat, p0, p1, p2, p3)
+            else:  # the float32 fill, rounded in the kernels' stores
+                _core.fill_h16(kind, state, off, flat.view(np.uint16), fmt, p0, p1, p2, p3)
         if shape is None and out is None:
             return res[()]
         return res

@@ -20,7 +20,7 @@ BENCH_DIR = pathlib.Path(__file__).resolve().parent.parent / "bench"
 ISSUE_CASES = {"mlp_train_step", "init_comparison", "sgemm", "normal_fill", "uniform_fill",
                "he_normal", "xavier_uniform", "sigmoid", "tanh", "relu", "affine_relu",
                "activation_histograms", "sgemm_threads", "normal_fill_threads",
-               "train_memory"}
+               "train_memory", "normal_fill_half", "uniform_fill_half"}
 
 
 def _case(setup, name="fake", target=None, kind="time", size=(3,)):
@@ -51,7 +51,10 @@ def test_case_list_covers_the_issue_with_unique_ids():
     for quick in (False, True):
         ids = [c.id(quick) for c in fb.CASES]
         assert len(ids) == len(set(ids))
-    assert {c.dtype for c in fb.CASES} == {"float32", "float64"}
+    assert {c.dtype for c in fb.CASES} == {"float32", "float64", "float16", "bfloat16"}
+    half = {(c.name, c.dtype) for c in fb.CASES if c.dtype in ("float16", "bfloat16")}
+    assert {("normal_fill", "bfloat16"), ("uniform_fill", "bfloat16"), ("normal_fill", "float16"),
+            ("uniform_fill", "float16")} <= half
     # Targets are stated for float32; the float64 rows are informative.
     assert all(c.target is None for c in fb.CASES if c.dtype == "float64")
     assert {c.group for c in fb.CASES} == {"nets", "linalg", "random", "activations",
@@ -325,10 +328,11 @@ def test_issue_cold_targets_are_in_the_case_list():
     assert target("sigmoid/1000000/float32").cold_numpy == 4
     step = target("mlp_train_step/batch=128/float32")
     assert (step.cold_numpy, step.cold_warm) == (2, 1.3)
-    # Whole experiments, thread scaling and memory are not timed cold.
+    # Whole experiments, fastinit against itself (thread scaling, 16-bit vs
+    # float32) and memory are not timed cold.
     for c in fb.CASES:
-        assert c.cold == (c.kind == "time" and c.group in ("ops", "linalg", "random",
-                                                           "activations")
+        assert c.cold == (c.kind == "time" and c.baseline == "numpy"
+                          and c.group in ("ops", "linalg", "random", "activations")
                           or c.name == "mlp_train_step")
 
 

@@ -334,9 +334,9 @@ def test_errors():
             f((10,))
     with pytest.raises(ValueError, match="layout"):
         init.he_normal((3, 3), layout="OI")
-    with pytest.raises(TypeError, match="float32 or float64"):
+    with pytest.raises(TypeError, match="float32, float64, float16 or bfloat16, got int"):
         init.he_normal_(np.zeros((3, 3), np.int32))
-    with pytest.raises(TypeError, match="float32 or float64"):
+    with pytest.raises(TypeError, match="float32, float64, float16 or bfloat16, got int"):
         init.zeros((3, 3), dtype=np.int64)
     with pytest.raises(TypeError, match="ndarray"):
         init.normal_([[1.0, 2.0]])

@@ -8,6 +8,8 @@
 #if FI_X86 && defined(_MSC_VER)
 #include <intrin.h>
 #include <immintrin.h>
+#elif FI_X86 && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #endif
 
 #if FI_X86 && defined(_MSC_VER)
@@ -25,6 +27,10 @@ fi_isa fi_cpu_best_isa(void) {
     /* libgcc / compiler-rt check XCR0, so "supported" means the OS saves the
      * wide registers too. */
     __builtin_cpu_init();
+    /* F16C (leaf 1, ECX bit 29): the float16 stores of every SIMD set */
+    unsigned l1a, l1b, l1c = 0, l1d;
+    if (!__get_cpuid(1, &l1a, &l1b, &l1c, &l1d) || !((l1c >> 29) & 1))
+        return FI_ISA_GENERIC;
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
         return FI_ISA_AVX512;
@@ -40,6 +46,8 @@ fi_isa fi_cpu_best_isa(void) {
     __cpuid(f1, 1);
     __cpuidex(f7, 7, 0);
     int fma = (f1[2] >> 12) & 1, avx2 = (f7[1] >> 5) & 1;
+    if (!((f1[2] >> 29) & 1)) /* F16C: the float16 stores of every SIMD set */
+        return FI_ISA_GENERIC;
     int avx512 = ((f7[1] >> 16) & 1) && ((f7[1] >> 17) & 1) && ((f7[1] >> 30) & 1) &&
                  ((f7[1] >> 31) & 1);
     if (avx512 && fi_os_saves(0xE6))

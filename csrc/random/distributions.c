@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "core/cpu.h"
+#include "core/half.h"
 #include "core/pool.h"
 #include "vmath/vmath_log.h"
 
@@ -73,6 +74,8 @@ typedef struct {
     fi_isa isa;
     double p[6];  /* distribution parameters (see each fill function) */
     float pf[2];  /* the same, rounded to float for the f32 kernels */
+    int fmt;      /* what the f32 kernels write (core/half.h: fi_out_fmt) */
+    size_t elsize; /* bytes per element written */
 } fi_job;
 
 /* Calls BODY(j, k) for each element e in [e0, e0 + n) with w = the words of
@@ -92,8 +95,8 @@ typedef struct {
     } while (0)
 
 static void uniform_f32_generic(const fi_job *J, uint64_t e0, fi_index n, void *vout) {
-    float *out = (float *)vout;
-    FI_FOR_BLOCKS(J->g, e0, n, 4u, w, out[k] = fi_madd_f32(fi_u24_f32(w[j]), J->pf[1], J->pf[0]));
+    FI_FOR_BLOCKS(J->g, e0, n, 4u, w,
+                  fi_store_f32(J->fmt, vout, k, fi_madd_f32(fi_u24_f32(w[j]), J->pf[1], J->pf[0])));
 }
 
 static void uniform_f64_generic(const fi_job *J, uint64_t e0, fi_index n, void *vout) {
@@ -104,14 +107,13 @@ static void uniform_f64_generic(const fi_job *J, uint64_t e0, fi_index n, void *
 }
 
 static void normal_f32_generic(const fi_job *J, uint64_t e0, fi_index n, void *vout) {
-    float *out = (float *)vout;
     float z[4];
     FI_FOR_BLOCKS(J->g, e0, n, 4u, w, {
         if (j == 0 || k == 0) { /* a fresh block: both pairs (cheap to redo at edges) */
             fi_box_muller_f32(w[0], w[1], &z[0], &z[1]);
             fi_box_muller_f32(w[2], w[3], &z[2], &z[3]);
         }
-        out[k] = fi_madd_f32(z[j], J->pf[1], J->pf[0]);
+        fi_store_f32(J->fmt, vout, k, fi_madd_f32(z[j], J->pf[1], J->pf[0]));
     });
 }
 
@@ -136,9 +138,9 @@ static inline double fi_truncated1(const fi_job *J, double u) {
 }
 
 static void truncated_f32_generic(const fi_job *J, uint64_t e0, fi_index n, void *vout) {
-    float *out = (float *)vout;
     FI_FOR_BLOCKS(J->g, e0, n, 4u, w,
-                  out[k] = (float)fi_truncated1(J, ((double)w[j] + 0.5) * 0x1p-32));
+                  fi_store_f32(J->fmt, vout, k,
+                               (float)fi_truncated1(J, ((double)w[j] + 0.5) * 0x1p-32)));
 }
 
 static void truncated_f64_generic(const fi_job *J, uint64_t e0, fi_index n, void *vout) {
@@ -195,7 +197,6 @@ typedef void (*fi_range_fn)(const fi_job *J, uint64_t e0, fi_index n, void *out)
 typedef struct {
     fi_range_fn generic;
     unsigned epb;   /* elements per block */
-    size_t elsize;  /* bytes per element */
     void (*avx2)(const fi_job *J, uint64_t block, fi_index ngroups, void *out);
     void (*avx512)(const fi_job *J, uint64_t block, fi_index ngroups, void *out);
 } fi_dist;
@@ -206,26 +207,30 @@ typedef struct {
     static void NAME##_##ISA##_adapt(const fi_job *J, uint64_t block, fi_index ng, void *o) { \
         fi_##NAME##_##ISA(J->g, block, ng, P0, P1, (T *)o);                                   \
     }
+#define FI_SIMD_ADAPTER_FMT(NAME, ISA, P0, P1)                                                \
+    static void NAME##_##ISA##_adapt(const fi_job *J, uint64_t block, fi_index ng, void *o) { \
+        fi_##NAME##_##ISA(J->g, block, ng, P0, P1, J->fmt, o);                               \
+    }
 /* defines uniform_f32_avx2_adapt, uniform_f64_avx2_adapt, normal_f32_avx2_adapt,
  * normal_f64_avx2_adapt, uniform_f32_avx512_adapt, uniform_f64_avx512_adapt,
  * normal_f32_avx512_adapt, normal_f64_avx512_adapt */
-FI_SIMD_ADAPTER(uniform_f32, avx2, float, J->pf[0], J->pf[1])
+FI_SIMD_ADAPTER_FMT(uniform_f32, avx2, J->pf[0], J->pf[1])
 FI_SIMD_ADAPTER(uniform_f64, avx2, double, J->p[0], J->p[1])
-FI_SIMD_ADAPTER(normal_f32, avx2, float, J->pf[0], J->pf[1])
+FI_SIMD_ADAPTER_FMT(normal_f32, avx2, J->pf[0], J->pf[1])
 FI_SIMD_ADAPTER(normal_f64, avx2, double, J->p[0], J->p[1])
-FI_SIMD_ADAPTER(uniform_f32, avx512, float, J->pf[0], J->pf[1])
+FI_SIMD_ADAPTER_FMT(uniform_f32, avx512, J->pf[0], J->pf[1])
 FI_SIMD_ADAPTER(uniform_f64, avx512, double, J->p[0], J->p[1])
-FI_SIMD_ADAPTER(normal_f32, avx512, float, J->pf[0], J->pf[1])
+FI_SIMD_ADAPTER_FMT(normal_f32, avx512, J->pf[0], J->pf[1])
 FI_SIMD_ADAPTER(normal_f64, avx512, double, J->p[0], J->p[1])
 #define FI_SIMD_PAIR(NAME) .avx2 = NAME##_avx2_adapt, .avx512 = NAME##_avx512_adapt
-#define FI_TRUNC_ADAPTER(T, SFX)                                                              \
-    static void truncated_##SFX##_avx2_adapt(const fi_job *J, uint64_t block, fi_index ng,    \
-                                             void *o) {                                       \
-        fi_truncated_##SFX##_avx2(J->g, block, ng, J->p, J->pf[0] != 0.0f, (T *)o);           \
-    }
-/* defines truncated_f32_avx2_adapt, truncated_f64_avx2_adapt */
-FI_TRUNC_ADAPTER(float, f32)
-FI_TRUNC_ADAPTER(double, f64)
+/* defines truncated_f32_avx2_adapt */
+static void truncated_f32_avx2_adapt(const fi_job *J, uint64_t block, fi_index ng, void *o) {
+    fi_truncated_f32_avx2(J->g, block, ng, J->p, J->pf[0] != 0.0f, J->fmt, o);
+}
+/* defines truncated_f64_avx2_adapt */
+static void truncated_f64_avx2_adapt(const fi_job *J, uint64_t block, fi_index ng, void *o) {
+    fi_truncated_f64_avx2(J->g, block, ng, J->p, J->pf[0] != 0.0f, (double *)o);
+}
 #define FI_AVX2_ONLY(NAME) .avx2 = NAME##_avx2_adapt
 #else
 #define FI_SIMD_PAIR(NAME)
@@ -233,25 +238,25 @@ FI_TRUNC_ADAPTER(double, f64)
 #endif
 
 static const fi_dist FI_UNIFORM_F32 = {
-    .generic = uniform_f32_generic, .epb = 4, .elsize = 4, FI_SIMD_PAIR(uniform_f32),
+    .generic = uniform_f32_generic, .epb = 4, FI_SIMD_PAIR(uniform_f32),
 };
 static const fi_dist FI_UNIFORM_F64 = {
-    .generic = uniform_f64_generic, .epb = 2, .elsize = 8, FI_SIMD_PAIR(uniform_f64),
+    .generic = uniform_f64_generic, .epb = 2, FI_SIMD_PAIR(uniform_f64),
 };
 static const fi_dist FI_NORMAL_F32 = {
-    .generic = normal_f32_generic, .epb = 4, .elsize = 4, FI_SIMD_PAIR(normal_f32),
+    .generic = normal_f32_generic, .epb = 4, FI_SIMD_PAIR(normal_f32),
 };
 static const fi_dist FI_NORMAL_F64 = {
-    .generic = normal_f64_generic, .epb = 2, .elsize = 8, FI_SIMD_PAIR(normal_f64),
+    .generic = normal_f64_generic, .epb = 2, FI_SIMD_PAIR(normal_f64),
 };
 static const fi_dist FI_TRUNC_F32 = {
-    .generic = truncated_f32_generic, .epb = 4, .elsize = 4, FI_AVX2_ONLY(truncated_f32),
+    .generic = truncated_f32_generic, .epb = 4, FI_AVX2_ONLY(truncated_f32),
 };
 static const fi_dist FI_TRUNC_F64 = {
-    .generic = truncated_f64_generic, .epb = 2, .elsize = 8, FI_AVX2_ONLY(truncated_f64),
+    .generic = truncated_f64_generic, .epb = 2, FI_AVX2_ONLY(truncated_f64),
 };
 static const fi_dist FI_INTEGERS = {
-    .generic = integers_range, .epb = 2, .elsize = 8,
+    .generic = integers_range, .epb = 2,
 };
 
 /* Elements [e0, e0 + n): generic head up to a block boundary, SIMD groups,
@@ -279,10 +284,10 @@ static void fi_fill_range(const fi_dist *D, const fi_job *J, uint64_t e0, fi_ind
     uint64_t ngroups = rest / per_group;
     if (ngroups) {
         simd(J, J->g->start + e / D->epb, (fi_index)ngroups,
-             out + (size_t)head * D->elsize);
+             out + (size_t)head * J->elsize);
     }
     uint64_t done = ngroups * per_group;
-    D->generic(J, e + done, (fi_index)(rest - done), out + (size_t)(head + done) * D->elsize);
+    D->generic(J, e + done, (fi_index)(rest - done), out + (size_t)(head + done) * J->elsize);
 }
 
 /* Split [offset, offset + n) into pieces of FI_PIECE elements starting at
@@ -306,7 +311,7 @@ static void fi_fill_part(void *ctx, fi_index part, int slot) {
     if (lo < f->offset) lo = f->offset;
     if (hi > f->end) hi = f->end;
     fi_fill_range(f->D, f->J, lo, (fi_index)(hi - lo),
-                  f->out + (size_t)(lo - f->offset) * f->D->elsize);
+                  f->out + (size_t)(lo - f->offset) * f->J->elsize);
 }
 
 static void fi_fill(const fi_dist *D, const fi_job *J, uint64_t offset, fi_index n, void *out,
@@ -323,24 +328,60 @@ static void fi_fill(const fi_dist *D, const fi_job *J, uint64_t offset, fi_index
     fi_pool_run(nt, (fi_index)(last - f.first + 1), fi_fill_part, &f);
 }
 
-static fi_job fi_make_job(const fi_rng *g) {
-    fi_job J = {g, fi_active_isa(), {0, 0, 0, 0, 0, 0}, {0, 0}};
+/* elsize: bytes per element of the fill's own type (4 or 8; 2 for a 16-bit
+ * format, set by the _h16 fills). */
+static fi_job fi_make_job(const fi_rng *g, size_t elsize) {
+    fi_job J = {g, fi_active_isa(), {0, 0, 0, 0, 0, 0}, {0, 0}, FI_OUT_F32, elsize};
+    return J;
+}
+
+static fi_job fi_make_job_fmt(const fi_rng *g, int fmt) {
+    fi_job J = fi_make_job(g, fi_out_size(fmt));
+    J.fmt = fmt;
     return J;
 }
 
 /* ---- public fills ---------------------------------------------------------------- */
 
-void fi_uniform_f32(const fi_rng *g, uint64_t offset, fi_index n, float low, float high,
-                    float *out) {
-    fi_job J = fi_make_job(g);
+static void fi_uniform_fmt(const fi_rng *g, uint64_t offset, fi_index n, float low, float high,
+                           int fmt, void *out) {
+    fi_job J = fi_make_job_fmt(g, fmt);
     J.pf[0] = low;
     J.pf[1] = high - low;
     fi_fill(&FI_UNIFORM_F32, &J, offset, n, out, FI_MIN_UNIFORM);
 }
 
+static void fi_normal_fmt(const fi_rng *g, uint64_t offset, fi_index n, float mean, float std,
+                          int fmt, void *out) {
+    fi_job J = fi_make_job_fmt(g, fmt);
+    J.pf[0] = mean;
+    J.pf[1] = std;
+    fi_fill(&FI_NORMAL_F32, &J, offset, n, out, FI_MIN_NORMAL);
+}
+
+static double fi_normal_cdf(double x) { return 0.5 * erfc(-x * 0.70710678118654752440); }
+
+static void fi_truncated_params(fi_job *J, double mean, double std, double a, double b) {
+    int flip = a + b > 0; /* sample the lower-tail mirror image: small, precise CDFs */
+    double lo = flip ? -b : a, hi = flip ? -a : b;
+    double plo = fi_normal_cdf(lo), phi = fi_normal_cdf(hi);
+    J->p[0] = mean;
+    J->p[1] = std;
+    J->p[2] = lo;
+    J->p[3] = hi;
+    J->p[4] = plo;
+    J->p[5] = phi - plo;
+    J->pf[0] = (float)flip;
+}
+
+void fi_uniform_f32(const fi_rng *g, uint64_t offset, fi_index n, float low, float high,
+                    float *out) {
+    fi_uniform_fmt(g, offset, n, low, high, FI_OUT_F32, out);
+}
+
 void fi_uniform_f64(const fi_rng *g, uint64_t offset, fi_index n, double low, double high,
                     double *out) {
-    fi_job J = fi_make_job(g);
+    fi_job J = fi_make_job(g, sizeof(double));
     J.p[0] = low;
     J.p[1] = high - low;
     fi_fill(&FI_UNIFORM_F64, &J, offset, n, out, FI_MIN_UNIFORM);
@@ -348,56 +389,79 @@ void fi_uniform_f64(const fi_rng *g, uint64_t offset, fi_index n, double low, do
 
 void fi_normal_f32(const fi_rng *g, uint64_t offset, fi_index n, float mean, float std,
                    float *out) {
-    fi_job J = fi_make_job(g);
-    J.pf[0] = mean;
-    J.pf[1] = std;
-    fi_fill(&FI_NORMAL_F32, &J, offset, n, out, FI_MIN_NORMAL);
+    fi_normal_fmt(g, offset, n, mean, std, FI_OUT_F32, out);
 }
 
 void fi_normal_f64(const fi_rng *g, uint64_t offset, fi_index n, double mean, double std,
                    double *out) {
-    fi_job J = fi_make_job(g);
+    fi_job J = fi_make_job(g, sizeof(double));
     J.p[0] = mean;
     J.p[1] = std;
     fi_fill(&FI_NORMAL_F64, &J, offset, n, out, FI_MIN_NORMAL);
 }
 
-static double fi_normal_cdf(double x) { return 0.5 * erfc(-x * 0.70710678118654752440); }
-
-static fi_job fi_truncated_job(const fi_rng *g, double mean, double std, double a, double b) {
-    fi_job J = fi_make_job(g);
-    int flip = a + b > 0; /* sample the lower-tail mirror image: small, precise CDFs */
-    double lo = flip ? -b : a, hi = flip ? -a : b;
-    double plo = fi_normal_cdf(lo), phi = fi_normal_cdf(hi);
-    J.p[0] = mean;
-    J.p[1] = std;
-    J.p[2] = lo;
-    J.p[3] = hi;
-    J.p[4] = plo;
-    J.p[5] = phi - plo;
-    J.pf[0] = (float)flip;
-    return J;
-}
-
 void fi_truncated_normal_f32(const fi_rng *g, uint64_t offset, fi_index n, double mean,
                              double std, double a, double b, float *out) {
-    fi_job J = fi_truncated_job(g, mean, std, a, b);
-    fi_fill(&FI_TRUNC_F32, &J, offset, n, out, FI_MIN_TRUNC);
+    fi_truncated_normal_h16(g, offset, n, mean, std, a, b, FI_OUT_F32, out);
 }
 
 void fi_truncated_normal_f64(const fi_rng *g, uint64_t offset, fi_index n, double mean,
                              double std, double a, double b, double *out) {
-    fi_job J = fi_truncated_job(g, mean, std, a, b);
+    fi_job J = fi_make_job(g, sizeof(double));
+    fi_truncated_params(&J, mean, std, a, b);
     fi_fill(&FI_TRUNC_F64, &J, offset, n, out, FI_MIN_TRUNC);
+}
+
+/* The 16-bit fills: the float32 kernels with their stores rounding (fmt
+ * FI_OUT_F32 gives the float32 fill itself). */
+static int fi_fmt_ok(int fmt) { return fmt >= FI_OUT_F32 && fmt < FI_OUT_FMT_COUNT; }
+
+void fi_uniform_h16(const fi_rng *g, uint64_t offset, fi_index n, float low, float high,
+                    int fmt, void *out) {
+    if (fi_fmt_ok(fmt))
+        fi_uniform_fmt(g, offset, n, low, high, fmt, out);
+}
+
+void fi_normal_h16(const fi_rng *g, uint64_t offset, fi_index n, float mean, float std,
+                   int fmt, void *out) {
+    if (fi_fmt_ok(fmt))
+        fi_normal_fmt(g, offset, n, mean, std, fmt, out);
+}
+
+void fi_truncated_normal_h16(const fi_rng *g, uint64_t offset, fi_index n, double mean,
+                             double std, double a, double b, int fmt, void *out) {
+    if (!fi_fmt_ok(fmt))
+        return;
+    fi_job J = fi_make_job_fmt(g, fmt);
+    fi_truncated_params(&J, mean, std, a, b);
+    fi_fill(&FI_TRUNC_F32, &J, offset, n, out, FI_MIN_TRUNC);
 }
 
 void fi_integers_i64(const fi_rng *g, uint64_t offset, fi_index n, int64_t low, uint64_t range,
                      int64_t *out) {
     fi_int_job I;
-    I.base = fi_make_job(g);
+    I.base = fi_make_job(g, sizeof(int64_t));
     I.low = low;
     I.range = range;
     fi_fill(&FI_INTEGERS, &I.base, offset, n, out, FI_MIN_NORMAL);
+}
+
+void fi_round_f32_h16(fi_index n, const float *in, int fmt, uint16_t *out) {
+    if (fmt != FI_OUT_F16 && fmt != FI_OUT_BF16)
+        return;
+#if FI_X86
+    fi_isa isa = fi_active_isa();
+    if (isa == FI_ISA_AVX512) {
+        fi_round_h16_avx512(n, in, fmt, out);
+        return;
+    }
+    if (isa >= FI_ISA_AVX2) {
+        fi_round_h16_avx2(n, in, fmt, out);
+        return;
+    }
+#endif
+    for (fi_index i = 0; i < n; i++)
+        fi_store_f32(fmt, out, i, in[i]);
 }
 
 void fi_philox_words(const fi_rng *g, uint64_t block, fi_index nblocks, uint32_t *out) {

@@ -74,6 +74,21 @@ void fi_truncated_normal_f32(const fi_rng *g, uint64_t offset, fi_index n, doubl
                              double std, double a, double b, float *out);
 void fi_truncated_normal_f64(const fi_rng *g, uint64_t offset, fi_index n, double mean,
                              double std, double a, double b, double *out);
+/* The float32 fills above rounded to a 16-bit format in the kernels' own
+ * stores (fmt: fi_out_fmt of core/half.h, FI_OUT_F16 or FI_OUT_BF16; an
+ * unknown fmt writes nothing): element i is the float32 fill's element i
+ * rounded to nearest even, for any writable buffer of n 2-byte elements
+ * (a PyTorch or JAX tensor's memory as well as a NumPy array).  FI_OUT_F32
+ * gives the float32 fill itself. */
+void fi_uniform_h16(const fi_rng *g, uint64_t offset, fi_index n, float low, float high,
+                    int fmt, void *out);
+void fi_normal_h16(const fi_rng *g, uint64_t offset, fi_index n, float mean, float std,
+                   int fmt, void *out);
+void fi_truncated_normal_h16(const fi_rng *g, uint64_t offset, fi_index n, double mean,
+                             double std, double a, double b, int fmt, void *out);
+/* in[0..n) rounded to fmt as the 16-bit fills round (core/half.h), on the
+ * active kernel set: for tests of the rounding edges. */
+void fi_round_f32_h16(fi_index n, const float *in, int fmt, uint16_t *out);
 /* range = high - low as an unsigned count; 0 stands for 2^64. */
 void fi_integers_i64(const fi_rng *g, uint64_t offset, fi_index n, int64_t low, uint64_t range,
                      int64_t *out);

@@ -43,7 +43,28 @@
 #define F_SINCOS fi_sincos_ps_avx2
 #define D_LOG fi_log_pd_avx2
 #define D_SINCOS fi_sincos_pd_avx2
+#define F_STORE16 fi_store16_ps_avx2
 #define FI_NORMAL_F32_PIPELINED 1 /* 16 registers: a whole group would spill */
+
+/* Eight floats rounded as core/half.h rounds them: F16C's vcvtps2ph for
+ * float16 (every AVX2 CPU has F16C), integer rounding for bfloat16. */
+static inline void fi_store16_ps_avx2(int fmt, uint16_t *p, __m256 v) {
+    __m128i h;
+    if (fmt == FI_OUT_F16) {
+        h = _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT);
+    } else {
+        const __m256i x = _mm256_castps_si256(v);
+        const __m256i hi = _mm256_srli_epi32(x, 16);
+        __m256i r = _mm256_add_epi32(x, _mm256_add_epi32(_mm256_set1_epi32(0x7fff),
+                                                         _mm256_and_si256(hi, _mm256_set1_epi32(1))));
+        r = _mm256_srli_epi32(r, 16);
+        const __m256i nan = _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+        r = _mm256_blendv_epi8(r, _mm256_or_si256(hi, _mm256_set1_epi32(0x40)), nan);
+        /* 32 -> 16 bits: packus works per 128-bit lane, so gather qwords 0, 2 */
+        h = _mm256_castsi256_si128(_mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), 0x08));
+    }
+    _mm_storeu_si128((__m128i *)p, h);
+}
 #include "random/distributions_simd.h"
 
 /* ---- truncated normal (inverse CDF) ------------------------------------------------- */
@@ -96,12 +117,13 @@ static inline __m256d fi_truncated_pd_avx2(__m256d u, const double prm[6], __m25
 }
 
 void fi_truncated_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups,
-                           const double prm[6], int flip, float *out) {
+                           const double prm[6], int flip, int fmt, void *out) {
     fi_pkeys_avx2 K;
     fi_pkeys_init_avx2(g, &K);
     const __m256d vflip = flip ? _mm256_set1_pd(-0.0) : _mm256_setzero_pd();
     const __m256i lo32 = _mm256_set1_epi64x(0xffffffffll);
-    FI_FOR_EACH_SET(&K, block, ngroups, S, out, 16, {
+    fi_index at = 0;
+    FI_FOR_EACH_SET(&K, block, ngroups, S, at, 16, {
         /* r[w]: word w of the set's 4 blocks -> elements 4b + w */
         __m256i c[4] = {S->c0, S->c1, S->c2, S->c3};
         __m256d r[4];
@@ -115,10 +137,12 @@ void fi_truncated_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups,
         /* 4x4 transpose: block b's four elements together */
         __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
         __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
-        _mm_storeu_ps(out, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20)));
-        _mm_storeu_ps(out + 4, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20)));
-        _mm_storeu_ps(out + 8, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31)));
-        _mm_storeu_ps(out + 12, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31)));
+        __m128 b0 = _mm256_cvtpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20));
+        __m128 b1 = _mm256_cvtpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20));
+        __m128 b2 = _mm256_cvtpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31));
+        __m128 b3 = _mm256_cvtpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31));
+        fi_store_ps_avx2(fmt, out, at, _mm256_set_m128(b1, b0));
+        fi_store_ps_avx2(fmt, out, at + 8, _mm256_set_m128(b3, b2));
     });
 }
 

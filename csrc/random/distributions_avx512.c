@@ -60,7 +60,28 @@ static inline void fi_unzip128_pd_avx512(__m512d lo, __m512d hi, __m512d *out0,
 #define F_SINCOS fi_sincos_ps_avx512
 #define D_LOG fi_log_pd_avx512
 #define D_SINCOS fi_sincos_pd_avx512
+#define F_STORE16 fi_store16_ps_avx512
 #define FI_NORMAL_F32_PIPELINED 0 /* 32 registers: whole groups fit */
+
+/* Sixteen floats rounded as core/half.h rounds them: vcvtps2ph for float16,
+ * integer rounding for bfloat16 (vcvtneps2bf16 flushes subnormal inputs,
+ * which the contract keeps). */
+static inline void fi_store16_ps_avx512(int fmt, uint16_t *p, __m512 v) {
+    __m256i h;
+    if (fmt == FI_OUT_F16) {
+        h = _mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    } else {
+        const __m512i x = _mm512_castps_si512(v);
+        const __m512i hi = _mm512_srli_epi32(x, 16);
+        __m512i r = _mm512_add_epi32(x, _mm512_add_epi32(_mm512_set1_epi32(0x7fff),
+                                                         _mm512_and_si512(hi, _mm512_set1_epi32(1))));
+        r = _mm512_srli_epi32(r, 16);
+        const __mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+        r = _mm512_mask_blend_epi32(nan, r, _mm512_or_si512(hi, _mm512_set1_epi32(0x40)));
+        h = _mm512_cvtepi32_epi16(r);
+    }
+    _mm256_storeu_si256((__m256i *)p, h);
+}
 #include "random/distributions_simd.h"
 
 #endif /* FI_X86 */

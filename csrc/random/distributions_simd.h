@@ -32,6 +32,8 @@
  *   F_XOR_I(f, i) D_XOR_I(d, i)             bits of f XOR integer vector i
  *   D_FROM_U52(k)           exact 64-bit integers below 2^52 to double
  *   F_LOG F_SINCOS D_LOG D_SINCOS           vmath_log.h
+ *   F_STORE16(fmt, p, v)    v rounded to fmt (FI_OUT_F16 or FI_OUT_BF16,
+ *                           core/half.h) stored as 16-bit values at p
  *   FI_NORMAL_F32_PIPELINED 1: normal float32 overlaps the next half
  *                           group's Philox with this one's Box-Muller
  * The names it defines (FN(fi_px), FN(fi_pkeys), FI_FOR_EACH_SET, ...) stay
@@ -135,6 +137,28 @@ void FN(fi_philox_words)(const fi_rng *g, uint64_t block, fi_index ngroups, uint
     });
 }
 
+/* A float vector to element `at` of out in format fmt (core/half.h): the
+ * 16-bit roundings happen in registers, so a 16-bit fill writes only its
+ * 16-bit results.  fmt is loop-invariant: the branch predicts perfectly. */
+/* defines fi_store_ps_avx2, fi_store_ps_avx512 */
+static inline void FN(fi_store_ps)(int fmt, void *out, fi_index at, VF v) {
+    if (fmt == FI_OUT_F32)
+        V(storeu_ps)((float *)out + at, v);
+    else
+        F_STORE16(fmt, (uint16_t *)out + at, v);
+}
+
+/* in[0..n) rounded to fmt by the stores the 16-bit fills use (tests). */
+/* defines fi_round_h16_avx2, fi_round_h16_avx512 */
+void FN(fi_round_h16)(fi_index n, const float *in, int fmt, uint16_t *out) {
+    enum { W = 2 * FI_LANES64 };
+    fi_index i = 0;
+    for (; i + W <= n; i += W)
+        F_STORE16(fmt, out + i, V(loadu_ps)(in + i));
+    for (; i < n; i++)
+        fi_store_f32(fmt, out, i, in[i]);
+}
+
 /* ---- uniform ------------------------------------------------------------------------ */
 
 /* defines fi_uniform_ps_avx2, fi_uniform_ps_avx512 */
@@ -145,15 +169,16 @@ static inline VF FN(fi_uniform_ps)(VI w, VF low, VF span) {
 
 /* defines fi_uniform_f32_avx2, fi_uniform_f32_avx512 */
 void FN(fi_uniform_f32)(const fi_rng *g, uint64_t block, fi_index ngroups, float low,
-                        float span, float *out) {
+                        float span, int fmt, void *out) {
     FN(fi_pkeys) K;
     FN(fi_pkeys_init)(g, &K);
     const VF vlow = V(set1_ps)(low), vspan = V(set1_ps)(span);
-    FI_FOR_EACH_SET(&K, block, ngroups, S, out, 4 * FI_LANES64, {
+    fi_index at = 0;
+    FI_FOR_EACH_SET(&K, block, ngroups, S, at, 4 * FI_LANES64, {
         VI w0, w1;
         FN(fi_words)(S, &w0, &w1);
-        V(storeu_ps)(out, FN(fi_uniform_ps)(w0, vlow, vspan));
-        V(storeu_ps)(out + 2 * FI_LANES64, FN(fi_uniform_ps)(w1, vlow, vspan));
+        FN(fi_store_ps)(fmt, out, at, FN(fi_uniform_ps)(w0, vlow, vspan));
+        FN(fi_store_ps)(fmt, out, at + 2 * FI_LANES64, FN(fi_uniform_ps)(w1, vlow, vspan));
     });
 }
 
@@ -202,7 +227,8 @@ void FN(fi_uniform_f64)(const fi_rng *g, uint64_t block, fi_index ngroups, doubl
 /* 2L pairs from L blocks: radius words w0, w2 and angle words w1, w3; lane
  * l is pair l (block l/2, words 2(l%2), 2(l%2)+1).  Writes 4L floats. */
 /* defines fi_normal_ps_avx2, fi_normal_ps_avx512 */
-static inline void FN(fi_normal_ps)(const FN(fi_px) *X, VF mean, VF std, float *out) {
+static inline void FN(fi_normal_ps)(const FN(fi_px) *X, VF mean, VF std, int fmt, void *out,
+                                    fi_index at) {
     VI wr = I_PACK_LO(X->c0, X->c2);
     VI wa = I_PACK_LO(X->c1, X->c3);
     VF u1 = V(mul_ps)(V(cvtepi32_ps)(V(add_epi32)(V(srli_epi32)(wr, 8), V(set1_epi32)(1))),
@@ -224,13 +250,13 @@ static inline void FN(fi_normal_ps)(const FN(fi_px) *X, VF mean, VF std, float *
     VF zs = V(add_ps)(V(mul_ps)(V(mul_ps)(r, ss), std), mean);
     VF o0, o1;
     F_UNZIP128(V(unpacklo_ps)(zc, zs), V(unpackhi_ps)(zc, zs), &o0, &o1);
-    V(storeu_ps)(out, o0);
-    V(storeu_ps)(out + 2 * FI_LANES64, o1);
+    FN(fi_store_ps)(fmt, out, at, o0);
+    FN(fi_store_ps)(fmt, out, at + 2 * FI_LANES64, o1);
 }
 
 /* defines fi_normal_f32_avx2, fi_normal_f32_avx512 */
 void FN(fi_normal_f32)(const fi_rng *g, uint64_t block, fi_index ngroups, float mean,
-                       float std, float *out) {
+                       float std, int fmt, void *out) {
     FN(fi_pkeys) K;
     FN(fi_pkeys_init)(g, &K);
     const VF vmean = V(set1_ps)(mean), vstd = V(set1_ps)(std);
@@ -241,17 +267,19 @@ void FN(fi_normal_f32)(const fi_rng *g, uint64_t block, fi_index ngroups, float 
     enum { HALF = FI_SETS / 2 };
     FN(fi_px) X[HALF], Y[HALF];
     FN(fi_philox)(&K, block, X, HALF);
-    for (fi_index i = 0; i < 2 * ngroups; i++, out += 2 * FI_GROUP) {
+    fi_index at = 0;
+    for (fi_index i = 0; i < 2 * ngroups; i++, at += 2 * FI_GROUP) {
         block += FI_GROUP / 2;
         FN(fi_philox)(&K, block, Y, HALF); /* one spare half group at the end */
         for (int j = 0; j < HALF; j++) {
-            FN(fi_normal_ps)(&X[j], vmean, vstd, out + 4 * FI_LANES64 * j);
+            FN(fi_normal_ps)(&X[j], vmean, vstd, fmt, out, at + 4 * FI_LANES64 * j);
             X[j] = Y[j];
         }
     }
 #else
-    FI_FOR_EACH_SET(&K, block, ngroups, S, out, 4 * FI_LANES64, {
-        FN(fi_normal_ps)(S, vmean, vstd, out);
+    fi_index at = 0;
+    FI_FOR_EACH_SET(&K, block, ngroups, S, at, 4 * FI_LANES64, {
+        FN(fi_normal_ps)(S, vmean, vstd, fmt, out, at);
     });
 #endif
 }

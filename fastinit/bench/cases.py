@@ -133,7 +133,7 @@ def _require(module, *names):
 
 
 def _torch_dtype(torch, dtype):
-    return torch.float32 if dtype == "float32" else torch.float64
+    return getattr(torch, dtype)  # float32, float64, float16, bfloat16
 
 
 def _setup_matmul(size, dtype, torch):
@@ -166,6 +166,39 @@ def _setup_fill(method, size, dtype, torch):
 
 def _setup_normal(size, dtype, torch):
     return _setup_fill("normal", size, dtype, torch)
+
+
+def _setup_half_fill(method):
+    """A 16-bit fill (float16 or bfloat16) written by the kernels, against
+    what a NumPy user does (the float32 fill, then ``.astype``) and torch's
+    in-place fill of a tensor of that dtype."""
+    def setup(size, dtype, torch):
+        (Generator,) = _require("random", "Generator")
+        from .._validate import fill_dtype
+        gen, rng = Generator(0), np.random.default_rng(0)
+        half = fill_dtype(dtype)
+        buf = np.empty(size, half)
+        fill = getattr(gen, method)
+        np_fill = rng.standard_normal if method == "normal" else rng.random
+        impls = Impls(lambda: fill(out=buf),
+                      lambda: np_fill(size, dtype=np.float32).astype(half))
+        if torch is not None:
+            t = torch.empty(size, dtype=_torch_dtype(torch, dtype))
+            impls.torch = t.normal_ if method == "normal" else t.uniform_
+        return impls
+    return setup
+
+
+def _half_vs_float32(method):
+    """fastinit's 16-bit fill (the fastinit column) against its own float32
+    fill of the same count (the baseline column)."""
+    def setup(size, dtype, torch):
+        (Generator,) = _require("random", "Generator")
+        half = _setup_half_fill(method)(size, dtype, None).fastinit
+        fill32 = getattr(Generator(0), method)
+        buf32 = np.empty(size, np.float32)
+        return Impls(half, lambda: fill32(out=buf32))
+    return setup
 
 
 def _setup_uniform(size, dtype, torch):
@@ -424,6 +457,22 @@ def _cases():
         Case("normal_fill_threads", (TEN_M,), (100_000,), _thread_scaling(_setup_normal),
              target=Target(numpy=1.7), group="threads", threads=2, baseline="1 thread",
              cold=False, describe="Generator.normal(out=) on 2 threads vs 1 thread"),
+        Case("normal_fill", (TEN_M,), (100_000,), _setup_half_fill("normal"), "bfloat16",
+             Target(numpy=15), group="random",
+             describe="Generator.normal(out=) into bfloat16 vs numpy standard_normal(float32)"
+                      ".astype(bfloat16) vs torch normal_ on a bfloat16 tensor"),
+        Case("uniform_fill", (TEN_M,), (100_000,), _setup_half_fill("uniform"), "bfloat16",
+             group="random", describe="as above, uniform"),
+        Case("normal_fill", (TEN_M,), (100_000,), _setup_half_fill("normal"), "float16",
+             group="random", describe="as above, float16"),
+        Case("uniform_fill", (TEN_M,), (100_000,), _setup_half_fill("uniform"), "float16",
+             group="random", describe="as above, float16"),
+        Case("normal_fill_half", (TEN_M,), (100_000,), _half_vs_float32("normal"), "bfloat16",
+             Target(numpy=1.5), group="random", baseline="float32", cold=False,
+             describe="Generator.normal into bfloat16 vs into float32 (fastinit both)"),
+        Case("uniform_fill_half", (TEN_M,), (100_000,), _half_vs_float32("uniform"), "float16",
+             Target(numpy=1.5), group="random", baseline="float32", cold=False,
+             describe="Generator.uniform into float16 vs into float32 (fastinit both)"),
         Case("train_memory", (10_000,), (20,), _setup_train_memory,
              target=Target(max_rss_mib=1.0), group="memory", kind="memory", cold=False,
              describe="RSS growth over N native train_step calls after warm-up "

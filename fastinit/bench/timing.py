@@ -233,7 +233,7 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
            "fastinit_cold": None, "numpy_cold": None, "torch_cold": None,
            "cold_ratio": None, "torch_cold_ratio": None, "cold_warm": None, "idle": None,
            "met": None, "missed": None, "status": "ok"}
-    if case.baseline != "numpy":
+    if case.baseline == "1 thread":
         row["threads"] = f"{n_threads} vs 1"
     size = case.quick_size if quick else case.size
     pool = None

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "random/distributions_isa.h"
 #include "core/cpu.h"
+#include "core/half.h"
 int main(void) {
     fi_set_isa(FI_ISA_GENERIC);
     fi_rng g = {{0x1234567u, 0x89abcdefu}, 0x1122334455667788ull, 3};
@@ -13,10 +14,10 @@ int main(void) {
         enum { NG = 3, NB = NG * 16 };
         float a[NB * 4], b[NB * 4]; double c[NB * 2], d[NB * 2]; uint32_t w[NB * 4], w2[NB * 4];
         fi_uniform_f32(&g, block * 4, NB * 4, -1.5f, 2.5f, a);
-        fi_uniform_f32_avx512(&g, g.start + block, NG, -1.5f, 4.0f, b);
+        fi_uniform_f32_avx512(&g, g.start + block, NG, -1.5f, 4.0f, FI_OUT_F32, b);
         bad += memcmp(a, b, sizeof a) != 0;
         fi_normal_f32(&g, block * 4, NB * 4, 0.25f, 3.0f, a);
-        fi_normal_f32_avx512(&g, g.start + block, NG, 0.25f, 3.0f, b);
+        fi_normal_f32_avx512(&g, g.start + block, NG, 0.25f, 3.0f, FI_OUT_F32, b);
         bad += 10 * (memcmp(a, b, sizeof a) != 0);
         fi_uniform_f64(&g, block * 2, NB * 2, -1.5, 2.5, c);
         fi_uniform_f64_avx512(&g, g.start + block, NG, -1.5, 4.0, d);
@@ -27,7 +28,38 @@ int main(void) {
         fi_philox_words(&g, g.start + block, NB, w);
         fi_philox_words_avx512(&g, g.start + block, NG, w2);
         bad += 10000 * (memcmp(w, w2, sizeof w) != 0);
+        for (int fmt = FI_OUT_F16; fmt <= FI_OUT_BF16; fmt++) {
+            uint16_t h[NB * 4], h2[NB * 4];
+            fi_uniform_h16(&g, block * 4, NB * 4, -70000.0f, 70000.0f, fmt, h);
+            fi_uniform_f32_avx512(&g, g.start + block, NG, -70000.0f, 140000.0f, fmt, h2);
+            bad += 100000 * (memcmp(h, h2, sizeof h) != 0);
+            fi_normal_h16(&g, block * 4, NB * 4, 0.0f, 1e-6f, fmt, h);
+            fi_normal_f32_avx512(&g, g.start + block, NG, 0.0f, 1e-6f, fmt, h2);
+            bad += 1000000 * (memcmp(h, h2, sizeof h) != 0);
+        }
         if (block == 0) printf("sample %g %g | %g %g\n", a[5], b[5], c[7], d[7]);
+    }
+    /* the rounding edges: ties, subnormals, the float16 overflow edge, NaN */
+    {
+        enum { N = 4096 };
+        static float x[N];
+        static uint16_t r1[N], r2[N];
+        uint32_t seed = 12345;
+        for (int i = 0; i < N; i++) {
+            uint32_t u;
+            seed = seed * 1664525u + 1013904223u;
+            if (i < 2048) /* every exponent, mantissas near the rounding points */
+                u = ((uint32_t)(i & 255) << 23) | ((seed >> 9) & 0x7fe000u) | (i & 8 ? 0x1000u : 0x0fffu);
+            else
+                u = seed;
+            u |= (uint32_t)(i & 1) << 31;
+            memcpy(&x[i], &u, 4);
+        }
+        for (int fmt = FI_OUT_F16; fmt <= FI_OUT_BF16; fmt++) {
+            fi_round_f32_h16(N, x, fmt, r1); /* generic: the isa is set to generic above */
+            fi_round_h16_avx512(N, x, fmt, r2);
+            bad += 10000000 * (memcmp(r1, r2, sizeof r1) != 0);
+        }
     }
     printf(bad ? "MISMATCH %d\n" : "avx512 (emulated) == generic\n", bad);
     return bad != 0;

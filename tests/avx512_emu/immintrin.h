@@ -10,7 +10,11 @@
 typedef union { float f[16]; int32_t i[16]; uint32_t u[16]; int64_t l[8]; uint64_t q[8]; double d[8]; } emu512;
 typedef emu512 __m512; typedef emu512 __m512i; typedef emu512 __m512d;
 typedef uint16_t __mmask16; typedef uint8_t __mmask8;
+typedef union { uint16_t h[16]; unsigned char b[32]; } emu256; typedef emu256 __m256i;
 #define _CMP_LT_OQ 1
+#define _CMP_UNORD_Q 3
+#define _MM_FROUND_TO_NEAREST_INT 0
+#define _MM_FROUND_NO_EXC 8
 #define E static inline
 #define L16(...) { emu512 r; for (int k = 0; k < 16; k++) { __VA_ARGS__; } return r; }
 #define L8(...) { emu512 r; for (int k = 0; k < 8; k++) { __VA_ARGS__; } return r; }
@@ -34,7 +38,13 @@ E emu512 _mm512_castpd_si512(emu512 a) { return a; }
 E emu512 _mm512_castps_si512(emu512 a) { return a; }
 E emu512 _mm512_castsi512_pd(emu512 a) { return a; }
 E emu512 _mm512_castsi512_ps(emu512 a) { return a; }
-E __mmask16 _mm512_cmp_ps_mask(emu512 a, emu512 b, int p) { __mmask16 m = 0; for (int k = 0; k < 16; k++) if (p == _CMP_LT_OQ && a.f[k] < b.f[k]) m |= 1u << k; return m; }
+E __mmask16 _mm512_cmp_ps_mask(emu512 a, emu512 b, int p) { __mmask16 m = 0; for (int k = 0; k < 16; k++) if ((p == _CMP_LT_OQ && a.f[k] < b.f[k]) || (p == _CMP_UNORD_Q && (a.f[k] != a.f[k] || b.f[k] != b.f[k]))) m |= 1u << k; return m; }
+/* float16 by the compiler's own _Float16 conversion (round to nearest even),
+ * a NaN as vcvtps2ph makes it: quiet, sign and payload top kept */
+E emu256 _mm512_cvtps_ph(emu512 a, int imm) { emu256 r; (void)imm; for (int k = 0; k < 16; k++) { if (a.f[k] != a.f[k]) r.h[k] = (uint16_t)(((a.u[k] >> 16) & 0x8000u) | 0x7e00u | ((a.u[k] >> 13) & 0x3ffu)); else { _Float16 h = (_Float16)a.f[k]; memcpy(&r.h[k], &h, 2); } } return r; }
+E emu256 _mm512_cvtepi32_epi16(emu512 a) { emu256 r; for (int k = 0; k < 16; k++) r.h[k] = (uint16_t)a.u[k]; return r; }
+E void _mm256_storeu_si256(void *p, emu256 a) { memcpy(p, &a, 32); }
+E emu512 _mm512_loadu_ps(const void *p) { emu512 r; memcpy(&r, p, 64); return r; }
 E __mmask8 _mm512_cmp_pd_mask(emu512 a, emu512 b, int p) { __mmask8 m = 0; for (int k = 0; k < 8; k++) if (p == _CMP_LT_OQ && a.d[k] < b.d[k]) m |= 1u << k; return m; }
 E emu512 _mm512_cvtepi32_ps(emu512 a) L16(r.f[k] = (float)a.i[k])
 E emu512 _mm512_cvtepi64_pd(emu512 a) L8(r.d[k] = (double)a.l[k])
