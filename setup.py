@@ -39,23 +39,39 @@ ISA_FLAGS = {
     "msvc": {"avx2": ["/arch:AVX2"], "avx512": ["/arch:AVX512"]},
 }
 
+def _compiler_takes(compiler, flags, code="int main(void) { return 0; }\n"):
+    """Whether the compiler builds ``code`` with ``flags`` (as errors)."""
+    if compiler.compiler_type == "msvc":
+        return False
+    tmp = tempfile.mkdtemp(prefix="fi_flags_")
+    try:
+        src = os.path.join(tmp, "flags_test.c")
+        with open(src, "w") as f:
+            f.write(code)
+        compiler.compile([src], output_dir=tmp, extra_postargs=list(flags) + ["-Werror"])
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not with this compiler"
+        return False
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def _simd_pragma_flags(compiler):
     """-fopenmp-simd (GCC, Clang): honours `#pragma omp simd` without any
     OpenMP runtime; [] where the compiler does not take it."""
-    if compiler.compiler_type == "msvc":
-        return []
-    tmp = tempfile.mkdtemp(prefix="fi_simd_")
-    try:
-        src = os.path.join(tmp, "simd_test.c")
-        with open(src, "w") as f:
-            f.write("int main(void) { int s = 0;\n#pragma omp simd\n"
-                    "for (int i = 0; i < 8; i++) s += i;\nreturn s == 28 ? 0 : 1; }\n")
-        compiler.compile([src], output_dir=tmp, extra_postargs=["-fopenmp-simd", "-Werror"])
-        return ["-fopenmp-simd"]
-    except Exception:  # noqa: BLE001 - any failure means "not with this compiler"
-        return []
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    code = ("int main(void) { int s = 0;\n#pragma omp simd\n"
+            "for (int i = 0; i < 8; i++) s += i;\nreturn s == 28 ? 0 : 1; }\n")
+    return ["-fopenmp-simd"] if _compiler_takes(compiler, ["-fopenmp-simd"], code) else []
+
+
+def _bf16_flags(compiler):
+    """-mavx512bf16 for the AVX-512 kernels where the compiler has it (GCC 10,
+    Clang 9): their bfloat16 stores then use vcvtneps2bf16 on CPUs that have
+    it (a run-time check); without it they round with integer operations."""
+    code = ("#include <immintrin.h>\n__m256bh f(__m512 v) { return _mm512_cvtneps_pbh(v); }\n"
+            "int main(void) { return 0; }\n")
+    flags = ["-mavx512f", "-mavx512bf16"]
+    return ["-mavx512bf16"] if IS_X86 and _compiler_takes(compiler, flags, code) else []
 
 
 class BuildExt(build_ext):
@@ -85,7 +101,9 @@ class BuildExt(build_ext):
         macros.append(("FI_COMPILER", '"%s"' % _compiler_name(compiler)))
 
         # Compile the C kernels once, for the one extension.
-        isa_flags = ISA_FLAGS["msvc" if msvc else "unix"]
+        isa_flags = dict(ISA_FLAGS["msvc" if msvc else "unix"])
+        if not msvc:
+            isa_flags["avx512"] = isa_flags["avx512"] + _bf16_flags(compiler)
         objects = []
         headers = glob.glob(os.path.join(CSRC, "**", "*.h"), recursive=True)
         for src in sorted(glob.glob(os.path.join(CSRC, "**", "*.c"), recursive=True)):

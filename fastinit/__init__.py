@@ -76,6 +76,7 @@ def build_info():
         "threads": _core.thread_team(),
         "simd": _core.get_simd(),
         "cpu_simd": _core.cpu_simd(),
+        "bf16_store": _core.bf16_store(),
         "compiler": _core.compiler(),
         "num_threads": _core.get_num_threads(),
     }

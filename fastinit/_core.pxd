@@ -126,6 +126,7 @@ cdef extern from "random/distributions.h" nogil:
     void fi_truncated_normal_h16(const fi_rng *g, uint64_t offset, Py_ssize_t n, double mean,
                                  double std, double a, double b, int fmt, void *out)
     void fi_round_f32_h16(Py_ssize_t n, const float *inp, int fmt, uint16_t *out)
+    const char *fi_bf16_store_name()
     void fi_integers_i64(const fi_rng *g, uint64_t offset, Py_ssize_t n, int64_t low,
                          uint64_t range, int64_t *out)
     double fi_ndtri(double p)

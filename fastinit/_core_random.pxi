@@ -81,6 +81,12 @@ def fill_h16(int kind, tuple state, uint64_t offset, uint16_t[::1] out, int fmt,
             PyErr_CheckSignals()
 
 
+def bf16_store():
+    """How the active kernel set rounds to bfloat16: "vcvtneps2bf16" or
+    "integer" (same bits either way)."""
+    return fi_bf16_store_name().decode()
+
+
 def round_f32_h16(const float[::1] x, int fmt, uint16_t[::1] out):
     """``x`` rounded to the 16-bit format ``fmt`` by the stores of the active
     kernel set (for tests: the rounding the 16-bit fills apply)."""

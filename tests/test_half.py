@@ -208,3 +208,24 @@ def test_dtype_errors_name_the_dtype():
         g.normal(3, dtype="bfloat16", out=np.empty(3, np.float16))
     with pytest.raises(TypeError, match="array must have dtype .* got int32"):
         init.he_normal_(np.empty((3, 3), np.int32))
+
+
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next((line.split(":", 1)[1].split() for line in f
+                         if line.startswith("flags")), [])
+    except OSError:
+        return []
+
+
+def test_bf16_store_uses_the_cpu_conversion_where_it_exists(restore_simd):
+    """AVX-512 BF16's vcvtneps2bf16 where the CPU has it (its subnormal
+    flush fixed up: the rounding-edge test above covers those lanes), exact
+    integer rounding on the other sets; build_info() says which."""
+    assert fastinit.build_info()["bf16_store"] == _core.bf16_store()
+    fastinit.set_simd("generic")
+    assert _core.bf16_store() == "integer"
+    if fastinit.build_info()["cpu_simd"] == "avx512" and "avx512_bf16" in _cpu_flags():
+        fastinit.set_simd("avx512")
+        assert _core.bf16_store() == "vcvtneps2bf16"

@@ -60,6 +60,24 @@ fi_isa fi_cpu_best_isa(void) {
 #endif
 }
 
+int fi_cpu_has_avx512bf16(void) {
+    static int has = -1; /* a race only computes the same value twice */
+    if (has < 0) {
+        int h = 0;
+#if FI_X86 && (defined(__GNUC__) || defined(__clang__))
+        unsigned a = 0, b, c, d;
+        if (fi_cpu_best_isa() == FI_ISA_AVX512 && __get_cpuid_count(7, 1, &a, &b, &c, &d))
+            h = (a >> 5) & 1; /* leaf 7 subleaf 1, EAX bit 5 */
+#elif FI_X86 && defined(_MSC_VER)
+        int info[4];
+        __cpuidex(info, 7, 1);
+        h = fi_cpu_best_isa() == FI_ISA_AVX512 && ((info[0] >> 5) & 1);
+#endif
+        has = h;
+    }
+    return has;
+}
+
 const char *fi_isa_name(fi_isa isa) {
     switch (isa) {
     case FI_ISA_AVX512: return "avx512";

@@ -24,6 +24,9 @@ fi_isa fi_cpu_best_isa(void);   /* what this CPU + OS can run */
 fi_isa fi_active_isa(void);     /* what kernels dispatch to now */
 fi_isa fi_set_isa(fi_isa want); /* clamps to the best available; returns the result */
 const char *fi_isa_name(fi_isa isa);
+/* 1 when the CPU has AVX-512 BF16 (vcvtneps2bf16), which the AVX-512
+ * kernels use for bfloat16 stores where they were compiled with it. */
+int fi_cpu_has_avx512bf16(void);
 int fi_isa_from_name(const char *name); /* -1 if unknown */
 
 #ifdef __cplusplus

@@ -25,6 +25,9 @@ typedef enum fi_out_fmt {
     FI_OUT_BF16 = 2,
     FI_OUT_FMT_COUNT
 } fi_out_fmt;
+/* Internal to the AVX-512 kernels: bfloat16 by vcvtneps2bf16 (the same bits
+ * as FI_OUT_BF16 once subnormal lanes are fixed up). */
+#define FI_OUT_BF16_HW 3
 
 static inline uint32_t fi_f32_bits(float v) {
     uint32_t x;

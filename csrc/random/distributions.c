@@ -446,6 +446,14 @@ void fi_integers_i64(const fi_rng *g, uint64_t offset, fi_index n, int64_t low, 
     fi_fill(&FI_INTEGERS, &I.base, offset, n, out, FI_MIN_NORMAL);
 }
 
+const char *fi_bf16_store_name(void) {
+#if FI_X86
+    if (fi_active_isa() == FI_ISA_AVX512 && fi_bf16_store_hw_avx512())
+        return "vcvtneps2bf16";
+#endif
+    return "integer";
+}
+
 void fi_round_f32_h16(fi_index n, const float *in, int fmt, uint16_t *out) {
     if (fmt != FI_OUT_F16 && fmt != FI_OUT_BF16)
         return;

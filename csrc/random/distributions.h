@@ -86,6 +86,9 @@ void fi_normal_h16(const fi_rng *g, uint64_t offset, fi_index n, float mean, flo
                    int fmt, void *out);
 void fi_truncated_normal_h16(const fi_rng *g, uint64_t offset, fi_index n, double mean,
                              double std, double a, double b, int fmt, void *out);
+/* How the active kernel set stores bfloat16: "vcvtneps2bf16" (AVX-512 BF16,
+ * subnormal lanes fixed up) or "integer" (exact integer rounding). */
+const char *fi_bf16_store_name(void);
 /* in[0..n) rounded to fmt as the 16-bit fills round (core/half.h), on the
  * active kernel set: for tests of the rounding edges. */
 void fi_round_f32_h16(fi_index n, const float *in, int fmt, uint16_t *out);

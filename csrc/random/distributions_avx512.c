@@ -8,6 +8,7 @@
 
 #include "random/distributions.h"
 #include "random/distributions_isa.h"
+#include "core/cpu.h"
 #include "vmath/vmath_log.h"
 
 /* lo holds 128-bit items (0 | 2 | 4 | 6) and hi (1 | 3 | 5 | 7), one item
@@ -62,26 +63,52 @@ static inline void fi_unzip128_pd_avx512(__m512d lo, __m512d hi, __m512d *out0,
 #define D_SINCOS fi_sincos_pd_avx512
 #define F_STORE16 fi_store16_ps_avx512
 #define FI_NORMAL_F32_PIPELINED 0 /* 32 registers: whole groups fit */
+#if defined(__AVX512BF16__)
+/* bfloat16 by the CPU's own conversion where it has AVX-512 BF16 */
+#define F_FMT_LOCAL(fmt) ((fmt) == FI_OUT_BF16 && fi_cpu_has_avx512bf16() ? FI_OUT_BF16_HW : (fmt))
+#endif
 
-/* Sixteen floats rounded as core/half.h rounds them: vcvtps2ph for float16,
- * integer rounding for bfloat16 (vcvtneps2bf16 flushes subnormal inputs,
- * which the contract keeps). */
+/* Sixteen floats rounded as core/half.h rounds them: vcvtps2ph for float16;
+ * for bfloat16 vcvtneps2bf16 (FI_OUT_BF16_HW) or integer rounding.
+ * vcvtneps2bf16 flushes subnormal inputs to zero, which the contract keeps:
+ * lanes holding one (rare: a tiny std or scale) take the integer result. */
+static inline __m256i fi_bf16_int_avx512(__m512 v) {
+    const __m512i x = _mm512_castps_si512(v);
+    const __m512i hi = _mm512_srli_epi32(x, 16);
+    __m512i r = _mm512_add_epi32(x, _mm512_add_epi32(_mm512_set1_epi32(0x7fff),
+                                                     _mm512_and_si512(hi, _mm512_set1_epi32(1))));
+    r = _mm512_srli_epi32(r, 16);
+    const __mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+    r = _mm512_mask_blend_epi32(nan, r, _mm512_or_si512(hi, _mm512_set1_epi32(0x40)));
+    return _mm512_cvtepi32_epi16(r);
+}
+
 static inline void fi_store16_ps_avx512(int fmt, uint16_t *p, __m512 v) {
     __m256i h;
     if (fmt == FI_OUT_F16) {
         h = _mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    } else {
+#if defined(__AVX512BF16__)
+    } else if (fmt == FI_OUT_BF16_HW) {
+        h = (__m256i)_mm512_cvtneps_pbh(v);
         const __m512i x = _mm512_castps_si512(v);
-        const __m512i hi = _mm512_srli_epi32(x, 16);
-        __m512i r = _mm512_add_epi32(x, _mm512_add_epi32(_mm512_set1_epi32(0x7fff),
-                                                         _mm512_and_si512(hi, _mm512_set1_epi32(1))));
-        r = _mm512_srli_epi32(r, 16);
-        const __mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-        r = _mm512_mask_blend_epi32(nan, r, _mm512_or_si512(hi, _mm512_set1_epi32(0x40)));
-        h = _mm512_cvtepi32_epi16(r);
+        const __mmask16 sub = _mm512_testn_epi32_mask(x, _mm512_set1_epi32(0x7f800000)) &
+                              _mm512_test_epi32_mask(x, _mm512_set1_epi32(0x7fffffff));
+        if (sub) /* 16-bit lanes: blend with a 16-lane mask */
+            h = _mm256_mask_blend_epi16(sub, h, fi_bf16_int_avx512(v));
+#endif
+    } else {
+        h = fi_bf16_int_avx512(v);
     }
     _mm256_storeu_si256((__m256i *)p, h);
 }
 #include "random/distributions_simd.h"
+
+int fi_bf16_store_hw_avx512(void) {
+#if defined(__AVX512BF16__)
+    return fi_cpu_has_avx512bf16();
+#else
+    return 0;
+#endif
+}
 
 #endif /* FI_X86 */

@@ -20,6 +20,9 @@ extern "C" {
 
 #define FI_GROUP_AVX2 16
 #define FI_GROUP_AVX512 16
+/* 1 when the AVX-512 kernels store bfloat16 with vcvtneps2bf16 (compiled
+ * with it and the CPU has it), 0 when with integer rounding. */
+int fi_bf16_store_hw_avx512(void);
 void fi_round_h16_avx2(fi_index n, const float *in, int fmt, uint16_t *out);
 void fi_round_h16_avx512(fi_index n, const float *in, int fmt, uint16_t *out);
 void fi_philox_words_avx2(const fi_rng *g, uint64_t block, fi_index ngroups, uint32_t *out);

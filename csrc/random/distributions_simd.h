@@ -141,6 +141,9 @@ void FN(fi_philox_words)(const fi_rng *g, uint64_t block, fi_index ngroups, uint
  * 16-bit roundings happen in registers, so a 16-bit fill writes only its
  * 16-bit results.  fmt is loop-invariant: the branch predicts perfectly. */
 /* defines fi_store_ps_avx2, fi_store_ps_avx512 */
+#ifndef F_FMT_LOCAL
+#define F_FMT_LOCAL(fmt) (fmt) /* the format the stores of this set use for fmt */
+#endif
 static inline void FN(fi_store_ps)(int fmt, void *out, fi_index at, VF v) {
     if (fmt == FI_OUT_F32)
         V(storeu_ps)((float *)out + at, v);
@@ -152,9 +155,10 @@ static inline void FN(fi_store_ps)(int fmt, void *out, fi_index at, VF v) {
 /* defines fi_round_h16_avx2, fi_round_h16_avx512 */
 void FN(fi_round_h16)(fi_index n, const float *in, int fmt, uint16_t *out) {
     enum { W = 2 * FI_LANES64 };
+    const int vfmt = F_FMT_LOCAL(fmt);
     fi_index i = 0;
     for (; i + W <= n; i += W)
-        F_STORE16(fmt, out + i, V(loadu_ps)(in + i));
+        F_STORE16(vfmt, out + i, V(loadu_ps)(in + i));
     for (; i < n; i++)
         fi_store_f32(fmt, out, i, in[i]);
 }
@@ -173,6 +177,7 @@ void FN(fi_uniform_f32)(const fi_rng *g, uint64_t block, fi_index ngroups, float
     FN(fi_pkeys) K;
     FN(fi_pkeys_init)(g, &K);
     const VF vlow = V(set1_ps)(low), vspan = V(set1_ps)(span);
+    fmt = F_FMT_LOCAL(fmt);
     fi_index at = 0;
     FI_FOR_EACH_SET(&K, block, ngroups, S, at, 4 * FI_LANES64, {
         VI w0, w1;
@@ -260,6 +265,7 @@ void FN(fi_normal_f32)(const fi_rng *g, uint64_t block, fi_index ngroups, float 
     FN(fi_pkeys) K;
     FN(fi_pkeys_init)(g, &K);
     const VF vmean = V(set1_ps)(mean), vstd = V(set1_ps)(std);
+    fmt = F_FMT_LOCAL(fmt);
 #if FI_NORMAL_F32_PIPELINED
     /* Software-pipelined in half groups: the next half group's Philox
      * rounds are independent of this one's Box-Muller, so the two long
