@@ -8,6 +8,7 @@
  * the pytest suite does that). */
 #define _POSIX_C_SOURCE 200112L /* sigaction */
 #include "core/cpu.h"
+#include "core/half.h"
 #include "random/distributions.h"
 #include "elementwise/elementwise.h"
 #include "core/fastinit.h"
@@ -182,6 +183,12 @@ static void run_random(fi_index n) {
         fi_truncated_normal_f32(&g, offset, n - (fi_index)offset, 0.0, 1.0, -2.0, 2.0, f);
         fi_truncated_normal_f64(&g, offset, n - (fi_index)offset, 0.0, 1.0, -2.0, 2.0, d);
         fi_integers_i64(&g, offset, n - (fi_index)offset, -5, 10, i64);
+        for (int fmt = FI_OUT_F16; fmt <= FI_OUT_BF16; fmt++) { /* 16-bit stores into f */
+            fi_uniform_h16(&g, offset, n - (fi_index)offset, -1.0f, 1.0f, fmt, f);
+            fi_normal_h16(&g, offset, n - (fi_index)offset, 0.0f, 1e-39f, fmt, f);
+            fi_truncated_normal_h16(&g, offset, n - (fi_index)offset, 0.0, 1.0, -2.0, 2.0, fmt, f);
+            fi_round_f32_h16(n / 2, (const float *)d, fmt, (uint16_t *)f);
+        }
     }
     fi_philox_words(&g, 0, n, w);
     CHECK(isfinite(d[0]) && fabs(d[0]) <= 2.0 && i64[0] >= -5 && i64[0] < 5);
