@@ -224,17 +224,22 @@ def _plan_xavier_uniform(shape, gain=1.0, layout="io"):
 
 def _he_std(shape, a, mode, nonlinearity, layout):
     fan = _fan(shape, layout, mode)
+    if nonlinearity != "leaky_relu" and a != 0:
+        # PyTorch passes `a` to calculate_gain, which ignores it for every
+        # other nonlinearity; a slope that changes nothing is a mistake
+        raise ValueError(f"a (the negative slope) applies to nonlinearity='leaky_relu' only, "
+                         f"got a={a!r} with nonlinearity={nonlinearity!r}")
     gain = calculate_gain(nonlinearity, a)
     return gain / math.sqrt(fan) if fan else 0.0
 
 
 @_plan("he_normal")
-def _plan_he_normal(shape, a=0, mode="fan_in", nonlinearity="relu", layout="io"):
+def _plan_he_normal(shape, a=0, mode="fan_in", nonlinearity="leaky_relu", layout="io"):
     return ("normal", 0.0, _he_std(shape, a, mode, nonlinearity, layout))
 
 
 @_plan("he_uniform")
-def _plan_he_uniform(shape, a=0, mode="fan_in", nonlinearity="relu", layout="io"):
+def _plan_he_uniform(shape, a=0, mode="fan_in", nonlinearity="leaky_relu", layout="io"):
     return _symmetric(math.sqrt(3.0) * _he_std(shape, a, mode, nonlinearity, layout))
 
 
@@ -375,16 +380,20 @@ def xavier_uniform_(array, gain=1.0, *, seed=None, layout="io"):
     return _elementwise(array, "xavier_uniform", seed, layout, gain)
 
 
-def he_normal_(array, a=0, mode="fan_in", nonlinearity="relu", *, seed=None, layout="io"):
+def he_normal_(array, a=0, mode="fan_in", nonlinearity="leaky_relu", *, seed=None,
+               layout="io"):
     """He et al. (2015), PyTorch's ``kaiming_normal_``: Normal(0, gain /
     sqrt(fan)), gain = calculate_gain(nonlinearity, a) (a: the negative slope
     of leaky_relu), fan = fan_in (preserves the forward variance) or fan_out
-    (the backward one).  Untruncated, as PyTorch and the seeds' ``randn *
+    (the backward one).  As in PyTorch the default nonlinearity is
+    leaky_relu, which with ``a=0`` is relu's sqrt(2); a nonzero ``a`` with
+    another nonlinearity raises ValueError (PyTorch ignores it).  Untruncated, as PyTorch and the seeds' ``randn *
     sqrt(2/n)``; Keras' HeNormal is ``variance_scaling(2.0)`` (truncated)."""
     return _elementwise(array, "he_normal", seed, layout, a, mode, nonlinearity)
 
 
-def he_uniform_(array, a=0, mode="fan_in", nonlinearity="relu", *, seed=None, layout="io"):
+def he_uniform_(array, a=0, mode="fan_in", nonlinearity="leaky_relu", *, seed=None,
+                layout="io"):
     """He et al. (2015), PyTorch's ``kaiming_uniform_``: Uniform(-b, b),
     b = sqrt(3) * gain / sqrt(fan)."""
     return _elementwise(array, "he_uniform", seed, layout, a, mode, nonlinearity)

@@ -391,3 +391,21 @@ def test_resolve_names_and_callables():
         init.resolve(True)
     with pytest.raises(TypeError):
         init.resolve(None)
+
+
+def test_kaiming_a_is_never_ignored():
+    """PyTorch's defaults: nonlinearity="leaky_relu", so ``a`` counts
+    (nn.Linear's reset_parameters uses a=sqrt(5): bound 1/sqrt(fan_in)); with
+    a=0 the default is relu's gain, bitwise the old default; a slope given
+    with another nonlinearity is an error, not silently dropped."""
+    w = init.kaiming_uniform((64, 128), a=math.sqrt(5), layout="oi", seed=3)
+    bound = 1 / math.sqrt(128)
+    assert np.abs(w).max() <= bound and np.abs(w).max() > 0.95 * bound
+    np.testing.assert_array_equal(init.kaiming_normal((64, 128), seed=3),
+                                  init.kaiming_normal((64, 128), nonlinearity="relu", seed=3))
+    for f in (init.kaiming_normal, init.kaiming_uniform, init.he_normal_, init.he_uniform_):
+        arg = (64, 128) if f in (init.kaiming_normal, init.kaiming_uniform) else \
+            np.empty((64, 128), np.float32)
+        with pytest.raises(ValueError, match="a \\(the negative slope\\) applies to "
+                                             "nonlinearity='leaky_relu' only"):
+            f(arg, a=0.2, nonlinearity="relu")
