@@ -1,7 +1,7 @@
 """Argument checking shared by every public function that reaches C.
 
 The rule: the compiled kernels see only C-contiguous float32/float64 arrays
-of checked shapes.  Anything else is converted (non-contiguous inputs are
+(and, for the fills, float16/bfloat16 ones) of checked shapes.  Anything else is converted (non-contiguous inputs are
 copied) or rejected here with a TypeError/ValueError that names the argument,
 the dtype or both shapes.
 """
@@ -9,16 +9,15 @@ import math
 import numbers
 import operator
 
+import ml_dtypes
 import numpy as np
 
 from . import _core
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
-# bfloat16 is ml_dtypes' (the dtype JAX uses; a 0.5 MB dependency on NumPy
+# bfloat16 is ml_dtypes' (the dtype JAX uses; a small dependency on NumPy
 # alone): a NumPy dtype like any other, so arrays of it need no wrapper.
-import ml_dtypes  # noqa: E402
-
 BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
 HALF_DTYPES = (np.dtype(np.float16), BFLOAT16)
 # what the fills and initializers write: the kernels' own two, and the 16-bit

@@ -329,7 +329,8 @@ def _initializer(inplace):
     functional.__name__ = functional.__qualname__ = name
     functional.__module__ = inplace.__module__
     functional.__doc__ = (f"New array of ``shape`` initialized as :func:`{inplace.__name__}` "
-                          f"(``dtype`` float32, float64, float16 or bfloat16).\n\n" + (inplace.__doc__ or ""))
+                          f"(``dtype`` float32, float64, float16 or bfloat16).\n\n"
+                          + (inplace.__doc__ or ""))
     return functional
 
 
@@ -387,7 +388,8 @@ def he_normal_(array, a=0, mode="fan_in", nonlinearity="leaky_relu", *, seed=Non
     of leaky_relu), fan = fan_in (preserves the forward variance) or fan_out
     (the backward one).  As in PyTorch the default nonlinearity is
     leaky_relu, which with ``a=0`` is relu's sqrt(2); a nonzero ``a`` with
-    another nonlinearity raises ValueError (PyTorch ignores it).  Untruncated, as PyTorch and the seeds' ``randn *
+    another nonlinearity raises ValueError (PyTorch ignores it).
+    Untruncated, as PyTorch and the seeds' ``randn *
     sqrt(2/n)``; Keras' HeNormal is ``variance_scaling(2.0)`` (truncated)."""
     return _elementwise(array, "he_normal", seed, layout, a, mode, nonlinearity)
 

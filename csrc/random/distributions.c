@@ -343,22 +343,6 @@ static fi_job fi_make_job_fmt(const fi_rng *g, int fmt) {
 
 /* ---- public fills ---------------------------------------------------------------- */
 
-static void fi_uniform_fmt(const fi_rng *g, uint64_t offset, fi_index n, float low, float high,
-                           int fmt, void *out) {
-    fi_job J = fi_make_job_fmt(g, fmt);
-    J.pf[0] = low;
-    J.pf[1] = high - low;
-    fi_fill(&FI_UNIFORM_F32, &J, offset, n, out, FI_MIN_UNIFORM);
-}
-
-static void fi_normal_fmt(const fi_rng *g, uint64_t offset, fi_index n, float mean, float std,
-                          int fmt, void *out) {
-    fi_job J = fi_make_job_fmt(g, fmt);
-    J.pf[0] = mean;
-    J.pf[1] = std;
-    fi_fill(&FI_NORMAL_F32, &J, offset, n, out, FI_MIN_NORMAL);
-}
-
 static double fi_normal_cdf(double x) { return 0.5 * erfc(-x * 0.70710678118654752440); }
 
 static void fi_truncated_params(fi_job *J, double mean, double std, double a, double b) {
@@ -376,7 +360,7 @@ static void fi_truncated_params(fi_job *J, double mean, double std, double a, do
 
 void fi_uniform_f32(const fi_rng *g, uint64_t offset, fi_index n, float low, float high,
                     float *out) {
-    fi_uniform_fmt(g, offset, n, low, high, FI_OUT_F32, out);
+    fi_uniform_h16(g, offset, n, low, high, FI_OUT_F32, out);
 }
 
 void fi_uniform_f64(const fi_rng *g, uint64_t offset, fi_index n, double low, double high,
@@ -389,7 +373,7 @@ void fi_uniform_f64(const fi_rng *g, uint64_t offset, fi_index n, double low, do
 
 void fi_normal_f32(const fi_rng *g, uint64_t offset, fi_index n, float mean, float std,
                    float *out) {
-    fi_normal_fmt(g, offset, n, mean, std, FI_OUT_F32, out);
+    fi_normal_h16(g, offset, n, mean, std, FI_OUT_F32, out);
 }
 
 void fi_normal_f64(const fi_rng *g, uint64_t offset, fi_index n, double mean, double std,
@@ -418,14 +402,22 @@ static int fi_fmt_ok(int fmt) { return fmt >= FI_OUT_F32 && fmt < FI_OUT_FMT_COU
 
 void fi_uniform_h16(const fi_rng *g, uint64_t offset, fi_index n, float low, float high,
                     int fmt, void *out) {
-    if (fi_fmt_ok(fmt))
-        fi_uniform_fmt(g, offset, n, low, high, fmt, out);
+    if (!fi_fmt_ok(fmt))
+        return;
+    fi_job J = fi_make_job_fmt(g, fmt);
+    J.pf[0] = low;
+    J.pf[1] = high - low;
+    fi_fill(&FI_UNIFORM_F32, &J, offset, n, out, FI_MIN_UNIFORM);
 }
 
 void fi_normal_h16(const fi_rng *g, uint64_t offset, fi_index n, float mean, float std,
                    int fmt, void *out) {
-    if (fi_fmt_ok(fmt))
-        fi_normal_fmt(g, offset, n, mean, std, fmt, out);
+    if (!fi_fmt_ok(fmt))
+        return;
+    fi_job J = fi_make_job_fmt(g, fmt);
+    J.pf[0] = mean;
+    J.pf[1] = std;
+    fi_fill(&FI_NORMAL_F32, &J, offset, n, out, FI_MIN_NORMAL);
 }
 
 void fi_truncated_normal_h16(const fi_rng *g, uint64_t offset, fi_index n, double mean,

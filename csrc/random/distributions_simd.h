@@ -137,13 +137,14 @@ void FN(fi_philox_words)(const fi_rng *g, uint64_t block, fi_index ngroups, uint
     });
 }
 
+#ifndef F_FMT_LOCAL
+#define F_FMT_LOCAL(fmt) (fmt) /* the format the stores of this set use for fmt */
+#endif
+
 /* A float vector to element `at` of out in format fmt (core/half.h): the
  * 16-bit roundings happen in registers, so a 16-bit fill writes only its
  * 16-bit results.  fmt is loop-invariant: the branch predicts perfectly. */
 /* defines fi_store_ps_avx2, fi_store_ps_avx512 */
-#ifndef F_FMT_LOCAL
-#define F_FMT_LOCAL(fmt) (fmt) /* the format the stores of this set use for fmt */
-#endif
 static inline void FN(fi_store_ps)(int fmt, void *out, fi_index at, VF v) {
     if (fmt == FI_OUT_F32)
         V(storeu_ps)((float *)out + at, v);

@@ -23,7 +23,8 @@ def _parser():
                    help="small sizes and few repeats (checks that everything runs)")
     p.add_argument("--filter", action="append", default=[], metavar="REGEX",
                    help="run the cases whose id name/shape/dtype matches (repeatable)")
-    p.add_argument("--dtype", action="append", default=[], choices=("float32", "float64", "float16", "bfloat16"),
+    p.add_argument("--dtype", action="append", default=[],
+                   choices=("float32", "float64", "float16", "bfloat16"),
                    help="only this dtype (repeatable; default both)")
     p.add_argument("--threads", type=int, default=None,
                    help="threads for fastinit, NumPy's BLAS and torch (default: "
