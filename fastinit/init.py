@@ -32,8 +32,9 @@ import warnings
 
 import numpy as np
 
-from ._validate import FILL_DTYPE_NAMES, FILL_DTYPES, index, new_array, real_number
-from .random import _finite, _float_dtype, _shape, as_generator
+from ._validate import FILL_DTYPE_NAMES, FILL_DTYPES, new_array, real_number
+from ._validate import index as checked_index
+from .random import _elements_per_block, _finite, _float_dtype, _shape, as_generator
 
 __all__ = [
     "calculate_gain", "fan_in_fan_out", "resolve", "INITIALIZERS",
@@ -103,7 +104,7 @@ def fan_in_fan_out(shape, layout="io"):
     *receptive)``; both fans are multiplied by the receptive field size."""
     # ints only, checked one by one: an array passed as the shape fails on
     # its first row instead of being unpacked into 2**29 rows first
-    shape = tuple(index(s, "shape") for s in shape)
+    shape = tuple(checked_index(s, "shape") for s in shape)
     _layout(layout)
     if len(shape) < 2:
         raise ValueError(f"fan in and fan out need a weight with at least 2 dimensions, "
@@ -160,6 +161,67 @@ def apply_plan(out, plan, gen, offset=None):
         out.fill(params[0])
     else:
         getattr(gen, kind)(None, *params, out=out, offset=offset)
+
+
+def shard_block(local_shape, global_shape, index):
+    """Checked ``(global_shape, starts)`` of a local block: ``index`` is a
+    tuple of slices (step 1), one per axis, locating an array of
+    ``local_shape`` inside the full array of ``global_shape``.  Both None:
+    ``(local_shape, None)``, the array is the whole tensor."""
+    local_shape = tuple(local_shape)
+    if global_shape is None and index is None:
+        return local_shape, None
+    if global_shape is None or index is None:
+        raise ValueError("global_shape and index go together: give both or neither")
+    try:
+        global_shape = tuple(checked_index(s, "global_shape") for s in global_shape)
+    except TypeError:
+        if not hasattr(global_shape, "__iter__"):
+            raise TypeError(f"global_shape must be a sequence of ints, "
+                            f"got {type(global_shape).__name__}") from None
+        raise
+    if isinstance(index, slice):
+        index = (index,)
+    if not isinstance(index, tuple) or not all(isinstance(ix, slice) for ix in index):
+        raise TypeError(f"index must be a tuple of slices, one per axis, got {index!r}")
+    if len(global_shape) != len(local_shape) or len(index) != len(local_shape):
+        raise ValueError(f"a block of shape {local_shape} needs a global_shape and an index "
+                         f"with {len(local_shape)} axes, got global_shape {global_shape} "
+                         f"and {len(index)} slices")
+    starts = []
+    for axis, (ix, g, n) in enumerate(zip(index, global_shape, local_shape)):
+        start, stop, step = ix.indices(g)
+        if step != 1 or max(stop - start, 0) != n:
+            raise ValueError(f"index {index!r} does not place a block of shape {local_shape} "
+                             f"in global_shape {global_shape} (axis {axis}: {ix} of {g} "
+                             f"elements is not {n} consecutive elements)")
+        starts.append(start)
+    return global_shape, tuple(starts)
+
+
+def apply_plan_block(out, plan, gen, global_shape, starts):
+    """Fill the C-contiguous ``out``, the block at ``starts`` of a tensor of
+    ``global_shape``, with exactly the values ``apply_plan`` gives the whole
+    tensor there; ``gen`` then stands where the whole fill leaves it.
+
+    In C order the block is a set of runs of consecutive global elements:
+    axes after the last partly covered one merge into each run, so a
+    row-sharded tensor is one run and a column-sharded one a run per row."""
+    kind, *params = plan
+    if kind == "constant":
+        out.fill(params[0])
+        return
+    ndim = len(global_shape)
+    strides = [math.prod(global_shape[i + 1:]) for i in range(ndim)]
+    partial = [i for i in range(ndim) if out.shape[i] != global_shape[i]]
+    last = partial[-1] if partial else 0
+    runs = out.reshape(math.prod(out.shape[:last]), -1)
+    head = starts[last] * strides[last] if ndim else 0
+    fill = getattr(gen, kind)
+    for r, prefix in enumerate(np.ndindex(*out.shape[:last])):
+        offset = head + sum((starts[i] + p) * strides[i] for i, p in enumerate(prefix))
+        fill(None, *params, out=runs[r], offset=offset)
+    gen._take(math.prod(global_shape), _elements_per_block(out.dtype), None)
 
 
 @_plan("constant")
@@ -300,12 +362,17 @@ def _fill_in_place(array, fill, float32_for_half=False):
     return array
 
 
-def _elementwise(array, name, seed, layout, *params, **kwparams):
-    """Fill ``array`` in place with the plan of initializer ``name``."""
+def _elementwise(array, name, seed, layout, *params, global_shape=None, index=None):
+    """Fill ``array`` in place with the plan of initializer ``name``; with
+    ``global_shape`` and ``index`` it is that block of a larger tensor
+    (fans from the global shape, values the whole tensor holds there)."""
     _target(array)
-    plan = PLANS[name](array.shape, *params, layout=layout, **kwparams)
+    shape, starts = shard_block(array.shape, global_shape, index)
+    plan = PLANS[name](shape, *params, layout=layout)
     gen = None if plan[0] == "constant" else as_generator(seed)
-    return _fill_in_place(array, lambda a: apply_plan(a, plan, gen))
+    if starts is None:
+        return _fill_in_place(array, lambda a: apply_plan(a, plan, gen))
+    return _fill_in_place(array, lambda a: apply_plan_block(a, plan, gen, shape, starts))
 
 
 def shape_and_dtype(shape, dtype):
@@ -338,51 +405,68 @@ def _initializer(inplace):
 # In-place initializers
 # ---------------------------------------------------------------------------
 
-def constant_(array, value=0.0, *, seed=None, layout="io"):
+def constant_(array, value=0.0, *, seed=None, layout="io",
+              global_shape=None, index=None):
     """Fill with ``value``."""
-    return _elementwise(array, "constant", seed, layout, value)
+    return _elementwise(array, "constant", seed, layout, value,
+                        global_shape=global_shape, index=index)
 
 
-def zeros_(array, *, seed=None, layout="io"):
+def zeros_(array, *, seed=None, layout="io",
+           global_shape=None, index=None):
     """Fill with 0 (every unit computes the same: symmetry is never broken)."""
-    return _elementwise(array, "zeros", seed, layout)
+    return _elementwise(array, "zeros", seed, layout,
+                        global_shape=global_shape, index=index)
 
 
-def ones_(array, *, seed=None, layout="io"):
+def ones_(array, *, seed=None, layout="io",
+          global_shape=None, index=None):
     """Fill with 1."""
-    return _elementwise(array, "ones", seed, layout)
+    return _elementwise(array, "ones", seed, layout,
+                        global_shape=global_shape, index=index)
 
 
-def normal_(array, mean=0.0, std=1.0, *, seed=None, layout="io"):
+def normal_(array, mean=0.0, std=1.0, *, seed=None, layout="io",
+            global_shape=None, index=None):
     """Normal(mean, std)."""
-    return _elementwise(array, "normal", seed, layout, mean, std)
+    return _elementwise(array, "normal", seed, layout, mean, std,
+                        global_shape=global_shape, index=index)
 
 
-def uniform_(array, low=0.0, high=1.0, *, seed=None, layout="io"):
+def uniform_(array, low=0.0, high=1.0, *, seed=None, layout="io",
+             global_shape=None, index=None):
     """Uniform on [low, high)."""
-    return _elementwise(array, "uniform", seed, layout, low, high)
+    return _elementwise(array, "uniform", seed, layout, low, high,
+                        global_shape=global_shape, index=index)
 
 
-def truncated_normal_(array, mean=0.0, std=1.0, a=-2.0, b=2.0, *, seed=None, layout="io"):
+def truncated_normal_(array, mean=0.0, std=1.0, a=-2.0, b=2.0, *, seed=None, layout="io",
+                      global_shape=None, index=None):
     """Normal(mean, std) truncated to [mean + a*std, mean + b*std] (a, b in
     standard deviations, as Keras/JAX; PyTorch's ``trunc_normal_`` takes
     absolute bounds: ``a_torch = mean + a*std``).  Inverse-CDF sampling:
     no rejection loop."""
-    return _elementwise(array, "truncated_normal", seed, layout, mean, std, a, b)
+    return _elementwise(array, "truncated_normal", seed, layout, mean, std, a, b,
+                        global_shape=global_shape, index=index)
 
 
-def xavier_normal_(array, gain=1.0, *, seed=None, layout="io"):
+def xavier_normal_(array, gain=1.0, *, seed=None, layout="io",
+                   global_shape=None, index=None):
     """Glorot & Bengio (2010): Normal(0, gain * sqrt(2 / (fan_in + fan_out)))."""
-    return _elementwise(array, "xavier_normal", seed, layout, gain)
+    return _elementwise(array, "xavier_normal", seed, layout, gain,
+                        global_shape=global_shape, index=index)
 
 
-def xavier_uniform_(array, gain=1.0, *, seed=None, layout="io"):
+def xavier_uniform_(array, gain=1.0, *, seed=None, layout="io",
+                    global_shape=None, index=None):
     """Glorot & Bengio (2010): Uniform(-b, b), b = gain * sqrt(6 / (fan_in + fan_out))."""
-    return _elementwise(array, "xavier_uniform", seed, layout, gain)
+    return _elementwise(array, "xavier_uniform", seed, layout, gain,
+                        global_shape=global_shape, index=index)
 
 
 def he_normal_(array, a=0, mode="fan_in", nonlinearity="leaky_relu", *, seed=None,
-               layout="io"):
+               layout="io",
+               global_shape=None, index=None):
     """He et al. (2015), PyTorch's ``kaiming_normal_``: Normal(0, gain /
     sqrt(fan)), gain = calculate_gain(nonlinearity, a) (a: the negative slope
     of leaky_relu), fan = fan_in (preserves the forward variance) or fan_out
@@ -391,18 +475,22 @@ def he_normal_(array, a=0, mode="fan_in", nonlinearity="leaky_relu", *, seed=Non
     another nonlinearity raises ValueError (PyTorch ignores it).
     Untruncated, as PyTorch and the seeds' ``randn *
     sqrt(2/n)``; Keras' HeNormal is ``variance_scaling(2.0)`` (truncated)."""
-    return _elementwise(array, "he_normal", seed, layout, a, mode, nonlinearity)
+    return _elementwise(array, "he_normal", seed, layout, a, mode, nonlinearity,
+                        global_shape=global_shape, index=index)
 
 
 def he_uniform_(array, a=0, mode="fan_in", nonlinearity="leaky_relu", *, seed=None,
-                layout="io"):
+                layout="io",
+                global_shape=None, index=None):
     """He et al. (2015), PyTorch's ``kaiming_uniform_``: Uniform(-b, b),
     b = sqrt(3) * gain / sqrt(fan)."""
-    return _elementwise(array, "he_uniform", seed, layout, a, mode, nonlinearity)
+    return _elementwise(array, "he_uniform", seed, layout, a, mode, nonlinearity,
+                        global_shape=global_shape, index=index)
 
 
 def variance_scaling_(array, scale=1.0, mode="fan_in", distribution="truncated_normal", *,
-                      seed=None, layout="io"):
+                      seed=None, layout="io",
+                      global_shape=None, index=None):
     """Keras' VarianceScaling: variance ``scale / n`` with n = fan_in,
     fan_out or their average (``mode="fan_avg"``).
 
@@ -410,17 +498,22 @@ def variance_scaling_(array, scale=1.0, mode="fan_in", distribution="truncated_n
     truncated at +-2 std (so the variance after truncation is scale / n);
     "untruncated_normal": std = sqrt(scale / n); "uniform": Uniform(-l, l),
     l = sqrt(3 * scale / n)."""
-    return _elementwise(array, "variance_scaling", seed, layout, scale, mode, distribution)
+    return _elementwise(array, "variance_scaling", seed, layout, scale, mode, distribution,
+                        global_shape=global_shape, index=index)
 
 
-def lecun_normal_(array, *, seed=None, layout="io"):
+def lecun_normal_(array, *, seed=None, layout="io",
+                  global_shape=None, index=None):
     """LeCun normal (Keras): ``variance_scaling(1.0, "fan_in", "truncated_normal")``."""
-    return _elementwise(array, "lecun_normal", seed, layout)
+    return _elementwise(array, "lecun_normal", seed, layout,
+                        global_shape=global_shape, index=index)
 
 
-def lecun_uniform_(array, *, seed=None, layout="io"):
+def lecun_uniform_(array, *, seed=None, layout="io",
+                   global_shape=None, index=None):
     """LeCun uniform (Keras): Uniform(-l, l), l = sqrt(3 / fan_in)."""
-    return _elementwise(array, "lecun_uniform", seed, layout)
+    return _elementwise(array, "lecun_uniform", seed, layout,
+                        global_shape=global_shape, index=index)
 
 
 def orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
@@ -477,7 +570,7 @@ def dirac_(array, groups=1, *, seed=None, layout="io"):
     "io" kernels are (*spatial, in, out); "oi" (out, in, *spatial)."""
     _target(array)
     _layout(layout)
-    groups = index(groups, "groups", minimum=1)
+    groups = checked_index(groups, "groups", minimum=1)
     if array.ndim not in (3, 4, 5):
         raise ValueError(f"dirac needs a 3-, 4- or 5-D array, got shape {array.shape}")
     oi_shape = array.shape if layout == "oi" else \

@@ -20,7 +20,8 @@ BENCH_DIR = pathlib.Path(__file__).resolve().parent.parent / "bench"
 ISSUE_CASES = {"mlp_train_step", "init_comparison", "sgemm", "normal_fill", "uniform_fill",
                "he_normal", "xavier_uniform", "sigmoid", "tanh", "relu", "affine_relu",
                "activation_histograms", "sgemm_threads", "normal_fill_threads",
-               "train_memory", "normal_fill_half", "uniform_fill_half"}
+               "train_memory", "normal_fill_half", "uniform_fill_half", "torch_build",
+               "torch_reset"}
 
 
 def _case(setup, name="fake", target=None, kind="time", size=(3,)):
@@ -58,7 +59,7 @@ def test_case_list_covers_the_issue_with_unique_ids():
     # Targets are stated for float32; the float64 rows are informative.
     assert all(c.target is None for c in fb.CASES if c.dtype == "float64")
     assert {c.group for c in fb.CASES} == {"nets", "linalg", "random", "activations",
-                                           "threads", "memory"}
+                                           "threads", "memory", "torch"}
     if BENCH_DIR.exists():
         for c in fb.CASES:
             assert c.group == "memory" or (BENCH_DIR / f"test_bench_{c.group}.py").exists()
@@ -401,3 +402,25 @@ def test_cold_worker_runs_a_case_in_its_own_process():
         if fb.import_torch() is None:
             assert workers.samples(real, "torch", quick=True, threads=1, settle=0) is None
     assert workers._procs == {}
+
+
+def test_torch_build_case_times_fresh_processes():
+    """The model-build case: one child process per sample, each reporting
+    its own seconds and peak RSS; the row holds both and judges the RSS."""
+    torch = pytest.importorskip("torch", reason="the torch cases need PyTorch")
+    case = [c for c in fb.CASES if c.name == "torch_build" and c.dtype == "float32"][0]
+    assert case.kind == "process" and case.target.max_rss_ratio == 1.05
+    row = fb.run_case(case, quick=True, torch=torch, repeats=2)
+    assert row["status"] == "ok", row["status"]
+    assert len(row["samples"]["fastinit"]) == 2 and len(row["samples"]["numpy"]) == 2
+    assert row["fastinit_peak_rss"] > 2**20 and row["numpy_peak_rss"] > 2**20
+    assert row["rss_ratio"] == row["fastinit_peak_rss"] / row["numpy_peak_rss"]
+    assert "MiB peak" in fb.format_table([row])
+    judged = dict(row, rss_ratio=1.2, ratio=100.0)
+    assert fb.judge(case, judged) == ["peak RSS 1.200x > 1.05x"]
+
+
+def test_torch_cases_unavailable_without_torch():
+    for case in (c for c in fb.CASES if c.group == "torch"):
+        row = fb.run_case(case, quick=True, torch=None)
+        assert row["status"].startswith("unavailable") and "torch" in row["status"]

@@ -409,3 +409,80 @@ def test_kaiming_a_is_never_ignored():
         with pytest.raises(ValueError, match="a \\(the negative slope\\) applies to "
                                              "nonlinearity='leaky_relu' only"):
             f(arg, a=0.2, nonlinearity="relu")
+
+
+# ---------------------------------------------------------------------------
+# Shards: a block of a larger tensor gets the values the whole tensor holds
+# ---------------------------------------------------------------------------
+
+ELEMENTWISE = {"constant_": (0.5,), "zeros_": (), "ones_": (), "normal_": (0.5, 2.0),
+               "uniform_": (-1.0, 3.0), "truncated_normal_": (0.0, 1.0, -1.0, 2.5),
+               "xavier_normal_": (), "xavier_uniform_": (1.5,), "he_normal_": (),
+               "he_uniform_": (0.1,), "variance_scaling_": (2.0, "fan_avg", "uniform"),
+               "lecun_normal_": (), "lecun_uniform_": ()}
+BLOCKS = [(slice(0, 3), slice(None), slice(None)),            # one run
+          (slice(None), slice(2, 7), slice(None)),            # a run per row
+          (slice(1, 6), slice(0, 9), slice(1, 4)),            # a run per (i, j)
+          (slice(6, 7), slice(8, 9), slice(4, 5))]            # one element
+
+
+def _shard_dtypes():
+    import ml_dtypes
+    return (np.float32, np.float64, np.float16, ml_dtypes.bfloat16)
+
+
+@pytest.mark.parametrize("name", sorted(ELEMENTWISE))
+@pytest.mark.parametrize("block", BLOCKS, ids=str)
+@pytest.mark.parametrize("layout", ["io", "oi"])
+@pytest.mark.parametrize("dtype", _shard_dtypes(), ids=lambda d: np.dtype(d).name)
+def test_shard_equals_block_of_full(name, block, layout, dtype):
+    fn, args, shape = getattr(init, name), ELEMENTWISE[name], (7, 9, 5)
+    full = fn(np.empty(shape, dtype), *args, seed=4, layout=layout)
+    local = np.empty(full[block].shape, dtype)
+    fn(local, *args, seed=4, layout=layout, global_shape=shape, index=block)
+    assert np.array_equal(local.view(np.uint8), np.ascontiguousarray(full[block]).view(np.uint8))
+    # and the functional twin
+    twin = getattr(init, name[:-1])(local.shape, *args, dtype=dtype, seed=4, layout=layout,
+                                    global_shape=shape, index=block)
+    assert np.array_equal(twin.view(np.uint8), local.view(np.uint8))
+
+
+def test_shard_into_non_contiguous_view():
+    full = init.he_normal((40, 30), seed=2)
+    base = np.zeros((40, 60), np.float32)
+    view = base[:, ::2][10:25]
+    init.he_normal_(view, seed=2, global_shape=(40, 30), index=(slice(10, 25), slice(None)))
+    assert np.array_equal(view, full[10:25]) and not base[:, 1::2].any()
+
+
+def test_shards_advance_a_generator_as_the_full_fill():
+    g_full, g_shard = Generator(9), Generator(9)
+    first, second = (init.normal((6, 8), seed=g_full) for _ in range(2))
+    for expect in (first, second):
+        local = init.normal((6, 3), seed=g_shard, global_shape=(6, 8),
+                            index=(slice(None), slice(5, 8)))
+        assert np.array_equal(local, expect[:, 5:8])
+
+
+def test_shard_fans_come_from_the_global_shape():
+    local = init.he_uniform((100, 10), seed=0, global_shape=(4000, 10),
+                            index=(slice(0, 100), slice(None)))
+    bound = math.sqrt(6 / 4000)
+    assert np.abs(local).max() <= bound and np.abs(local).max() > 0.95 * bound
+
+
+@pytest.mark.parametrize("kwargs,err,match", [
+    ({"global_shape": (7, 9)}, ValueError, "go together"),
+    ({"index": (slice(None), slice(None))}, ValueError, "go together"),
+    ({"global_shape": (7, 9), "index": (slice(0, 3),)}, ValueError, r"\(3, 9\).*2 axes"),
+    ({"global_shape": (7, 9), "index": (slice(0, 3), slice(0, 8))}, ValueError,
+     r"\(3, 9\).*\(7, 9\)"),
+    ({"global_shape": (7, 9), "index": (slice(0, 6, 2), slice(None))}, ValueError, "axis 0"),
+    ({"global_shape": (7, 9), "index": [slice(0, 3), slice(None)]}, TypeError, "tuple of slices"),
+    ({"global_shape": (7, 9), "index": (0, slice(None))}, TypeError, "tuple of slices"),
+    ({"global_shape": 7, "index": (slice(0, 3), slice(None))}, TypeError, "global_shape"),
+    ({"global_shape": (7, -9), "index": (slice(0, 3), slice(None))}, ValueError, "global_shape"),
+])
+def test_bad_shard_raises(kwargs, err, match):
+    with pytest.raises(err, match=match):
+        init.normal_(np.empty((3, 9), np.float32), seed=0, **kwargs)

@@ -49,6 +49,7 @@ class Target:
     max_rss_mib: Optional[float] = None
     cold_numpy: Optional[float] = None
     cold_warm: Optional[float] = None
+    max_rss_ratio: Optional[float] = None
 
     def __str__(self):
         parts = []
@@ -62,6 +63,8 @@ class Target:
             parts.append(f"cold >={self.cold_numpy:g}x")
         if self.cold_warm is not None:
             parts.append(f"cold <={self.cold_warm:g}x warm")
+        if self.max_rss_ratio is not None:
+            parts.append(f"peak RSS <={self.max_rss_ratio:g}x")
         return ", ".join(parts) or "-"
 
 
@@ -94,7 +97,7 @@ class Case:
     threads: Optional[int] = None  # None: fastinit's default thread count
     baseline: str = "numpy"     # what the NumPy column holds
     repeats: Optional[int] = None  # fewer repeats for long cases
-    kind: str = "time"          # "time" or "memory"
+    kind: str = "time"          # "time", "memory" or "process" (one fresh process per sample)
     cold: bool = True           # also timed one call after idle (kind "time" only)
     describe: str = ""
 
@@ -339,6 +342,47 @@ def _setup_train_step(size, dtype, torch):
     return impls
 
 
+def _setup_torch_build(size, dtype, torch):
+    """Build a torch model in a fresh process per sample: under
+    ``fastinit.torch.fast_init`` (the fastinit column) and with torch's
+    default init (the baseline column).  Each callable returns (seconds,
+    peak RSS bytes) as the child measured them."""
+    if torch is None:
+        raise Unavailable("torch is not installed")
+    import json
+    import subprocess
+    import sys
+    (config,) = size
+
+    def child(how):
+        def run():
+            import fastinit
+            out = subprocess.run(
+                [sys.executable, "-m", "fastinit.bench.torch_models", config, dtype, how,
+                 str(fastinit.get_num_threads())],
+                capture_output=True, text=True, check=True)
+            res = json.loads(out.stdout.strip().splitlines()[-1])
+            return res["seconds"], res["peak_rss"]
+        return run
+    return Impls(child("fastinit"), child("torch"))
+
+
+def _setup_torch_reset(size, dtype, torch):
+    """``fastinit.torch.reset_parameters`` of a built model against calling
+    each module's own ``reset_parameters``."""
+    if torch is None:
+        raise Unavailable("torch is not installed")
+    (reset,) = _require("torch", "reset_parameters")
+    from .torch_models import build
+    model = build(torch, size[0])
+    own = [m for m in model.modules() if hasattr(m, "reset_parameters")]
+
+    def torch_reset():
+        for m in own:
+            m.reset_parameters()
+    return Impls(lambda: reset(model, seed=0), torch_reset)
+
+
 def _setup_train_memory(size, dtype, torch):
     return _setup_train_step(({"batch": SEED_BATCH},), dtype, None)
 
@@ -473,6 +517,25 @@ def _cases():
         Case("uniform_fill_half", (TEN_M,), (100_000,), _half_vs_float32("uniform"), "float16",
              Target(numpy=1.5), group="random", baseline="float32", cold=False,
              describe="Generator.uniform into float16 vs into float32 (fastinit both)"),
+        Case("torch_build", ("gpt2-124M",), ("tiny",), _setup_torch_build, "float32",
+             Target(numpy=8, max_rss_ratio=1.05), group="torch", kind="process", repeats=5,
+             baseline="torch init", cold=False,
+             describe="build a GPT-2-small-shaped model (124M parameters, plain torch.nn) "
+                      "under fastinit.torch.fast_init vs with torch's default init, "
+                      "a fresh process per build"),
+        Case("torch_build", ("gpt2-124M",), ("tiny",), _setup_torch_build, "bfloat16",
+             Target(numpy=10, max_rss_ratio=1.05), group="torch", kind="process", repeats=5,
+             baseline="torch init", cold=False,
+             describe="as above, built in bfloat16 (torch.set_default_dtype)"),
+        Case("torch_build", ("decoder-1B",), ("tiny-wide",), _setup_torch_build, "float32",
+             Target(max_rss_ratio=1.05), group="torch", kind="process", repeats=3,
+             baseline="torch init", cold=False,
+             describe="as above, a 1.06B-parameter decoder of the same family "
+                      "(width 2048, 19 blocks)"),
+        Case("torch_reset", ("gpt2-124M",), ("tiny",), _setup_torch_reset, "float32",
+             Target(numpy=8), group="torch", repeats=5, baseline="torch init", cold=False,
+             describe="fastinit.torch.reset_parameters(model) vs each module's own "
+                      "reset_parameters()"),
         Case("train_memory", (10_000,), (20,), _setup_train_memory,
              target=Target(max_rss_mib=1.0), group="memory", kind="memory", cold=False,
              describe="RSS growth over N native train_step calls after warm-up "

@@ -99,7 +99,10 @@ def _fmt_value(row, key):
     v = row[key]
     if v is None:
         return "-"
-    return f"{v:+.2f} MiB" if row["kind"] == "memory" else _fmt_time(v)
+    if row["kind"] == "memory":
+        return f"{v:+.2f} MiB"
+    peak = row.get(f"{key}_peak_rss")
+    return _fmt_time(v) + ("" if peak is None else f", {peak / 2**20:.0f} MiB peak")
 
 
 COLUMNS = ("case", "shape", "dtype", "threads", "fastinit", "numpy", "ratio",

@@ -127,6 +127,23 @@ def _time_impls(impls, threads, repeats, min_time, clock=time.perf_counter, sett
     return samples
 
 
+def _time_processes(row, impls, repeats):
+    """Medians of (seconds, peak RSS) that each implementation's callable
+    reports from its own fresh process, alternating who goes first."""
+    items = impls.items()
+    got = {name: [] for name, _ in items}
+    for r in range(repeats):
+        k = r % len(items)
+        for name, fn in items[k:] + items[:k]:
+            got[name].append(fn())
+    row["samples"] = {name: [s for s, _ in v] for name, v in got.items()}
+    for name, v in got.items():
+        row[name] = statistics.median(s for s, _ in v)
+        row[f"{name}_peak_rss"] = statistics.median(p for _, p in v)
+    row["ratio"] = row["numpy"] / row["fastinit"]
+    row["rss_ratio"] = row["fastinit_peak_rss"] / row["numpy_peak_rss"]
+
+
 def rss_bytes():
     """Resident set size of this process now (Linux), else the peak so far."""
     try:
@@ -174,6 +191,9 @@ def judge(case, row, quick=False):
         grew = row["fastinit"]
         return [] if grew <= target.max_rss_mib else [f"RSS +{grew:.2f} MiB"]
     missed = []
+    if target.max_rss_ratio is not None and row.get("rss_ratio") is not None \
+            and row["rss_ratio"] > target.max_rss_ratio:
+        missed.append(f"peak RSS {row['rss_ratio']:.3f}x > {target.max_rss_ratio:g}x")
     if target.numpy is not None and row["ratio"] < target.numpy:
         missed.append(f"ratio {row['ratio']:.2f}x < {target.numpy:g}x")
     if (target.torch is not None and row.get("torch_ratio") is not None
@@ -245,6 +265,8 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
         if case.kind == "memory":
             row["fastinit"] = _rss_growth(impls.fastinit, size[0])
             row["numpy"] = _rss_growth(impls.numpy, size[0])
+        elif case.kind == "process":
+            _time_processes(row, impls, repeats or (1 if quick else case.repeats or 5))
         else:
             reps = repeats or (3 if quick else case.repeats or 9)
             min_t = min_time if min_time is not None else (0.0 if quick else 0.1)
