@@ -110,8 +110,9 @@ def test_bench_missing_is_a_clear_error(monkeypatch, capsys):
 
 @pytest.mark.parametrize("backend", ["native", "numpy"])
 def test_histogram_command_writes_outputs(tmp_path, backend, capsys):
-    out = tmp_path / "rep"
-    code = fastinit_main(["histogram", "--backend", backend, "--out", str(out), *QUICK_HIST])
+    code = fastinit_main(["histogram", "--backend", backend, "--out", str(tmp_path / "rep"),
+                          *QUICK_HIST])
+    out = tmp_path / "rep" / "histogram"  # each experiment command writes its own subfolder
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("histogram: 12 runs") and "claims held" in lines[0]
     assert code in (0, 1)  # 2 layers of 10 nodes need not show every effect
@@ -129,8 +130,8 @@ def test_symmetry_command_exit_0(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0, out
     assert "symmetry: zeros 1/3 distinct, std=0.01 3/3 distinct; 2/2 claims held" in out
-    assert (tmp_path / "symmetry.csv").exists()
-    assert {p.name for p in tmp_path.iterdir()} >= figures("symmetry.png")
+    assert (tmp_path / "symmetry" / "symmetry.csv").exists()
+    assert {p.name for p in (tmp_path / "symmetry").iterdir()} >= figures("symmetry.png")
 
 
 def test_failed_claim_exit_1(tmp_path, offline, capsys):
@@ -143,7 +144,7 @@ def test_failed_claim_exit_1(tmp_path, offline, capsys):
     assert "claim did not hold: He ends below Xavier" in captured.err
     assert "compare: digits, 5 iterations" in captured.out
     assert "data: scikit-learn's 8x8 digits" in captured.out
-    assert "did not hold" in (tmp_path / "report.md").read_text()
+    assert "did not hold" in (tmp_path / "compare" / "report.md").read_text()
 
 
 def test_compare_processes_writes_the_same_results(tmp_path, offline, capsys, monkeypatch):
@@ -162,7 +163,7 @@ def test_compare_processes_writes_the_same_results(tmp_path, offline, capsys, mo
              fastinit_main(args + ["--processes", "2", "--out", str(tmp_path / "two")])]
     assert codes == [cli.EXIT_CLAIM_FAILED] * 2  # 5 iterations: the claim cannot hold
     assert seen == [1, 2]
-    one, two = ((tmp_path / d / "results.json").read_text() for d in ("one", "two"))
+    one, two = ((tmp_path / d / "compare" / "results.json").read_text() for d in ("one", "two"))
     assert json.loads(one)["init_comparison"] == json.loads(two)["init_comparison"]
 
 
@@ -187,8 +188,55 @@ def test_python_dash_m(tmp_path):
     res = subprocess.run([sys.executable, "-m", "fastinit", "symmetry", "--iterations", "20",
                           "--out", "rep"], capture_output=True, text=True, env=env,
                          timeout=300, cwd=tmp_path)
-    assert (tmp_path / "rep" / "report.md").exists()
+    assert (tmp_path / "rep" / "symmetry" / "report.md").exists()
     assert "symmetry:" in res.stdout and res.returncode in (0, 1), res.stderr
     res = subprocess.run([sys.executable, "-m", "fastinit", "histogram", "--backend", "gpu"],
                          capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
     assert res.returncode == 2 and "invalid choice" in res.stderr
+
+
+@pytest.mark.parametrize("make_argv,message", [
+    (lambda d: ["symmetry", "--out", str(d / "afile" / "sub")], "is a file, not a folder"),
+    (lambda d: ["histogram", "--out", str(d / "afile")], "is a file, not a folder"),
+    (lambda d: ["study", "--out", "/proc/fastinit-test/x"], "cannot write there"),
+    (lambda d: ["study", "--data", str(d / "no-such-dir"), "--out", str(d / "o")],
+     "no such folder"),
+    (lambda d: ["compare", "--inits", "hee", "--out", str(d / "o")], "unknown initializer 'hee'"),
+    (lambda d: ["compare", "--activation", "swish", "--out", str(d / "o")],
+     "unknown activation 'swish'"),
+    (lambda d: ["study", "--hist-inits", "std=-1", "--out", str(d / "o")],
+     "unknown initializer 'std=-1'"),
+])
+def test_user_errors_exit_2_before_any_work(tmp_path, monkeypatch, capsys, make_argv, message):
+    from fastinit.study import datasets, experiments
+    (tmp_path / "afile").write_text("not a folder")
+    if "/proc/" in " ".join(make_argv(tmp_path)) and not os.path.isdir("/proc/self"):
+        pytest.skip("no /proc here: no folder that even root cannot create")
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("work started before the arguments were checked")
+    for name in ("activation_histograms", "init_comparison", "symmetry"):
+        monkeypatch.setattr(experiments, name, no_work)
+    monkeypatch.setattr(datasets, "load_study_data", no_work)
+    code = fastinit_main(make_argv(tmp_path))
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_USAGE
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_commands_sharing_out_keep_their_reports_apart(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert fastinit_main(["symmetry", "--iterations", "50", "--out", str(out)]) in (0, 1)
+    assert fastinit_main(["histogram", "--out", str(out), *QUICK_HIST]) in (0, 1)
+    sym = (out / "symmetry" / "report.md").read_text()
+    hist = (out / "histogram" / "report.md").read_text()
+    assert "`fastinit symmetry --iterations 50 --out" in sym and "histogram" not in sym.lower()
+    assert "`fastinit histogram --out" in hist and "symmetry.png" not in hist
+    assert not (out / "report.md").exists()
+    # a second run into the same folder leaves nothing of the first behind
+    (out / "histogram" / "notes.txt").write_text("the user's own file")
+    assert fastinit_main(["histogram", "--activations", "relu", "--out", str(out),
+                          *[a for a in QUICK_HIST if a not in ("sigmoid,relu,tanh",)]]) in (0, 1)
+    names = {p.name for p in (out / "histogram").iterdir()}
+    assert "notes.txt" in names
+    assert not {"histograms_sigmoid.png", "histograms_tanh.png"} & names

@@ -12,8 +12,12 @@ arguments or missing data.
 """
 import argparse
 import contextlib
+import os
 import pathlib
+import shlex
 import sys
+import tempfile
+import threading
 import time
 
 EXIT_OK, EXIT_CLAIM_FAILED, EXIT_USAGE = 0, 1, 2
@@ -169,11 +173,79 @@ def _load_data(args):
         raise _UsageError(str(exc)) from None
 
 
-def _run(args, which):
+# What the study's commands write, and so may remove from their folder
+# before writing (never anything else: the folder may hold the user's files).
+OUTPUT_PATTERNS = ("report.md", "results.json", "*.csv", "histograms_*.png", "loss_curves.png",
+                   "symmetry.png")
+
+
+def _out_folder(args):
+    """Where this command writes: ``--out`` for ``study``, its own
+    subfolder ``--out/<command>`` for one experiment, so that two commands
+    sharing ``--out`` never mix their reports."""
+    return args.out if args.command == "study" else args.out / args.command
+
+
+def _check_args(args, which):
+    """Every check that needs no computation, before any work: the output
+    folder can be created and written, ``--data`` exists, the initializer
+    and activation names are known.  Raises _UsageError."""
+    from .. import init as fi_init
+    from ..nn.net import ACTIVATIONS
+    from .experiments.histograms import HIST_RANGE
+
+    out = _out_folder(args)
+    for parent in [out, *out.parents]:
+        if parent.exists() and not parent.is_dir():
+            raise _UsageError(f"--out {args.out}: {parent} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise _UsageError(f"--out {args.out}: cannot write there ({exc.strerror or exc})") \
+            from None
+    if getattr(args, "data", None) is not None and args.dataset != "digits" \
+            and not args.data.is_dir():
+        raise _UsageError(f"--data {args.data}: no such folder (give the folder holding the "
+                          "MNIST files, or set FASTINIT_DATA; --dataset digits needs none)")
+    specs = []
+    if "histogram" in which:
+        specs += args.hist_inits
+        for name in args.activations:
+            if name not in HIST_RANGE:
+                raise _UsageError(f"unknown activation {name!r}; expected one of "
+                                  f"{sorted(HIST_RANGE)}")
+    if "compare" in which:
+        specs += args.inits
+        if args.activation not in ACTIVATIONS:
+            raise _UsageError(f"unknown activation {args.activation!r} for --activation; "
+                              f"expected one of {list(ACTIVATIONS)}")
+    for spec in specs:
+        try:
+            fi_init.resolve(spec)
+        except (ValueError, TypeError) as exc:
+            raise _UsageError(f"unknown initializer {spec!r}: {exc}") from None
+    return out
+
+
+def _clear_outputs(out):
+    """Remove what an earlier run of a study command left in ``out``."""
+    for pattern in OUTPUT_PATTERNS:
+        for path in out.glob(pattern):
+            if path.is_file():
+                path.unlink()
+
+
+def _run(args, which, out):
     from . import experiments
 
-    seconds, results, meta = {}, {}, {"backend": args.backend, "seed": args.seed}
-    out = args.out
+    seconds, results = {}, {}
+    meta = {"backend": args.backend, "seed": args.seed, "command": args.command_line}
+    # matplotlib takes a quarter of a second to import: do it beside the
+    # experiments (whose kernels release the GIL), not after them
+    preload = threading.Thread(target=_preload_matplotlib, daemon=True)
+    preload.start()
     if "histogram" in which:
         with _timed(seconds, "histogram"):
             try:
@@ -222,7 +294,12 @@ def _run(args, which):
     claims = experiments.evaluate_claims(**results)
     meta["seconds"] = seconds
     meta["build"] = _build_summary()
-    _write_outputs(out, results, claims, meta)
+    with _timed(seconds, "outputs"):
+        preload.join()
+        _write_outputs(out, results, claims, meta)
+    compute = sum(v for k, v in seconds.items() if k != "outputs")
+    print(f"outputs: figures, CSV, JSON and report [{seconds['outputs']:.1f} s; "
+          f"experiments {compute:.1f} s]", flush=True)
     failed = [c for c in claims if not c.held]
     for c in failed:
         print(f"claim did not hold: {c.statement}; measured {c.measured}", file=sys.stderr)
@@ -242,22 +319,54 @@ def _build_summary():
             f"{info['threads']}, {info['num_threads']} threads")
 
 
+def _preload_matplotlib():
+    try:
+        from . import plots
+        plots.require_matplotlib()
+    except ImportError:
+        pass  # _write_outputs says so
+
+
+def _render(jobs):
+    """Draw the figures ``jobs`` (``(plot function, args)``), returning their
+    paths.  On Linux two forked workers draw them side by side (matplotlib
+    holds the GIL, so threads would not); elsewhere one after another."""
+    if len(jobs) < 2 or sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+        return [fn(*args) for fn, args in jobs]
+    import multiprocessing
+    import warnings
+    from concurrent.futures import ProcessPoolExecutor
+    with warnings.catch_warnings():
+        # fastinit's own threads are fork-safe (docs/architecture.md);
+        # Python 3.12+ warns about any threads at fork
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(fn, *args) for fn, args in jobs]
+            return [f.result() for f in futures]
+
+
 def _write_outputs(out, results, claims, meta):
     from . import report
     out.mkdir(parents=True, exist_ok=True)
+    _clear_outputs(out)
     figures = {}
     try:
         from . import plots
-        if "histograms" in results:
-            for act in results["histograms"]["config"]["activations"]:
-                figures[act] = plots.histogram_grid(results["histograms"], act,
-                                                    out / f"histograms_{act}.png")
-        if "comparison" in results:
-            figures["loss"] = plots.loss_curves(results["comparison"], out / "loss_curves.png")
-        if "symmetry" in results:
-            figures["symmetry"] = plots.symmetry_figure(results["symmetry"], out / "symmetry.png")
+        plots.require_matplotlib()
     except ImportError as exc:
         print(f"note: no figures ({exc})", file=sys.stderr)
+    else:
+        jobs = {}
+        if "histograms" in results:
+            for act in results["histograms"]["config"]["activations"]:
+                jobs[act] = (plots.histogram_grid,
+                             (results["histograms"], act, out / f"histograms_{act}.png"))
+        if "comparison" in results:
+            jobs["loss"] = (plots.loss_curves, (results["comparison"], out / "loss_curves.png"))
+        if "symmetry" in results:
+            jobs["symmetry"] = (plots.symmetry_figure,
+                                (results["symmetry"], out / "symmetry.png"))
+        figures = dict(zip(jobs, _render(list(jobs.values()))))
     report.write_json(out / "results.json", claims=claims, meta=meta, **results)
     report.write_csvs(out, claims=claims, **results)
     report.write_report(out, claims=claims, figures=figures, meta=meta, **results)
@@ -291,8 +400,10 @@ def main(argv=None):
               file=sys.stderr)
         return EXIT_USAGE
     which = _EXPERIMENTS if args.command == "study" else (args.command,)
+    args.command_line = " ".join(["fastinit"] + [shlex.quote(a) for a in argv])
     try:
-        return _run(args, which)
+        out = _check_args(args, which)
+        return _run(args, which, out)
     except _UsageError as exc:
         print(f"fastinit {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -8,19 +8,27 @@ import pathlib
 
 import numpy as np
 
-__all__ = ["histogram_grid", "loss_curves", "symmetry_figure", "smooth"]
+__all__ = ["histogram_grid", "loss_curves", "symmetry_figure", "smooth", "require_matplotlib"]
 
 _COLORS = {"std=1": "#d62728", "std=0.01": "#7f7f7f", "xavier": "#1f77b4", "he": "#2ca02c",
            "zeros": "#d62728"}
 _DPI = 110
 
 
-def _figure(width, height):
+def require_matplotlib():
+    """Raise ImportError saying what to install when matplotlib is missing."""
     try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+        # imported once here, before any worker forks, so no worker imports it again
+        from matplotlib.backends import backend_agg  # noqa: F401
+        from matplotlib import figure  # noqa: F401
     except ImportError:
         raise ImportError('plotting needs matplotlib: pip install "fastinit[plot]"') from None
+
+
+def _figure(width, height):
+    require_matplotlib()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
     fig = Figure(figsize=(width, height), dpi=_DPI)
     FigureCanvasAgg(fig)
     return fig
@@ -54,48 +62,71 @@ def smooth(y, window=31):
         return num / den
 
 
+def _panel_notes(layer, activation):
+    notes = [f"std {layer['std']:.3g}"]
+    if layer["near_limits"] is not None:
+        notes.append(f"near limits {layer['near_limits']:.0%}")
+    if activation in ("relu", "leaky_relu"):
+        notes.append(f"zero {layer['zero']:.0%}")
+    beyond = layer["above"] + layer["below"]
+    if beyond > 0.005:
+        notes.append(f"beyond axis {beyond:.0%}")
+    return ", ".join(notes)
+
+
 def histogram_grid(result, activation, path):
     """One activation's histograms: a row per initializer, a column per
-    layer (the seeds' figures, side by side)."""
+    layer (the study's figures, side by side).
+
+    Drawn on one axes in panel coordinates, with fixed margins: a grid of
+    20 real subplots spent most of its time laying out ticks.  Each panel's
+    numbers (std, the fraction near the limits or exactly zero, the share
+    beyond the plotted range) are written under it, never over the bars."""
+    from matplotlib.collections import LineCollection
+
     runs = [r for r in result["runs"] if r["activation"] == activation]
     if not runs:
         raise ValueError(f"no runs for activation {activation!r}")
-    n_layers = len(runs[0]["layers"])
-    fig = _figure(2.3 * n_layers + 0.8, 2.0 * len(runs) + 0.9)
-    axes = fig.subplots(len(runs), n_layers, squeeze=False, sharex=True)
+    n_rows, n_cols = len(runs), len(runs[0]["layers"])
     cfg = result["config"]
+    fig = _figure(2.3 * n_cols + 0.8, 2.1 * n_rows + 1.0)
+    ax = fig.add_axes((0.06, 0.07, 0.93, 0.84))
+    ax.set_axis_off()
+    # panel (i, j) spans x in [j*pitch, j*pitch + 1], y in [-(i*vpitch) - 1, -(i*vpitch)]
+    pitch, vpitch = 1.12, 1.45
+    ax.set_xlim(-0.02, (n_cols - 1) * pitch + 1.02)
+    ax.set_ylim(-(n_rows - 1) * vpitch - 1.32, 0.12)
+    frames = []
     for i, run in enumerate(runs):
-        edges = np.asarray(run["edges"])
+        edges = np.asarray(run["edges"], dtype=np.float64)
+        x = (edges - edges[0]) / (edges[-1] - edges[0])
+        ymax = max(max(np.max(layer["counts"]), 1) for layer in run["layers"]) * 1.1
+        top = -i * vpitch
         color = _color(run["init"], i)
-        ymax = max(max(np.max(layer["counts"]), 1) for layer in run["layers"]) * 1.12
         for j, layer in enumerate(run["layers"]):
-            ax = axes[i, j]
-            ax.stairs(layer["counts"], edges, fill=True, color=color, alpha=0.85)
-            ax.set_ylim(0, ymax)
-            ax.set_xlim(edges[0], edges[-1])
-            ax.tick_params(labelsize=7)
-            if j > 0:
-                ax.set_yticklabels([])
-            notes = [f"std {layer['std']:.3g}"]
-            if layer["near_limits"] is not None:
-                notes.append(f"near limits {layer['near_limits']:.0%}")
-            if activation in ("relu", "leaky_relu"):
-                notes.append(f"zero {layer['zero']:.0%}")
-            if layer["above"] + layer["below"] > 0.005:
-                notes.append(f"off-range {layer['above'] + layer['below']:.0%}")
-            ax.text(0.97, 0.95, "\n".join(notes), transform=ax.transAxes, ha="right",
-                    va="top", fontsize=7, color="#333333",
-                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7})
+            left = j * pitch
+            counts = np.asarray(layer["counts"], dtype=np.float64) / ymax
+            ax.stairs(counts + top - 1, left + x, baseline=top - 1, fill=True, color=color,
+                      alpha=0.85, linewidth=0)
+            frames.append([(left, top), (left, top - 1), (left + 1, top - 1), (left + 1, top),
+                           (left, top)])
+            ax.text(left + 0.5, top - 1.04, _panel_notes(layer, activation), ha="center",
+                    va="top", fontsize=6.5, color="#333333")
             if i == 0:
-                ax.set_title(f"layer {layer['layer']}", fontsize=10)
-            if i == len(runs) - 1:
-                ax.set_xlabel("activation", fontsize=8)
-        axes[i, 0].set_ylabel(f"W: {run['init']}\ncount", fontsize=9)
-    excluded = " (exact zeros not shown)" if activation in ("relu", "leaky_relu") else ""
+                ax.text(left + 0.5, 0.04, f"layer {layer['layer']}", ha="center",
+                        va="bottom", fontsize=10)
+            if i == n_rows - 1:
+                for frac, value in ((0.0, edges[0]), (0.5, (edges[0] + edges[-1]) / 2),
+                                    (1.0, edges[-1])):
+                    ax.text(left + frac, top - 1.17, f"{value:g}", ha="center", va="top",
+                            fontsize=7)
+        ax.text(-0.05, top - 0.5, f"W: {run['init']}\n(peak {int(ymax / 1.1)})", ha="right",
+                va="center", fontsize=9, rotation=90)
+    ax.add_collection(LineCollection(frames, colors="#888888", linewidths=0.6))
+    excluded = " (exact zeros counted, not drawn)" if activation in ("relu", "leaky_relu") else ""
     fig.suptitle(f"{activation} activations per layer{excluded}: {cfg['samples']} Gaussian "
-                 f"inputs, {cfg['layers']} layers x {cfg['nodes']} nodes, no bias",
-                 fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.97))
+                 f"inputs, {cfg['layers']} layers x {cfg['nodes']} nodes, no bias; each row "
+                 f"scaled to its tallest bar", fontsize=10, y=0.985)
     return _save(fig, path)
 
 
@@ -131,7 +162,7 @@ def loss_curves(result, path, *, window=31):
     ax.set_title(f"{cfg['data']}: {cfg['activation']} net {cfg['hidden']}, "
                  f"{cfg['optimizer']} lr {cfg['lr']}, batch {cfg['batch_size']}, "
                  f"{len(seeds)} seed{'s' if len(seeds) > 1 else ''}", fontsize=10)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.1, top=0.93)  # no tick measuring
     return _save(fig, path)
 
 
@@ -174,5 +205,5 @@ def symmetry_figure(result, path):
     ax.legend(fontsize=8)
     fig.suptitle(f"Symmetry: {cfg['hidden']} {cfg['activation']} hidden units, full-batch SGD "
                  f"lr {cfg['lr']}, {cfg['iterations']} steps on {cfg['data']}", fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.subplots_adjust(left=0.05, right=0.99, bottom=0.12, top=0.8, wspace=0.25)
     return _save(fig, path)

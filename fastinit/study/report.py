@@ -146,8 +146,9 @@ def write_report(out, *, histograms=None, comparison=None, symmetry=None, claims
                 value = ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}"
                                   for k, v in value.items())
             lines += [f"- {label}: {value}"]
+    command = meta.get("command") or "fastinit study"
     lines += [f"- Written {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC "
-              "by `fastinit study`; every number is also in `results.json` and the CSV files.",
+              f"by `{command}`; every number is also in `results.json` and the CSV files.",
               ""]
     if claims:
         lines += ["## The seeds' claims", ""] + _claims_table(claims) + [""]
