@@ -23,7 +23,9 @@ def _mnist():
 
 @pytest.fixture(scope="module")
 def hist():
-    return experiments.activation_histograms()  # the seeds' setup: 1000 x 100, 5 layers
+    # the study's setup (1000 x 100, 5 layers) with the grid `fastinit study` runs
+    from fastinit.study.cli import STUDY_HIST_INITS
+    return experiments.activation_histograms(inits=tuple(STUDY_HIST_INITS))
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +75,28 @@ def test_relu_std001_vanishes(hist):
     assert s[-1] < 1e-3 and s[-1] < 1e-3 * s[0]
 
 
+@pytest.mark.parametrize("activation,limits", [("sigmoid", (0.0, 1.0)), ("tanh", (-1.0, 1.0))])
+def test_std10_saturates(hist, activation, limits):
+    for layer in find_run(hist, activation, "std=10")["layers"]:
+        assert layer["near_limits"] > 0.9, layer["layer"]
+        assert abs(abs(layer["mean"] - sum(limits) / 2) - 0) < 0.2  # both limits, not one
+        assert layer["std"] > 0.9 * (limits[1] - limits[0]) / 2  # a two-point spread
+
+
+@pytest.mark.parametrize("activation,value", [("sigmoid", 0.5), ("tanh", 0.0), ("relu", 0.0)])
+def test_std0_every_unit_identical(hist, activation, value):
+    for layer in find_run(hist, activation, "std=0")["layers"]:
+        assert layer["std"] == 0.0 and layer["mean"] == value, layer["layer"]
+
+
+def test_tanh_xavier_spread_and_less_saturated_than_he(hist):
+    x = find_run(hist, "tanh", "xavier")["layers"]
+    h = find_run(hist, "tanh", "he")["layers"]
+    assert all(a["std"] > 0.2 for a in x)
+    assert all(a["near_limits"] <= b["near_limits"] for a, b in zip(x, h))
+    assert all(a["std"] < b["std"] for a, b in zip(x, h))  # He looks wider at a glance
+
+
 def test_mnist_comparison(comparison):
     final = {r["init"]: np.mean(r["final_loss"]) for r in comparison["runs"]}
     assert final["std=0.01"] > 2.2           # does not learn (seeds: 2.30)
@@ -90,5 +114,5 @@ def test_zero_init_symmetric_random_init_distinct(sym):
 
 def test_claims_module_agrees(hist, comparison, sym):
     claims = experiments.evaluate_claims(hist, comparison, sym)
-    assert len(claims) == 10
+    assert len(claims) == 16
     assert [c.key for c in claims if not c.held] == []

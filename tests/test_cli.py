@@ -240,3 +240,45 @@ def test_commands_sharing_out_keep_their_reports_apart(tmp_path, capsys):
     names = {p.name for p in (out / "histogram").iterdir()}
     assert "notes.txt" in names
     assert not {"histograms_sigmoid.png", "histograms_tanh.png"} & names
+
+
+def test_compare_takes_one_activation_per_init(tmp_path, offline, capsys):
+    pytest.importorskip("sklearn")
+    code = fastinit_main(["compare", "--dataset", "digits", "--inits", "std=0.01,xavier,he",
+                          "--activation", "relu,sigmoid,relu", "--iterations", "5",
+                          "--no-progress", "--out", str(tmp_path)])
+    assert code in (0, 1)
+    doc = json.loads((tmp_path / "compare" / "results.json").read_text())["init_comparison"]
+    assert [r["activation"] for r in doc["runs"]] == ["relu", "sigmoid", "relu"]
+    assert doc["config"]["activation"] == ["relu", "sigmoid", "relu"]
+    code = fastinit_main(["compare", "--inits", "xavier,he", "--activation", "relu,sigmoid,relu",
+                          "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_USAGE and "one per initializer (2), got 3" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["histogram", "--hist-inits", "he", "--hist-activations", "relu"],
+    ["histogram", "--inits", "he", "--activations", "relu"],
+    ["study", "--hist-inits", "he", "--hist-activations", "relu", "--compare-iterations", "3",
+     "--sym-iterations", "3", "--dataset", "digits"],
+    ["symmetry", "--sym-iterations", "3"],
+])
+def test_one_vocabulary_across_commands(tmp_path, offline, argv):
+    if "--dataset" in argv:
+        pytest.importorskip("sklearn")
+    assert fastinit_main(argv + ["--no-progress"] * ("study" in argv) + QUICK_HIST * (
+        argv[0] in ("histogram", "study")) + ["--out", str(tmp_path)]) in (0, 1)
+
+
+def test_study_runs_the_std10_and_std0_rows(tmp_path, offline, capsys):
+    pytest.importorskip("sklearn")
+    code = fastinit_main(["study", "--dataset", "digits", "--iterations", "5",
+                          "--sym-iterations", "50", "--no-progress", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_CLAIM_FAILED  # 5 iterations: the comparison claim cannot hold
+    assert "std=10,std=0" in out
+    report = (tmp_path / "report.md").read_text()
+    for key in ("std=10: in every layer nearly all", "std=0: every unit of every layer",
+                "tanh, Xavier: every layer keeps its spread"):
+        assert key in report

@@ -351,7 +351,20 @@ def test_claims_on_histograms(hist):
     claims = experiments.evaluate_claims(histograms=hist)
     assert {c.key for c in claims} == {
         "sigmoid_std1_saturates", "sigmoid_std001_collapses", "sigmoid_xavier_spread",
-        "relu_he_spread", "relu_xavier_shrinks", "relu_std001_vanishes"}
+        "relu_he_spread", "relu_xavier_shrinks", "relu_std001_vanishes", "tanh_xavier_spread"}
+
+
+def test_new_claims_can_fail():
+    res = experiments.activation_histograms(activations=("sigmoid", "tanh", "relu"),
+                                            inits=("std=10", "std=0", "xavier", "he"), **SMALL)
+    keys = {c.key: c for c in experiments.evaluate_claims(histograms=res)}
+    assert {"sigmoid_std10_saturates", "tanh_std10_saturates", "sigmoid_std0_identical",
+            "tanh_std0_identical", "relu_std0_identical", "tanh_xavier_spread"} <= set(keys)
+    find_run(res, "tanh", "std=10")["layers"][2]["near_limits"] = 0.5
+    find_run(res, "relu", "std=0")["layers"][2]["std"] = 1e-9
+    find_run(res, "tanh", "xavier")["layers"][1]["near_limits"] = 0.99
+    failed = {c.key for c in experiments.evaluate_claims(histograms=res) if not c.held}
+    assert failed == {"tanh_std10_saturates", "relu_std0_identical", "tanh_xavier_spread"}
 
 
 def _with_std(result, activation, init, stds):

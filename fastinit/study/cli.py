@@ -78,39 +78,62 @@ def _data_options(p):
     p.add_argument("--no-download", action="store_true", help="never download MNIST")
 
 
-def _histogram_options(p, inits_flag="--inits"):
-    p.add_argument("--activations", type=_names, default=["sigmoid", "relu", "tanh"],
+# One vocabulary: an experiment's own options carry its prefix (--hist-,
+# --compare-, --sym-), which every command accepts; in a one-experiment
+# command the short form (--inits, --activation, --iterations) means the
+# same.  `study` accepts the short forms of the comparison (its main
+# experiment) too.
+
+def _flags(short, prefixed, short_too):
+    """Option strings: the prefixed name always, the short one too when
+    ``short_too`` (the experiment's own command)."""
+    return (prefixed, short) if short_too else (prefixed,)
+
+
+HIST_INITS = ["std=1", "std=0.01", "xavier", "he"]
+STUDY_HIST_INITS = HIST_INITS + ["std=10", "std=0"]
+
+
+def _histogram_options(p, study=False):
+    p.add_argument(*_flags("--activations", "--hist-activations", not study),
+                   dest="activations", type=_names, default=["sigmoid", "relu", "tanh"],
                    help="comma-separated (default sigmoid,relu,tanh)")
-    p.add_argument(inits_flag, dest="hist_inits", type=_names, metavar="INITS",
-                   default=["std=1", "std=0.01", "xavier", "he"],
-                   help="weight inits, comma-separated (default std=1,std=0.01,xavier,he)")
+    inits = STUDY_HIST_INITS if study else HIST_INITS
+    p.add_argument(*_flags("--inits", "--hist-inits", not study), dest="hist_inits",
+                   type=_names, metavar="INITS", default=inits,
+                   help=f"weight inits, comma-separated (default {','.join(inits)})")
     p.add_argument("--layers", type=_int_at_least(1), default=5, help="default 5")
     p.add_argument("--nodes", type=_int_at_least(1), default=100, help="default 100")
     p.add_argument("--samples", type=_int_at_least(1), default=1000, help="default 1000")
 
 
 def _compare_options(p):
-    p.add_argument("--inits", type=_names, default=["std=0.01", "xavier", "he"],
+    p.add_argument("--compare-inits", "--inits", dest="inits", type=_names,
+                   default=["std=0.01", "xavier", "he"],
                    help="comma-separated (default std=0.01,xavier,he)")
-    p.add_argument("--activation", default="relu", help="default relu")
-    p.add_argument("--iterations", type=_int_at_least(1), default=2000, help="default 2000")
+    p.add_argument("--compare-activation", "--activation", dest="activation", type=_names,
+                   default=["relu"], metavar="ACTIVATION",
+                   help="the hidden activation: one for every net, or a comma-separated "
+                        "list with one per init, e.g. relu,sigmoid,relu (default relu)")
+    p.add_argument("--compare-iterations", "--iterations", dest="iterations",
+                   type=_int_at_least(1), default=2000, help="default 2000")
     p.add_argument("--batch-size", type=_int_at_least(1), default=128, help="default 128")
     p.add_argument("--optimizer", choices=("sgd", "momentum", "adagrad", "adam"),
                    default="sgd", help="default sgd")
     p.add_argument("--lr", type=_positive_float, default=0.01, help="default 0.01")
     p.add_argument("--seeds", type=_int_at_least(1), default=1, metavar="N",
-                   help="train each init with N seeds (seed, seed+1, ...) and show the "
-                        "spread (default 1)")
+                   help="train each init with N random seeds (seed, seed+1, ...) and show "
+                        "the mean and spread (default 1)")
     p.add_argument("--processes", type=_int_at_least(1), default=1, metavar="N",
                    help="train the (init, seed) runs on N worker processes (default 1: "
                         "all in this process, side by side on its threads)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
-def _symmetry_options(p, iterations_flag="--iterations"):
+def _symmetry_options(p, study=False):
     p.add_argument("--hidden", type=_int_at_least(2), default=2, help="hidden units (default 2)")
-    p.add_argument(iterations_flag, dest="sym_iterations", type=_int_at_least(1), default=2000,
-                   metavar="N",
+    p.add_argument(*_flags("--iterations", "--sym-iterations", not study),
+                   dest="sym_iterations", type=_int_at_least(1), default=2000, metavar="N",
                    help="full-batch SGD steps (default 2000)")
 
 
@@ -128,9 +151,9 @@ def build_parser():
                                    "results.json, CSVs and report.md into --out.")
     _common(p)
     _data_options(p)
-    _histogram_options(p, "--hist-inits")
+    _histogram_options(p, study=True)
     _compare_options(p)
-    _symmetry_options(p, "--sym-iterations")
+    _symmetry_options(p, study=True)
     p = sub.add_parser("histogram", help="activation histograms per layer",
                        description="Activation histograms of a deep net fed Gaussian input, "
                                    "per activation, initializer and layer.")
@@ -191,7 +214,7 @@ def _check_args(args, which):
     folder can be created and written, ``--data`` exists, the initializer
     and activation names are known.  Raises _UsageError."""
     from .. import init as fi_init
-    from ..nn.net import ACTIVATIONS
+    from .experiments.comparison import per_init_activations
     from .experiments.histograms import HIST_RANGE
 
     out = _out_folder(args)
@@ -218,15 +241,21 @@ def _check_args(args, which):
                                   f"{sorted(HIST_RANGE)}")
     if "compare" in which:
         specs += args.inits
-        if args.activation not in ACTIVATIONS:
-            raise _UsageError(f"unknown activation {args.activation!r} for --activation; "
-                              f"expected one of {list(ACTIVATIONS)}")
+        try:
+            per_init_activations(_activation_arg(args), args.inits)
+        except ValueError as exc:
+            raise _UsageError(f"--activation: {exc}") from None
     for spec in specs:
         try:
             fi_init.resolve(spec)
         except (ValueError, TypeError) as exc:
             raise _UsageError(f"unknown initializer {spec!r}: {exc}") from None
     return out
+
+
+def _activation_arg(args):
+    """--activation as init_comparison takes it: a name, or one per init."""
+    return args.activation[0] if len(args.activation) == 1 else tuple(args.activation)
 
 
 def _clear_outputs(out):
@@ -266,7 +295,7 @@ def _run(args, which, out):
         with _timed(seconds, "compare"):
             try:
                 results["comparison"] = experiments.init_comparison(
-                    data, inits=tuple(args.inits), activation=args.activation,
+                    data, inits=tuple(args.inits), activation=_activation_arg(args),
                     iterations=args.iterations, batch_size=args.batch_size,
                     optimizer=args.optimizer, lr=args.lr,
                     seeds=tuple(range(args.seed, args.seed + args.seeds)),
@@ -323,6 +352,7 @@ def _preload_matplotlib():
     try:
         from . import plots
         plots.require_matplotlib()
+        plots.warm_up()
     except ImportError:
         pass  # _write_outputs says so
 

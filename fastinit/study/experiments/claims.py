@@ -21,6 +21,8 @@ XAVIER_RELU_RATIO_MAX = 0.5  # ReLU Xavier: std of the last layer / the first (~
 VANISHED_STD_MAX = 1e-3      # ReLU std=0.01: std of the last layer (~1e-6)
 NOT_LEARNING_LOSS_MIN = 2.2  # std=0.01: mean loss of the last 100 iterations (seeds: 2.30)
 LEARNING_LOSS_MAX = 0.5      # Xavier and He: the same (seeds: 0.27 and 0.17)
+STD10_SATURATED_MIN = 0.9    # sigmoid/tanh std=10: fraction near a limit (~0.975 / ~0.988)
+TANH_SPREAD_STD_MIN = 0.2    # tanh Xavier: per-layer std (~0.32-0.63)
 
 
 def _stds(run):
@@ -90,6 +92,41 @@ def _histogram_claims(result):
             f"ReLU, std=0.01: the activations vanish by layer {len(s)} (std < {VANISHED_STD_MAX:g})",
             f"std layer 1 {s[0]:.3g} -> layer {len(s)} {s[-1]:.3g}",
             float(s[-1]), bool(s[-1] < VANISHED_STD_MAX)))
+    for act, limits in (("sigmoid", "0 or 1"), ("tanh", "-1 or 1")):
+        r = run(act, "std=10")
+        if r is not None:
+            sat = min(layer["near_limits"] for layer in r["layers"])
+            claims.append(Claim(
+                f"{act}_std10_saturates",
+                f"{act}, std=10: in every layer nearly all activations "
+                f"(> {STD10_SATURATED_MIN:.0%}) lie within 0.1 of {limits}: the net is saturated",
+                f"least saturated layer: {sat:.1%}", sat, sat > STD10_SATURATED_MIN))
+    for act in ("sigmoid", "tanh", "relu"):
+        r = run(act, "std=0")
+        if r is not None:
+            s = _stds(r)
+            claims.append(Claim(
+                f"{act}_std0_identical",
+                f"{act}, std=0: every unit of every layer outputs the same value for every "
+                "input (each layer's std is exactly 0)",
+                f"largest layer std {s.max():.3g}, layer means "
+                + ", ".join(f"{layer['mean']:.3g}" for layer in r["layers"]),
+                float(s.max()), bool(s.max() == 0.0)))
+    xa, he = run("tanh", "xavier"), run("tanh", "he")
+    if xa is not None and he is not None:
+        s = _stds(xa)
+        sat_x = np.array([layer["near_limits"] for layer in xa["layers"]])
+        sat_h = np.array([layer["near_limits"] for layer in he["layers"]])
+        claims.append(Claim(
+            "tanh_xavier_spread",
+            f"tanh, Xavier: every layer keeps its spread (std > {TANH_SPREAD_STD_MIN}) and "
+            "saturates less than with He, layer by layer (He's wider histograms put more "
+            "activations near -1 and 1, where the gradient vanishes)",
+            f"Xavier smallest layer std {s.min():.3f}; near +-1 Xavier "
+            + ", ".join(f"{v:.0%}" for v in sat_x) + " vs He "
+            + ", ".join(f"{v:.0%}" for v in sat_h),
+            float(s.min()), bool(s.min() > TANH_SPREAD_STD_MIN and np.all(sat_x <= sat_h)
+                                 and sat_x.max() < 0.5)))
     return claims
 
 

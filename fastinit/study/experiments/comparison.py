@@ -87,14 +87,14 @@ def _set_process_data(x, t, x_test, t_test, threads):
     set_num_threads(threads)
 
 
-def _train_in_process(spec, seed, config):
+def _train_in_process(spec, activation, seed, config):
     """One (init, seed) run in a worker process, as the serial loop runs it:
     its loss history and accuracies."""
     from ...nn.net import MultiLayerNet
     from ...nn.train import Run
     x, t, x_test, t_test = (_process_data[k] for k in ("x", "t", "x_test", "t_test"))
     net = MultiLayerNet(x.shape[1], config["hidden"], config["n_classes"],
-                        activation=config["activation"], weight_init_std=spec,
+                        activation=activation, weight_init_std=spec,
                         dtype=x.dtype, seed=seed, backend=config["backend"])
     run = Run(net, x, t, iterations=config["iterations"], batch_size=config["batch_size"],
               optimizer=make_optimizer(config["optimizer"], config["lr"]), seed=seed,
@@ -115,7 +115,7 @@ def _outcome(net, history, x, t, x_test, t_test):
             history.interrupted)
 
 
-def _run_in_processes(jobs, inits, labels, processes, config, arrays, progress):
+def _run_in_processes(jobs, inits, activations, labels, processes, config, arrays, progress):
     """The runs ``jobs`` ((init index, seed) pairs) on a pool of
     ``processes`` worker processes, in job order."""
     from ... import get_num_threads
@@ -126,7 +126,8 @@ def _run_in_processes(jobs, inits, labels, processes, config, arrays, progress):
             processes, mp_context=_process_context(), initializer=_set_process_data,
             initargs=(*arrays, threads))
         try:
-            futures = [pool.submit(_train_in_process, inits[k], s, config) for k, s in jobs]
+            futures = [pool.submit(_train_in_process, inits[k], activations[k], s, config)
+                       for k, s in jobs]
             for future, (k, s) in zip(futures, jobs):
                 loss = future.result()[0]
                 callback(f"{labels[k]} (seed {s})")(0, loss[-1] if len(loss) else np.nan,
@@ -134,6 +135,21 @@ def _run_in_processes(jobs, inits, labels, processes, config, arrays, progress):
             return [f.result() for f in futures]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def per_init_activations(activation, inits):
+    """The hidden activation of each initializer's net: one name for all,
+    or a sequence aligned with ``inits`` (the article trains std=0.01 and
+    He with ReLU, Xavier with sigmoid)."""
+    from ...nn.net import ACTIVATIONS
+    names = [activation] * len(inits) if isinstance(activation, str) else list(activation)
+    if len(names) != len(inits):
+        raise ValueError(f"give one activation or one per initializer ({len(inits)}), "
+                         f"got {len(names)}: {','.join(names)}")
+    for name in names:
+        if name not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {name!r}; expected one of {list(ACTIVATIONS)}")
+    return names
 
 
 def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
@@ -148,7 +164,11 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
     draws its own weights and its own batch sequence; within a seed all
     initializers see the same batches, as in the seeds' experiment.
 
+    activation: one hidden activation for every net, or a sequence with one
+    per initializer.
+
     Returns a dict: ``config`` and ``runs``, one per init with ``init``,
+    ``activation``,
     ``loss`` (array seeds x iterations), ``loss_mean`` and ``loss_std``
     (across seeds, per iteration), ``final_loss`` (per seed: mean of the last
     100 iterations), ``train_accuracy`` and ``test_accuracy`` (per seed; the
@@ -193,17 +213,18 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
         x_test = np.ascontiguousarray(x_test, dtype=dtype)
 
     labels = [init_label(spec) for spec in inits]
+    activations = per_init_activations(activation, inits)
     jobs = [(k, s) for k in range(len(inits)) for s in seeds]
     processes = min(processes, len(jobs))
     if processes > 1:
-        config = {"hidden": hidden, "n_classes": n_classes, "activation": activation,
+        config = {"hidden": hidden, "n_classes": n_classes,
                   "backend": backend, "iterations": iterations, "batch_size": batch_size,
                   "optimizer": optimizer, "lr": lr}
-        outcomes = _run_in_processes(jobs, inits, labels, processes, config,
+        outcomes = _run_in_processes(jobs, inits, activations, labels, processes, config,
                                      (x, t, x_test, t_test), progress)
     else:
         outcomes = _run_here(jobs, inits, labels, seeds, x, t, x_test, t_test, hidden,
-                             n_classes, activation, backend, iterations, batch_size,
+                             n_classes, activations, backend, iterations, batch_size,
                              optimizer, lr, workers, progress)
     if any(o[3] for o in outcomes):
         raise KeyboardInterrupt
@@ -218,7 +239,7 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
             train_acc.append(train)
             test_acc.append(test)
         loss = np.vstack(losses)
-        runs.append({"init": label, "loss": loss,
+        runs.append({"init": label, "activation": activations[k], "loss": loss,
                      "loss_mean": np.nanmean(loss, axis=0),
                      "loss_std": np.nanstd(loss, axis=0),
                      "final_loss": [float(np.nanmean(row[-TAIL:])) for row in loss],
@@ -226,7 +247,9 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
     return {"experiment": "init_comparison",
             "config": {"data": name, "n_train": len(x),
                        "n_test": None if x_test is None else len(x_test),
-                       "inits": [r["init"] for r in runs], "activation": activation,
+                       "inits": [r["init"] for r in runs],
+                       "activation": activations[0] if len(set(activations)) == 1
+                       else activations,
                        "hidden": hidden, "iterations": iterations, "batch_size": batch_size,
                        "optimizer": optimizer, "lr": lr, "seeds": list(seeds),
                        "backend": backend, "dtype": dtype.name},
@@ -234,14 +257,14 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
 
 
 
-def _run_here(jobs, inits, labels, seeds, x, t, x_test, t_test, hidden, n_classes, activation,
+def _run_here(jobs, inits, labels, seeds, x, t, x_test, t_test, hidden, n_classes, activations,
               backend, iterations, batch_size, optimizer, lr, workers, progress):
     """The runs ``jobs`` in this process: side by side on ``workers``
     threads, or one after another; their outcomes in job order."""
     from ...nn.net import MultiLayerNet
     from ...nn.train import Run, run_side_by_side
 
-    nets = [MultiLayerNet(x.shape[1], hidden, n_classes, activation=activation,
+    nets = [MultiLayerNet(x.shape[1], hidden, n_classes, activation=activations[k],
                           weight_init_std=inits[k], dtype=x.dtype, seed=s, backend=backend)
             for k, s in jobs]
     workers = min(workers, len(jobs))
