@@ -443,14 +443,21 @@ def test_report_files(tmp_path, hist, comparison, sym):
     paths = report.write_csvs(tmp_path, claims=claims, **results)
     assert {p.name for p in paths} == {
         "histogram_stats.csv", "histogram_counts.csv", "comparison_loss.csv",
-        "comparison_final.csv", "symmetry.csv", "claims.csv"}
+        "comparison_final.csv", "comparison_accuracy.csv", "symmetry.csv", "claims.csv"}
+    with open(tmp_path / "comparison_accuracy.csv") as f:
+        acc = list(csv.DictReader(f))
+    first = comparison["runs"][0]
+    assert len(acc) == 3 * 2 * len(first["eval_iterations"])
+    assert float(acc[0]["held-out_accuracy"]) == pytest.approx(first["accuracy_curve"][0, 0])
     with open(tmp_path / "comparison_loss.csv") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 3 * 2 * 30 and rows[0]["init"] == "std=0.01"
     assert float(rows[0]["loss"]) == pytest.approx(comparison["runs"][0]["loss"][0, 0], rel=1e-5)
     md = report.write_report(tmp_path, claims=claims, meta={"data_note": "NOTE"},
                              figures={"loss": tmp_path / "loss_curves.png"}, **results).read_text()
-    assert "NOTE" in md and "![loss curves](loss_curves.png)" in md
+    assert "NOTE" in md and "![loss and accuracy curves](loss_curves.png)" in md
+    assert "\u00b1" in md  # two seeds: mean and spread
+    assert "At initialization: `fastinit.diagnose`" in md
     for c in claims:
         assert c.statement in md and c.measured in md
     assert f"{sum(c.held for c in claims)} of {len(claims)} claims held" in md
@@ -461,3 +468,18 @@ def test_to_plain():
                            "d": (np.int64(3), np.bool_(True)), 4: None})
     assert doc == {"a": 1.5, "b": [1, 2], "c": None, "d": [3, True], "4": None}
     json.dumps(doc)
+
+
+def test_comparison_records_accuracy_curves_and_diagnosis(comparison):
+    from fastinit.study.experiments.comparison import EVAL_POINTS
+    for run in comparison["runs"]:
+        evals = run["eval_iterations"]
+        assert evals == list(range(1, 31))[max(1, 30 // EVAL_POINTS) - 1::max(1, 30 // EVAL_POINTS)]
+        curve = np.asarray(run["accuracy_curve"])
+        assert curve.shape == (2, len(evals)) and ((0 <= curve) & (curve <= 1)).all()
+        np.testing.assert_allclose(run["accuracy_curve_mean"], curve.mean(axis=0))
+        # the last point is the accuracy the run ends with
+        np.testing.assert_allclose(curve[:, -1], run["test_accuracy"])
+        layers = run["diagnosis"]
+        assert len(layers) == 3 and all(layer["grad_norm"] > 0 for layer in layers)
+    assert comparison["config"]["accuracy_on"] == "held-out"

@@ -139,14 +139,29 @@ def histogram_grid(result, activation, path):
     return _save(fig, path)
 
 
+def _mean_spread(values, digits=3):
+    """"m" for one seed, "m +- s" (std over seeds) for several."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size > 1:
+        return f"{values.mean():.{digits}f} \u00b1 {values.std():.{digits}f}"
+    return f"{values.mean():.{digits}f}"
+
+
+def _run_label(run, cfg):
+    mixed = not isinstance(cfg["activation"], str)
+    return run["init"] + (f" + {run['activation']}" if mixed else "")
+
+
 def loss_curves(result, path, *, window=31):
-    """Training loss per iteration and initializer: the raw loss faint, a
-    smoothed line bold, the band across seeds when there are several (the
-    seeds' Figure 6-15)."""
+    """Left: training loss per iteration and initializer, the raw loss
+    faint, a smoothed line bold, the band across seeds when there are
+    several (the study's Figure 6-15).  Right: the accuracy measured during
+    training (held-out, or train without held-out data)."""
     cfg = result["config"]
-    fig = _figure(8, 5)
-    ax = fig.subplots()
+    fig = _figure(12, 5)
+    ax, acc_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
     top = 0.0
+    tail = min(100, cfg["iterations"])
     for k, run in enumerate(result["runs"]):
         color = _color(run["init"], k)
         loss = np.asarray(run["loss"])
@@ -157,21 +172,36 @@ def loss_curves(result, path, *, window=31):
             spread = np.asarray(run["loss_std"])
             ax.fill_between(it, smooth(mean - spread, window), smooth(mean + spread, window),
                             color=color, alpha=0.15, linewidth=0)
-        final = np.mean(run["final_loss"])
         ax.plot(it, smooth(mean, window), color=color, linewidth=2,
-                label=f"{run['init']} (last 100: {final:.3f})")
+                label=f"{_run_label(run, cfg)} (last {tail}: {_mean_spread(run['final_loss'])})")
         top = max(top, float(np.nanmax(smooth(mean, window))))
+        evals = np.asarray(run["eval_iterations"])
+        acc = np.asarray(run["accuracy_curve_mean"])
+        acc_ax.plot(evals, acc, color=color, linewidth=2, marker="o", markersize=3,
+                    label=_run_label(run, cfg))
+        if loss.shape[0] > 1:
+            sd = np.asarray(run["accuracy_curve_std"])
+            acc_ax.fill_between(evals, acc - sd, acc + sd, color=color, alpha=0.15, linewidth=0)
     ax.set_xlabel("iteration")
     ax.set_ylabel("training loss (cross-entropy)")
     ax.set_ylim(0, max(2.5, top * 1.05))
     ax.set_xlim(0, cfg["iterations"])
     ax.grid(alpha=0.3)
-    ax.legend(title="weight init", loc="upper right")
     seeds = cfg["seeds"]
-    ax.set_title(f"{cfg['data']}: {cfg['activation']} net {cfg['hidden']}, "
+    ax.legend(title="weight init" + (f" (mean \u00b1 std over {len(seeds)} seeds)"
+                                     if len(seeds) > 1 else ""), loc="upper right")
+    activation = cfg["activation"] if isinstance(cfg["activation"], str) else "per-init"
+    ax.set_title(f"{cfg['data']}: {activation} net {cfg['hidden']}, "
                  f"{cfg['optimizer']} lr {cfg['lr']}, batch {cfg['batch_size']}, "
                  f"{len(seeds)} seed{'s' if len(seeds) > 1 else ''}", fontsize=10)
-    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.1, top=0.93)  # no tick measuring
+    acc_ax.set_xlabel("iteration")
+    acc_ax.set_ylabel(f"{cfg.get('accuracy_on', 'held-out')} accuracy")
+    acc_ax.set_ylim(0, 1)
+    acc_ax.set_xlim(0, cfg["iterations"])
+    acc_ax.grid(alpha=0.3)
+    acc_ax.legend(loc="lower right", fontsize=8)
+    acc_ax.set_title("accuracy during training", fontsize=10)
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.1, top=0.93, wspace=0.18)
     return _save(fig, path)
 
 

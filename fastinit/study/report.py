@@ -97,6 +97,14 @@ def write_csvs(out, *, histograms=None, comparison=None, symmetry=None, claims=(
                                run["test_accuracy"])]
         paths.append(_write_csv(out / "comparison_loss.csv",
                                 ["init", "seed", "iteration", "loss"], loss_rows))
+        acc_rows = [(run["init"], s, it, _fmt(float(a)))
+                    for run in comparison["runs"]
+                    for s, curve in zip(seeds, np.asarray(run.get("accuracy_curve", [])))
+                    for it, a in zip(run["eval_iterations"], curve)]
+        paths.append(_write_csv(out / "comparison_accuracy.csv",
+                                ["init", "seed", "iteration",
+                                 f"{comparison['config'].get('accuracy_on', 'held-out')}_accuracy"],
+                                acc_rows))
         paths.append(_write_csv(out / "comparison_final.csv",
                                 ["init", "seed", "final_loss_last100", "train_accuracy",
                                  "test_accuracy"], final_rows))
@@ -112,6 +120,14 @@ def write_csvs(out, *, histograms=None, comparison=None, symmetry=None, claims=(
                                 [(c.key, c.held, _fmt(float(c.value)), c.measured, c.statement)
                                  for c in claims]))
     return paths
+
+
+def _mean_spread(values, fmt):
+    """``values`` (one per random seed) as "m", or "m +- s" for several."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size > 1:
+        return f"{values.mean():{fmt}} \u00b1 {values.std():{fmt}}"
+    return f"{values.mean():{fmt}}"
 
 
 def _mark(held):
@@ -173,22 +189,53 @@ def write_report(out, *, histograms=None, comparison=None, symmetry=None, claims
         lines += [""]
     if comparison is not None:
         cfg = comparison["config"]
+        mixed = not isinstance(cfg["activation"], str)
+        net = "nets with the activation of each row" if mixed else f"{cfg['activation']} net"
+        n_seeds = len(cfg["seeds"])
+        spread = f" (mean \u00b1 std over {n_seeds} random seeds)" if n_seeds > 1 else ""
+        tail = min(100, cfg["iterations"])
         lines += ["## Initializers compared on real data", "",
-                  f"{cfg['activation']} net with hidden layers {cfg['hidden']}, "
+                  f"{net} with hidden layers {cfg['hidden']}, "
                   f"{cfg['optimizer']} lr {cfg['lr']}, batch {cfg['batch_size']}, "
                   f"{cfg['iterations']} iterations on {cfg['n_train']:,} training images "
-                  f"({cfg['data']}), seeds {cfg['seeds']}. Faint: the loss of each iteration; "
-                  "bold: smoothed.", ""]
+                  f"({cfg['data']}), random seeds {cfg['seeds']}. Left: the training loss, "
+                  "faint per iteration, bold smoothed; right: the "
+                  f"{cfg.get('accuracy_on', 'held-out')} accuracy measured during training.",
+                  ""]
         if "loss" in rel:
-            lines += [f"![loss curves]({rel['loss']})", ""]
-        lines += ["| init | loss, mean of last 100 iterations | train accuracy | "
-                  "held-out accuracy |", "|---|---|---|---|"]
+            lines += [f"![loss and accuracy curves]({rel['loss']})", ""]
+        lines += [f"| init | activation | loss, mean of last {tail} iterations{spread} | "
+                  "train accuracy | held-out accuracy |", "|---|---|---|---|---|"]
         for run in comparison["runs"]:
             test = [a for a in run["test_accuracy"] if a is not None]
-            lines += [f"| {run['init']} | {np.mean(run['final_loss']):.3f} | "
-                      f"{np.mean(run['train_accuracy']):.1%} | "
-                      f"{f'{np.mean(test):.1%}' if test else 'n/a'} |"]
+            lines += [f"| {run['init']} | {run.get('activation', cfg['activation'])} | "
+                      f"{_mean_spread(run['final_loss'], '.3f')} | "
+                      f"{_mean_spread(run['train_accuracy'], '.1%')} | "
+                      f"{_mean_spread(test, '.1%') if test else 'n/a'} |"]
         lines += [""]
+        if all(run.get("diagnosis") for run in comparison["runs"]):
+            lines += ["### At initialization: `fastinit.diagnose`", "",
+                      f"Each init's net before training, on the first batch "
+                      f"({cfg['batch_size']} images, first random seed): per layer the "
+                      "activations' std, the fraction saturated (within 0.01 of a sigmoid/tanh "
+                      "limit) or dead (ReLU output 0), and the norm of the loss gradient of W.",
+                      "", "| init | " + " | ".join(
+                          f"layer {i + 1}" for i in range(len(comparison["runs"][0]["diagnosis"])))
+                      + " |",
+                      "|---|" + "---|" * len(comparison["runs"][0]["diagnosis"])]
+            for run in comparison["runs"]:
+                cells = []
+                for layer in run["diagnosis"]:
+                    state = []
+                    if layer.get("saturated") is not None:
+                        state.append(f"sat {layer['saturated']:.0%}")
+                    if layer.get("dead") is not None:
+                        state.append(f"dead {layer['dead']:.0%}")
+                    grad = layer.get("grad_norm")
+                    cells.append(f"std {layer['std']:.3g}" + "".join(f", {x}" for x in state)
+                                 + (f", \\|dW\\| {grad:.3g}" if grad is not None else ""))
+                lines += [f"| {run['init']} | " + " | ".join(cells) + " |"]
+            lines += [""]
     if symmetry is not None:
         cfg = symmetry["config"]
         lines += ["## Symmetry", "",

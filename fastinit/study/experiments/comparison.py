@@ -10,6 +10,8 @@ from ._common import check_backend, check_dtype, init_label, make_optimizer, pos
 
 #: The claim compares the mean loss over this many final iterations.
 TAIL = 100
+#: Accuracy is measured this many times during each run (the accuracy curves).
+EVAL_POINTS = 20
 
 
 def _split(data):
@@ -56,8 +58,14 @@ def _progress_bar(total, desc, enabled, unit="it"):
                 with lock:
                     bar.update(1)
                     if iteration % 100 == 0:
-                        latest[label] = f"{loss:.3f}"
-                        bar.set_postfix(latest, refresh=False)
+                        latest[label] = loss
+                        if len(latest) <= 3:
+                            bar.set_postfix({k: f"{v:.3f}" for k, v in latest.items()},
+                                            refresh=False)
+                        else:  # one short field, whatever the number of runs
+                            bar.set_postfix_str(f"loss {min(latest.values()):.3f}-"
+                                                f"{max(latest.values()):.3f} over "
+                                                f"{len(latest)} runs", refresh=False)
             return False
         return step
 
@@ -98,7 +106,7 @@ def _train_in_process(spec, activation, seed, config):
                         dtype=x.dtype, seed=seed, backend=config["backend"])
     run = Run(net, x, t, iterations=config["iterations"], batch_size=config["batch_size"],
               optimizer=make_optimizer(config["optimizer"], config["lr"]), seed=seed,
-              progress=False)
+              progress=False, **_evaluation(config["iterations"], x_test, t_test))
     try:
         while run.step():
             pass
@@ -107,12 +115,36 @@ def _train_in_process(spec, activation, seed, config):
     return _outcome(net, run.history, x, t, x_test, t_test)
 
 
+def _evaluation(iterations, x_test, t_test):
+    """Run's arguments for the accuracy curve: EVAL_POINTS evaluations, on
+    the held-out data when there is some."""
+    return {"eval_every": max(1, iterations // EVAL_POINTS), "x_val": x_test, "t_val": t_test}
+
+
 def _outcome(net, history, x, t, x_test, t_test):
     """What the results keep of one run: (losses, train accuracy, test
-    accuracy or None, interrupted)."""
+    accuracy or None, interrupted, evaluated iterations, accuracy there:
+    held-out, or train without held-out data)."""
+    curve = history.val_acc if x_test is not None else history.train_acc
     return (_losses(history), float(net.accuracy(x, t)),
             float(net.accuracy(x_test, t_test)) if x_test is not None else None,
-            history.interrupted)
+            history.interrupted, list(history.eval_iterations), [float(a) for a in curve])
+
+
+def _diagnoses(x, t, inits, activations, seed, hidden, n_classes, backend, batch_size):
+    """``fastinit.diagnose`` of each init's net at initialization, on the
+    first batch: per layer, the activations' std, saturated and dead
+    fractions and the gradient norm of W."""
+    import dataclasses
+    from ...nn.diagnose import diagnose
+    from ...nn.net import MultiLayerNet
+    rows = []
+    for spec, activation in zip(inits, activations):
+        net = MultiLayerNet(x.shape[1], hidden, n_classes, activation=activation,
+                            weight_init_std=spec, dtype=x.dtype, seed=seed, backend=backend)
+        rows.append([dataclasses.asdict(layer) for layer in
+                     diagnose(net, x[:batch_size], t[:batch_size])])
+    return rows
 
 
 def _run_in_processes(jobs, inits, activations, labels, processes, config, arrays, progress):
@@ -172,7 +204,11 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
     ``loss`` (array seeds x iterations), ``loss_mean`` and ``loss_std``
     (across seeds, per iteration), ``final_loss`` (per seed: mean of the last
     100 iterations), ``train_accuracy`` and ``test_accuracy`` (per seed; the
-    test accuracy is None without held-out data).
+    test accuracy is None without held-out data), ``eval_iterations`` and
+    ``accuracy_curve`` (seeds x evaluations: held-out accuracy, or train
+    accuracy without held-out data; with ``_mean`` and ``_std`` across
+    seeds), ``diagnosis`` (``fastinit.diagnose`` of the first seed's net at
+    initialization on the first batch, a dict per layer).
 
     workers: threads that train the (init, seed) runs side by side, each
     step on one thread (``fastinit.train.run_side_by_side``); the default
@@ -229,21 +265,29 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
     if any(o[3] for o in outcomes):
         raise KeyboardInterrupt
 
+    diagnoses = _diagnoses(x, t, inits, activations, seeds[0], hidden, n_classes, backend,
+                           batch_size)
     runs = []
     for k, label in enumerate(labels):
-        losses, train_acc, test_acc = [], [], []
-        for (kk, s), (loss, train, test, _) in zip(jobs, outcomes):
+        losses, train_acc, test_acc, curves = [], [], [], []
+        for (kk, s), (loss, train, test, _, evals, curve) in zip(jobs, outcomes):
             if kk != k:
                 continue
             losses.append(np.pad(loss, (0, iterations - len(loss)), constant_values=np.nan))
             train_acc.append(train)
             test_acc.append(test)
+            curves.append(curve)
         loss = np.vstack(losses)
+        curves = np.asarray(curves, dtype=np.float64)
         runs.append({"init": label, "activation": activations[k], "loss": loss,
                      "loss_mean": np.nanmean(loss, axis=0),
                      "loss_std": np.nanstd(loss, axis=0),
                      "final_loss": [float(np.nanmean(row[-TAIL:])) for row in loss],
-                     "train_accuracy": train_acc, "test_accuracy": test_acc})
+                     "train_accuracy": train_acc, "test_accuracy": test_acc,
+                     "eval_iterations": evals, "accuracy_curve": curves,
+                     "accuracy_curve_mean": curves.mean(axis=0),
+                     "accuracy_curve_std": curves.std(axis=0),
+                     "diagnosis": diagnoses[k]})
     return {"experiment": "init_comparison",
             "config": {"data": name, "n_train": len(x),
                        "n_test": None if x_test is None else len(x_test),
@@ -252,7 +296,8 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
                        else activations,
                        "hidden": hidden, "iterations": iterations, "batch_size": batch_size,
                        "optimizer": optimizer, "lr": lr, "seeds": list(seeds),
-                       "backend": backend, "dtype": dtype.name},
+                       "backend": backend, "dtype": dtype.name,
+                       "accuracy_on": "held-out" if x_test is not None else "train"},
             "runs": runs}
 
 
@@ -272,7 +317,7 @@ def _run_here(jobs, inits, labels, seeds, x, t, x_test, t_test, hidden, n_classe
     def make_run(net, s, callback):
         return Run(net, x, t, iterations=iterations, batch_size=batch_size,
                    optimizer=make_optimizer(optimizer, lr), seed=s, progress=False,
-                   callback=callback)
+                   callback=callback, **_evaluation(iterations, x_test, t_test))
 
     if workers > 1:
         desc = f"{len(jobs)} runs side by side"
