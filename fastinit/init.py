@@ -473,7 +473,7 @@ def he_normal_(array, a=0, mode="fan_in", nonlinearity="leaky_relu", *, seed=Non
     (the backward one).  As in PyTorch the default nonlinearity is
     leaky_relu, which with ``a=0`` is relu's sqrt(2); a nonzero ``a`` with
     another nonlinearity raises ValueError (PyTorch ignores it).
-    Untruncated, as PyTorch and the seeds' ``randn *
+    Untruncated, as PyTorch and the book's ``randn *
     sqrt(2/n)``; Keras' HeNormal is ``variance_scaling(2.0)`` (truncated)."""
     return _elementwise(array, "he_normal", seed, layout, a, mode, nonlinearity,
                         global_shape=global_shape, index=index)
@@ -656,7 +656,7 @@ INITIALIZERS = {name: globals()[name] for name in __all__
 
 
 # ---------------------------------------------------------------------------
-# resolve(): the seeds' weight_init_std
+# resolve(): the book's weight_init_std
 # ---------------------------------------------------------------------------
 
 def _book_std(fn_std, label):

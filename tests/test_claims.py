@@ -1,4 +1,4 @@
-"""The seeds' claims, checked on the native engine: the activation
+"""The book's claims, checked on the native engine: the activation
 histograms on Gaussian input, the initializer comparison on real MNIST
 (from $FASTINIT_DATA), and symmetry breaking.  Thresholds are written out
 here, independently of fastinit.study.experiments.claims, which is checked to
@@ -99,8 +99,8 @@ def test_tanh_xavier_spread_and_less_saturated_than_he(hist):
 
 def test_mnist_comparison(comparison):
     final = {r["init"]: np.mean(r["final_loss"]) for r in comparison["runs"]}
-    assert final["std=0.01"] > 2.2           # does not learn (seeds: 2.30)
-    assert final["he"] < final["xavier"] < 0.5  # seeds: 0.17 < 0.27
+    assert final["std=0.01"] > 2.2           # does not learn (the book: 2.30)
+    assert final["he"] < final["xavier"] < 0.5  # the book: 0.17 < 0.27
     acc = {r["init"]: r["test_accuracy"][0] for r in comparison["runs"]}
     assert acc["he"] > 0.85 and acc["xavier"] > 0.85 and acc["std=0.01"] < 0.3
 

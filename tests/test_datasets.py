@@ -321,3 +321,15 @@ def test_real_mnist_test_set():
     assert x.min() == 0 and x.max() == 1
     data = datasets.load_study_data()
     assert len(data.x_train) + len(data.x_test) >= 10000
+
+
+def test_offline_fallback_note_is_short_one_fact_per_line(tmp_path, offline):
+    pytest.importorskip("sklearn")
+    data = datasets.load_study_data(tmp_path / "none")
+    lines = data.note.split("\n")
+    assert len(lines) == 3
+    assert lines[0].startswith("the study fell back to scikit-learn's 8x8 digits")
+    assert lines[1].startswith("MNIST could not be loaded") and "could not be downloaded" in lines[1]
+    assert "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz alone are enough" in lines[2]
+    assert all(len(line) < 400 for line in lines) and "..." not in data.note
+    assert "Caused by" not in data.note  # the class names the failure, not its long message

@@ -1,4 +1,4 @@
-"""fastinit.nn.diagnose and LSUV: the per-layer numbers behind the seeds'
+"""fastinit.nn.diagnose and LSUV: the per-layer numbers behind the book's
 histograms, and the data-dependent init."""
 import numpy as np
 import pytest

@@ -349,7 +349,7 @@ def test_errors():
 
 
 # --------------------------------------------------------------------------
-# resolve(): the seeds' weight_init_std
+# resolve(): the book's weight_init_std
 # --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("layout", LAYOUTS)

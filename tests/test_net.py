@@ -1,5 +1,5 @@
 """MultiLayerNet: native vs numpy backends, backprop vs numerical gradient,
-the symmetry claim of the seeds, bad input, the fused step's workspace."""
+the symmetry claim of the book, bad input, the fused step's workspace."""
 import tracemalloc
 
 import numpy as np

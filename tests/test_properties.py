@@ -79,7 +79,7 @@ BACKWARD = {  # saved is y for sigmoid/tanh, x for relu/leaky_relu
     "identity": lambda d, v, s: d,
     "sigmoid": lambda d, v, s: d * v * (1 - v),
     "tanh": lambda d, v, s: d * (1 - v * v),
-    # a mask, as in the seeds' Relu.backward (dout[mask] = 0): a NaN/Inf
+    # a mask, as in the book's Relu.backward (dout[mask] = 0): a NaN/Inf
     # gradient where x <= 0 gives 0, not NaN
     "relu": lambda d, v, s: np.where(v > 0, d, 0.0),
     "leaky_relu": lambda d, v, s: np.where(v > 0, d, s * d),

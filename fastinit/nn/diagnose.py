@@ -1,5 +1,5 @@
 """``diagnose``: is this initialization healthy?  The numbers behind the
-seeds' activation histograms, per layer, as a printable table."""
+the book's activation histograms, per layer, as a printable table."""
 import dataclasses
 
 import numpy as np

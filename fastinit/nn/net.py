@@ -35,7 +35,7 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
     activation : {"relu", "sigmoid", "tanh", "leaky_relu"}
         leaky_relu uses slope 0.01.
     weight_init_std : str, float or callable
-        Anything ``fastinit.init.resolve`` accepts: the seeds' values
+        Anything ``fastinit.init.resolve`` accepts: the book's values
         ("relu"/"he", "sigmoid"/"xavier", a number used as the std) and every
         initializer name.  Biases start at zero.
     weight_decay_lambda : float

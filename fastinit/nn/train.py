@@ -1,4 +1,4 @@
-"""``train``: the seeds' mini-batch training loop (sample a batch, one
+"""``train``: the book's mini-batch training loop (sample a batch, one
 optimizer step, record the loss) around ``MultiLayerNet.train_step``."""
 import dataclasses
 import math
@@ -61,7 +61,7 @@ def train(net, x, t, *, iterations, batch_size, optimizer, seed=None, callback=N
     """Train ``net`` for ``iterations`` mini-batch steps and return a History.
 
     Each iteration draws ``batch_size`` sample indices uniformly with
-    replacement (as the seeds' ``np.random.choice(train_size, batch_size)``)
+    replacement (as the book's ``np.random.choice(train_size, batch_size)``)
     from ``fastinit.random.Generator(seed)`` (or the Generator passed as
     seed), so equal seeds give equal batches on either backend.  The data are
     checked and cast once; on the native backend each step is then one

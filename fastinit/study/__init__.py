@@ -1,5 +1,5 @@
 """The study of weight initialization on fastinit: data sets (``datasets``),
-the seeds' experiments (``experiments``), figures (``plots``), the written
+the book's experiments (``experiments``), figures (``plots``), the written
 report (``report``) and the ``fastinit`` command's study subcommands
 (``cli``).  Built on :mod:`fastinit.nn` and the engine."""
 from . import datasets, experiments

@@ -1,7 +1,7 @@
 """The study's commands of ``fastinit`` (the command itself, with
 ``bench``, is fastinit.__main__).
 
-``fastinit study`` runs the three experiments of the seeds' study of weight
+``fastinit study`` runs the three experiments of the book's study of weight
 initialization and writes figures, numbers and ``report.md`` into
 ``fastinit-report/``; ``histogram``, ``compare`` and ``symmetry`` run one
 experiment each (same outputs, for that experiment); ``bench`` runs the
@@ -193,7 +193,7 @@ def _load_data(args):
     try:
         return load_study_data(args.data, args.dataset, download=not args.no_download)
     except (FileNotFoundError, ValueError, ImportError) as exc:
-        raise _UsageError(str(exc)) from None
+        raise _UsageError(str(exc).replace("\n", "; ")) from None  # one line
 
 
 # What the study's commands write, and so may remove from their folder
@@ -291,7 +291,7 @@ def _run(args, which, out):
     if "compare" in which:
         data = _load_data(args)
         meta["data_note"] = data.note
-        print(f"data: {data.note}", flush=True)
+        print("data: " + data.note.replace("\n", "\n  "), flush=True)
         with _timed(seconds, "compare"):
             try:
                 results["comparison"] = experiments.init_comparison(

@@ -22,6 +22,7 @@ import hashlib
 import os
 import pathlib
 import struct
+import urllib.parse
 
 import numpy as np
 
@@ -98,9 +99,10 @@ def mnist_available(root=None, kind="train"):
 
 
 def _where_to_put(folder):
-    names = ", ".join(s + ".gz" for s in MNIST_FILES.values())
-    return (f"put the IDX files ({names}; .gz or uncompressed) in {folder}, "
-            "or set FASTINIT_DATA to a folder that holds them")
+    test = " and ".join(s + ".gz" for k, s in MNIST_FILES.items() if k[0] == "test")
+    return (f"put the MNIST IDX files (.gz or uncompressed) in {folder}, or set "
+            f"FASTINIT_DATA to a folder that holds them; the test files {test} alone "
+            "are enough (a fixed 8,000/2,000 split)")
 
 
 # --------------------------------------------------------------------------
@@ -175,15 +177,15 @@ def _download(folder, name):
             return pathlib.Path(pooch.retrieve(mirror + name, known_hash=f"sha256:{expected}",
                                                fname=name, path=folder, downloader=downloader))
         except Exception as exc:  # noqa: BLE001 - any failure: try the next mirror
+            host = urllib.parse.urlsplit(mirror).netloc or mirror
             if isinstance(exc, ValueError) and "hash" in str(exc).lower():
-                detail = f"checksum mismatch: the file served is not SHA-256 {expected}"
-            else:
-                detail = str(exc)
-                detail = detail if len(detail) <= 160 else detail[:157] + "..."
-            errors.append(f"{mirror}: {type(exc).__name__}: {detail}")
+                errors.append(f"{host}: checksum mismatch: the file served is not "
+                              f"SHA-256 {expected}")
+            else:  # the class says what failed; the messages run to hundreds of characters
+                errors.append(f"{host}: {type(exc).__name__}")
     raise FileNotFoundError(
-        f"{name} is not in {folder} and could not be downloaded ("
-        + "; ".join(errors) + f"). Offline? {_where_to_put(folder)}")
+        f"{name} is not in {folder} and could not be downloaded "
+        f"({'; '.join(errors)})\nto use MNIST, {_where_to_put(folder)}")
 
 
 def _locate(folder, stem, download):
@@ -191,7 +193,8 @@ def _locate(folder, stem, download):
     if path is not None:
         return path
     if not download:
-        raise FileNotFoundError(f"{stem}(.gz) not found in {folder}; {_where_to_put(folder)}")
+        raise FileNotFoundError(f"{stem}(.gz) not found in {folder}\nto use MNIST, "
+                                f"{_where_to_put(folder)}")
     return _download(folder, stem + ".gz")
 
 
@@ -245,7 +248,7 @@ def load_mnist(root=None, *, kind="train", normalize=True, flatten=True, one_hot
     normalize : bool
         Scale pixels to [0, 1] (else keep 0..255).
     flatten : bool
-        Images as rows of 784 (else ``(N, 1, 28, 28)``, as the seeds' loader).
+        Images as rows of 784 (else ``(N, 1, 28, 28)``, as the book's loader).
     one_hot : bool
         Labels as ``(N, 10)`` one-hot rows of `dtype` (else int64 digits).
     dtype : dtype
@@ -339,9 +342,9 @@ def load_study_data(root=None, dataset="auto", *, download=True, dtype=np.float3
             if mnist_available(root, "test") and not mnist_available(root, "train"):
                 x, t = load_mnist(root, kind="test", dtype=dtype, download=False)
                 return StudyData(*_every_fifth_split(x, t), "mnist-test-split",
-                                 f"MNIST training files not found in {folder}: trained on a "
-                                 "fixed 8,000/2,000 split of the 10,000 real MNIST test images "
-                                 "(every fifth image held out)")
+                                 f"the MNIST test files in {folder} (no training files "
+                                 "there): a fixed 8,000/2,000 split of the 10,000 real MNIST "
+                                 "test images (every fifth image held out)")
             x, t = load_mnist(root, kind="train", dtype=dtype, download=download)
             xt, tt = load_mnist(root, kind="test", dtype=dtype, download=download)
             return StudyData(x, t, xt, tt, "mnist",
@@ -355,5 +358,6 @@ def load_study_data(root=None, dataset="auto", *, download=True, dtype=np.float3
     note = (f"scikit-learn's 8x8 digits: a fixed {len(split[0]):,}/{len(split[2]):,} split "
             "of its 1,797 images (every fifth image held out)")
     if dataset == "auto":
-        note = f"MNIST could not be loaded, so the study fell back to {note}. Reason: {reason}"
+        # one fact per line: what was used, what failed, how to get MNIST
+        note = f"the study fell back to {note}\nMNIST could not be loaded: {reason}"
     return StudyData(*split, "digits", note)

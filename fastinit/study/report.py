@@ -153,7 +153,8 @@ def write_report(out, *, histograms=None, comparison=None, symmetry=None, claims
     lines += [f"{held} of {len(claims)} claims held." if claims else "No claims were tested.", ""]
     lines += ["## Setup", ""]
     if meta.get("data_note"):
-        lines += [f"- Data: {meta['data_note']}"]
+        first, *rest = meta["data_note"].split("\n")
+        lines += [f"- Data: {first}"] + [f"  - {line}" for line in rest]
     for key, label in (("backend", "Backend"), ("seed", "Seed"), ("build", "Build"),
                        ("seconds", "Seconds per experiment")):
         if meta.get(key) is not None:
@@ -167,13 +168,17 @@ def write_report(out, *, histograms=None, comparison=None, symmetry=None, claims
               f"by `{command}`; every number is also in `results.json` and the CSV files.",
               ""]
     if claims:
-        lines += ["## The seeds' claims", ""] + _claims_table(claims) + [""]
+        lines += ["## Claims of the book and the course", "",
+                  "The book: *Deep Learning from Scratch* (Koki Saitoh), chapter 6; the "
+                  "course: Andrew Ng's deep learning course. Each claim as they state it, "
+                  "with the threshold checked here and the number measured in this run.", ""]
+        lines += _claims_table(claims) + [""]
     if histograms is not None:
         cfg = histograms["config"]
         lines += ["## Activation histograms", "",
                   f"{cfg['samples']} Gaussian inputs (mean 0, std 1) through {cfg['layers']} "
                   f"bias-free layers of {cfg['nodes']} units; every initializer uses the same "
-                  "underlying normal draws, scaled. \"xavier\" is the seeds' std sqrt(1/n), "
+                  "underlying normal draws, scaled. \"xavier\" is the book's std sqrt(1/n), "
                   "\"he\" std sqrt(2/n), with n = 100 inputs per unit.", ""]
         for act in cfg["activations"]:
             if act in rel:

@@ -1,4 +1,4 @@
-"""The seeds' experiments on weight initialization, each a function that
+"""The book's experiments on weight initialization, each a function that
 returns plain data (dicts of numbers, lists and NumPy arrays):
 
 - :func:`activation_histograms`: activations of a deep net fed Gaussian
@@ -7,7 +7,7 @@ returns plain data (dicts of numbers, lists and NumPy arrays):
 - :func:`symmetry`: zero vs small random weights, and whether the hidden
   units stay identical.
 
-:func:`evaluate_claims` checks the seeds' claims on those results.
+:func:`evaluate_claims` checks the book's claims on those results.
 """
 from .claims import Claim, evaluate_claims
 from .comparison import init_comparison

@@ -1,5 +1,5 @@
-"""The seeds' claims as checks on the experiments' results: each states
-what the seeds say, the number measured here and whether it held."""
+"""The book's claims as checks on the experiments' results: each states
+what the book says, the number measured here and whether it held."""
 import collections
 
 import numpy as np
@@ -8,10 +8,10 @@ from .histograms import find_run
 
 Claim = collections.namedtuple("Claim", "key statement measured value held")
 Claim.__doc__ = """One claim: ``key`` (short id), ``statement`` (what the
-seeds say, with the threshold checked), ``measured`` (the number in words),
+book says, with the threshold checked), ``measured`` (the number in words),
 ``value`` (the number) and ``held`` (bool)."""
 
-# Thresholds, chosen with the seeds' numbers in mind and a wide margin from
+# Thresholds, chosen with the book's numbers in mind and a wide margin from
 # what a typical seed measures (in parentheses).
 SATURATED_MIN = 0.5          # sigmoid std=1: fraction below 0.1 or above 0.9 (~0.75)
 COLLAPSED_STD_MAX = 0.03     # sigmoid std=0.01: per-layer std (~0.012-0.025)
@@ -19,8 +19,8 @@ SPREAD_STD_MIN = 0.06        # sigmoid Xavier: per-layer std (~0.11-0.21)
 HE_KEPT_RATIO_MIN = 0.5      # ReLU He: std of the last layer / the first (~1.0)
 XAVIER_RELU_RATIO_MAX = 0.5  # ReLU Xavier: std of the last layer / the first (~0.25)
 VANISHED_STD_MAX = 1e-3      # ReLU std=0.01: std of the last layer (~1e-6)
-NOT_LEARNING_LOSS_MIN = 2.2  # std=0.01: mean loss of the last 100 iterations (seeds: 2.30)
-LEARNING_LOSS_MAX = 0.5      # Xavier and He: the same (seeds: 0.27 and 0.17)
+NOT_LEARNING_LOSS_MIN = 2.2  # std=0.01: mean loss of the last 100 iterations (the book: 2.30)
+LEARNING_LOSS_MAX = 0.5      # Xavier and He: the same (the book: 0.27 and 0.17)
 STD10_SATURATED_MIN = 0.9    # sigmoid/tanh std=10: fraction near a limit (~0.975 / ~0.988)
 TANH_SPREAD_STD_MIN = 0.2    # tanh Xavier: per-layer std (~0.32-0.63)
 
@@ -140,14 +140,14 @@ def _comparison_claims(result):
         claims.append(Claim(
             "std001_does_not_learn",
             f"std=0.01 does not learn: mean loss of the last 100 iterations > "
-            f"{NOT_LEARNING_LOSS_MIN} (seeds: 2.30)",
+            f"{NOT_LEARNING_LOSS_MIN} (the book: 2.30)",
             f"{v:.3f} ({where})", v, v > NOT_LEARNING_LOSS_MIN))
     if "he" in final and "xavier" in final:
         he, xa = final["he"], final["xavier"]
         claims.append(Claim(
             "he_beats_xavier",
             f"He ends below Xavier and both below {LEARNING_LOSS_MAX} (mean loss of the last "
-            "100 iterations; seeds: 0.17 and 0.27)",
+            "100 iterations; the book: 0.17 and 0.27)",
             f"He {he:.3f}, Xavier {xa:.3f} ({where})", he,
             bool(he < xa < LEARNING_LOSS_MAX)))
     return claims
@@ -175,7 +175,7 @@ def _symmetry_claims(result):
 
 
 def evaluate_claims(histograms=None, comparison=None, symmetry=None):
-    """The seeds' claims that the given results can test, as a list of
+    """The book's claims that the given results can test, as a list of
     :class:`Claim` (a claim whose experiment or combination is missing is
     left out)."""
     claims = []

@@ -1,4 +1,4 @@
-"""Training loss per initializer on real data (the seeds' Figure 6-15)."""
+"""Training loss per initializer on real data (the book's Figure 6-15)."""
 import concurrent.futures
 import contextlib
 import multiprocessing
@@ -194,7 +194,7 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
     data: a :class:`fastinit.datasets.StudyData` or ``(x_train, t_train)``
     or ``(x_train, t_train, x_test, t_test)`` with int labels.  Each seed
     draws its own weights and its own batch sequence; within a seed all
-    initializers see the same batches, as in the seeds' experiment.
+    initializers see the same batches, as in the book's experiment.
 
     activation: one hidden activation for every net, or a sequence with one
     per initializer.

@@ -1,16 +1,16 @@
-"""Activation histograms of a deep net fed Gaussian input (the seeds'
+"""Activation histograms of a deep net fed Gaussian input (the book's
 Figures 6-10 to 6-14): how the weight scale shapes every layer's output."""
 import numpy as np
 
 from ._common import check_backend, check_dtype, init_label, positive
 
-#: Histogram range per activation (the seeds plot sigmoid and ReLU on [0, 1]).
+#: Histogram range per activation (the book plots sigmoid and ReLU on [0, 1]).
 HIST_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 1.0),
               "leaky_relu": (-0.1, 1.0)}
 #: Output limits of the saturating activations.
 LIMITS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 #: "Near a limit" (saturated) means within this distance of an output limit: sigmoid below
-#: 0.1 or above 0.9 (the seeds' reading of their histograms; the derivative
+#: 0.1 or above 0.9 (the book's reading of their histograms; the derivative
 #: is under 36% of its peak there, and falls fast beyond), tanh below -0.9 or
 #: above 0.9 (derivative under 19% of its peak).
 SATURATION_MARGIN = 0.1
@@ -92,7 +92,7 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
                           inits=("std=1", "std=0.01", "xavier", "he"),
                           layers=5, nodes=100, samples=1000, seed=0, backend="native",
                           *, bins=30, dtype=np.float32):
-    """The seeds' activation-histogram experiment.
+    """The book's activation-histogram experiment.
 
     ``samples`` Gaussian inputs of ``nodes`` features go through ``layers``
     bias-free layers of ``nodes`` units, for every activation and every
