@@ -116,3 +116,13 @@ def test_claims_module_agrees(hist, comparison, sym):
     claims = experiments.evaluate_claims(hist, comparison, sym)
     assert len(claims) == 16
     assert [c.key for c in claims if not c.held] == []
+
+
+def test_relu_histograms_show_their_data(hist):
+    """Every ReLU panel's range holds its data: at most 2% beyond the
+    drawn range, and the drawn bars hold all the nonzero values but that."""
+    for init in ("std=1", "std=0.01", "xavier", "he", "std=10"):
+        for layer in find_run(hist, "relu", init)["layers"]:
+            assert layer["above"] <= 0.02, (init, layer["layer"])
+            drawn = layer["counts"].sum() / (1000 * 100)
+            assert drawn + layer["zero"] + layer["above"] == pytest.approx(1.0)

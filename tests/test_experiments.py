@@ -51,8 +51,9 @@ def test_histogram_structure(hist):
         (a, i) for a in ("sigmoid", "relu", "tanh") for i in cfg["inits"]]
     n = SMALL["nodes"] * SMALL["samples"]
     for run in hist["runs"]:
-        assert len(run["layers"]) == SMALL["layers"] and len(run["edges"]) == 31
+        assert len(run["layers"]) == SMALL["layers"]
         for layer in run["layers"]:
+            assert len(layer["edges"]) == 31
             assert layer["counts"].shape == (30,) and layer["counts"].dtype.kind == "i"
             total = layer["counts"].sum() + round(n * (layer["below"] + layer["above"]))
             if run["activation"] == "relu":
@@ -87,6 +88,12 @@ def test_layer_statistics_match_numpy(activation, backend, rng):
          "relu": np.maximum(2 * z, 0)}[activation]
     lo, hi = (-1.0, 1.0) if activation == "tanh" else (0.0, 1.0)
     stats = layer_statistics(z, activation, (lo, hi), 30, backend)
+    if activation == "relu":  # a range of the layer's own: [0, nice(3 x RMS)]
+        lo, hi = stats["edges"][0], stats["edges"][-1]
+        top = 3 * np.sqrt(np.mean(z.astype(np.float64) ** 2))
+        mantissa = hi / 10.0 ** np.floor(np.log10(hi))
+        assert lo == 0 and top <= hi < 2.5 * top and round(mantissa, 9) in (1, 2, 5)
+    np.testing.assert_allclose(stats["edges"], np.linspace(lo, hi, 31))
     values = z[z != 0] if activation == "relu" else z
     expected, _ = np.histogram(values, bins=30, range=(lo, hi))
     np.testing.assert_array_equal(stats["counts"], expected)

@@ -71,7 +71,10 @@ def smooth(y, window=31):
         return num / den
 
 
-def _panel_notes(layer, activation):
+def _panel_notes(layer, activation, own_axis):
+    """The numbers written under a panel: its x range when panels differ,
+    the std, and the fractions near the limits, exactly zero or beyond the
+    drawn range."""
     notes = [f"std {layer['std']:.3g}"]
     if layer["near_limits"] is not None:
         notes.append(f"near limits {layer['near_limits']:.0%}")
@@ -80,7 +83,10 @@ def _panel_notes(layer, activation):
     beyond = layer["above"] + layer["below"]
     if beyond > 0.005:
         notes.append(f"beyond axis {beyond:.0%}")
-    return ", ".join(notes)
+    text = ", ".join(notes)
+    if own_axis:
+        text = f"x {layer['edges'][0]:g} to {layer['edges'][-1]:g}\n" + text
+    return text
 
 
 def histogram_grid(result, activation, path):
@@ -90,13 +96,16 @@ def histogram_grid(result, activation, path):
     Drawn on one axes in panel coordinates, with fixed margins: a grid of
     20 real subplots spent most of its time laying out ticks.  Each panel's
     numbers (std, the fraction near the limits or exactly zero, the share
-    beyond the plotted range) are written under it, never over the bars."""
+    beyond the plotted range, and for ReLU the panel's own x range) are
+    written under it, never over the bars."""
     from matplotlib.collections import LineCollection
 
     runs = [r for r in result["runs"] if r["activation"] == activation]
     if not runs:
         raise ValueError(f"no runs for activation {activation!r}")
     n_rows, n_cols = len(runs), len(runs[0]["layers"])
+    own_axis = len({(float(layer["edges"][0]), float(layer["edges"][-1]))
+                    for r in runs for layer in r["layers"]}) > 1
     cfg = result["config"]
     fig = _figure(2.3 * n_cols + 0.8, 2.1 * n_rows + 1.0)
     ax = fig.add_axes((0.06, 0.07, 0.93, 0.84))
@@ -107,24 +116,24 @@ def histogram_grid(result, activation, path):
     ax.set_ylim(-(n_rows - 1) * vpitch - 1.32, 0.12)
     frames = []
     for i, run in enumerate(runs):
-        edges = np.asarray(run["edges"], dtype=np.float64)
-        x = (edges - edges[0]) / (edges[-1] - edges[0])
         ymax = max(max(np.max(layer["counts"]), 1) for layer in run["layers"]) * 1.1
         top = -i * vpitch
         color = _color(run["init"], i)
         for j, layer in enumerate(run["layers"]):
+            edges = np.asarray(layer["edges"], dtype=np.float64)
+            x = (edges - edges[0]) / (edges[-1] - edges[0])
             left = j * pitch
             counts = np.asarray(layer["counts"], dtype=np.float64) / ymax
             ax.stairs(counts + top - 1, left + x, baseline=top - 1, fill=True, color=color,
                       alpha=0.85, linewidth=0)
             frames.append([(left, top), (left, top - 1), (left + 1, top - 1), (left + 1, top),
                            (left, top)])
-            ax.text(left + 0.5, top - 1.04, _panel_notes(layer, activation), ha="center",
-                    va="top", fontsize=6.5, color="#333333")
+            ax.text(left + 0.5, top - 1.04, _panel_notes(layer, activation, own_axis),
+                    ha="center", va="top", fontsize=6.5, color="#333333")
             if i == 0:
                 ax.text(left + 0.5, 0.04, f"layer {layer['layer']}", ha="center",
                         va="bottom", fontsize=10)
-            if i == n_rows - 1:
+            if i == n_rows - 1 and not own_axis:
                 for frac, value in ((0.0, edges[0]), (0.5, (edges[0] + edges[-1]) / 2),
                                     (1.0, edges[-1])):
                     ax.text(left + frac, top - 1.17, f"{value:g}", ha="center", va="top",
@@ -132,10 +141,11 @@ def histogram_grid(result, activation, path):
         ax.text(-0.05, top - 0.5, f"W: {run['init']}\n(peak {int(ymax / 1.1)})", ha="right",
                 va="center", fontsize=9, rotation=90)
     ax.add_collection(LineCollection(frames, colors="#888888", linewidths=0.6))
-    excluded = " (exact zeros counted, not drawn)" if activation in ("relu", "leaky_relu") else ""
-    fig.suptitle(f"{activation} activations per layer{excluded}: {cfg['samples']} Gaussian "
-                 f"inputs, {cfg['layers']} layers x {cfg['nodes']} nodes, no bias; each row "
-                 f"scaled to its tallest bar", fontsize=10, y=0.985)
+    excluded = "; exact zeros counted, not drawn" if activation in ("relu", "leaky_relu") else ""
+    axis = "; each panel's x range under it" if own_axis else ""
+    fig.suptitle(f"{activation} activations per layer: {cfg['samples']} Gaussian inputs, "
+                 f"{cfg['layers']} layers x {cfg['nodes']} nodes, no bias\n"
+                 f"each row scaled to its tallest bar{excluded}{axis}", fontsize=10, y=0.99)
     return _save(fig, path)
 
 

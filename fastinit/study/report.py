@@ -73,8 +73,8 @@ def write_csvs(out, *, histograms=None, comparison=None, symmetry=None, claims=(
     if histograms is not None:
         stats, counts = [], []
         for run in histograms["runs"]:
-            edges = run["edges"]
             for layer in run["layers"]:
+                edges = layer["edges"]
                 key = (run["activation"], run["init"], layer["layer"])
                 stats.append(key + tuple(_fmt(layer[k]) for k in
                                          ("mean", "std", "near_limits", "zero", "below", "above")))

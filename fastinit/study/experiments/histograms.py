@@ -4,9 +4,29 @@ import numpy as np
 
 from ._common import check_backend, check_dtype, init_label, positive
 
-#: Histogram range per activation (the book plots sigmoid and ReLU on [0, 1]).
+#: Histogram range per activation: the output range of sigmoid and tanh.
+#: ReLU's outputs are unbounded (1e-6 to 1e9 across the study's inits), so
+#: each ReLU layer gets its own range, [0, a round number >= 3 x the
+#: layer's RMS] (leaky ReLU: from -0.1 x that): every panel shows its data.
 HIST_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 1.0),
               "leaky_relu": (-0.1, 1.0)}
+AUTO_RANGE = ("relu", "leaky_relu")
+AUTO_RANGE_RMS = 3.0
+
+
+def auto_range(flat, activation):
+    """The histogram range of one ReLU layer: [0, nice(3 x RMS)], where
+    nice() rounds up to 1, 2 or 5 times a power of ten ([0, 1] when the
+    layer is all zeros)."""
+    v = flat.astype(np.float64)
+    rms = float(np.sqrt(np.dot(v, v) / max(v.size, 1)))
+    top = AUTO_RANGE_RMS * rms
+    if not np.isfinite(top) or top <= 0:
+        hi = 1.0
+    else:
+        power = 10.0 ** np.floor(np.log10(top))
+        hi = next(m * power for m in (1, 2, 5, 10) if m * power >= top * (1 - 1e-12))
+    return (HIST_RANGE[activation][0] * hi, float(hi))
 #: Output limits of the saturating activations.
 LIMITS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 #: "Near a limit" (saturated) means within this distance of an output limit: sigmoid below
@@ -66,10 +86,12 @@ def _statistics(activation, hist_range, bins, backend):
     def statistics(z):
         flat = np.ascontiguousarray(z).reshape(-1)
         n = max(flat.size, 1)
-        counts, (zeros, low_tail, high_tail, total, total_sq) = slots(flat, hist_range, bins,
+        edges_range = auto_range(flat, activation) if activation in AUTO_RANGE else hist_range
+        counts, (zeros, low_tail, high_tail, total, total_sq) = slots(flat, edges_range, bins,
                                                                       skip_zeros, cuts)
         mean = total / n
         return {"counts": counts[1:bins + 1], "mean": mean,
+                "edges": np.linspace(*edges_range, bins + 1),
                 "std": float(np.sqrt(max(total_sq / n - mean * mean, 0.0))),
                 "zero": zeros / n, "below": counts[0] / n, "above": counts[bins + 1] / n,
                 "near_limits": (low_tail + high_tail) / n if limited else None}
@@ -105,8 +127,9 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
     (``fastinit.reference``).
 
     Returns a dict: ``config`` (the arguments) and ``runs``, one per
-    (activation, init) with ``activation``, ``init``, ``edges`` (bins + 1
-    histogram edges) and ``layers``: per layer ``counts`` (int array),
+    (activation, init) with ``activation``, ``init`` and ``layers``: per
+    layer ``edges`` (bins + 1 histogram edges: the output range of sigmoid
+    and tanh, a range of the layer's own for ReLU), ``counts`` (int array),
     ``mean``, ``std``, ``near_limits`` (fraction within 0.1 of a
     sigmoid/tanh limit, where the gradient is small; None for ReLU), ``zero`` (fraction exactly 0), ``below`` and
     ``above`` (fractions outside the histogram range).
@@ -127,7 +150,6 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
     x0 = Generator(seed).normal((samples, nodes), dtype=dtype)
     layer_seeds = [int(s) for s in np.random.SeedSequence(seed).generate_state(layers)]
     statistics = {a: _statistics(a, HIST_RANGE[a], bins, backend) for a in activations}
-    edges = {a: np.linspace(*HIST_RANGE[a], bins + 1) for a in activations}
     # native: the layers write into two buffers in turn (no allocation, and
     # no page faults, per layer); the statistics keep no reference to them
     buffers = [np.empty_like(x0), np.empty_like(x0)] if backend == "native" else [None, None]
@@ -139,8 +161,7 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
             for i, W in enumerate(weights):
                 z = affine(z, W, None, activation, buffers[i % 2])
                 per_layer.append({"layer": i + 1, **statistics[activation](z)})
-            runs.append({"activation": activation, "init": label,
-                         "edges": edges[activation].copy(), "layers": per_layer})
+            runs.append({"activation": activation, "init": label, "layers": per_layer})
     order = {a: k for k, a in enumerate(activations)}
     runs.sort(key=lambda r: order[r["activation"]])  # grouped by activation, inits in order
     return {"experiment": "activation_histograms",
