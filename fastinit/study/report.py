@@ -156,7 +156,7 @@ def write_report(out, *, histograms=None, comparison=None, symmetry=None, claims
         first, *rest = meta["data_note"].split("\n")
         lines += [f"- Data: {first}"] + [f"  - {line}" for line in rest]
     for key, label in (("backend", "Backend"), ("seed", "Seed"), ("build", "Build"),
-                       ("seconds", "Seconds per experiment")):
+                       ("seconds", "Seconds per phase")):
         if meta.get(key) is not None:
             value = meta[key]
             if isinstance(value, dict):
