@@ -15,7 +15,7 @@ matching offset and ``.compute()`` equals the single-process result bitwise
 for any chunking.  A ``Generator`` passed as ``seed`` is advanced exactly as
 the single-process call would advance it.
 
-``orthogonal`` and ``sparse`` need the whole matrix (a QR, a per-column
+``orthogonal``, ``delta_orthogonal`` and ``sparse`` need the whole matrix (a QR, a per-column
 ranking): they are computed in one task and then rechunked.  ``eye`` and
 ``dirac`` are deterministic and built the same way.
 
@@ -102,7 +102,7 @@ def _whole_array(name, shape, args, kwargs, chunks, dtype, seed, layout):
         warnings.simplefilter("ignore", UserWarning)
         fn(proxy, *args, dtype=dt, seed=0, layout=layout, **kwargs)
     gen = None
-    if name in ("orthogonal", "sparse"):
+    if name in ("orthogonal", "sparse", "delta_orthogonal"):
         parent = as_generator(seed)
         gen = parent.snapshot()
         _advance_like(name, parent, shape, dt, layout, args, kwargs)
@@ -118,6 +118,9 @@ def _advance_like(name, gen, shape, dtype, layout, args, kwargs):
     if name == "orthogonal":
         gen.reserve(n, dtype=np.float64)
         return
+    if name == "delta_orthogonal":  # one orthogonal (in, out) matrix
+        gen.reserve(math.prod(shape[-2:] if layout == "io" else shape[:2]), dtype=np.float64)
+        return
     gen.reserve(n, dtype=dtype)  # sparse: the normal values, then the ranking keys
     sparsity = args[0] if args else kwargs.get("sparsity")
     rows = shape[0] if layout == "oi" else shape[1]
@@ -125,7 +128,7 @@ def _advance_like(name, gen, shape, dtype, layout, args, kwargs):
         gen.reserve(n, dtype=np.float64)
 
 
-_WHOLE = ("orthogonal", "sparse", "eye", "dirac")
+_WHOLE = ("orthogonal", "sparse", "eye", "dirac", "delta_orthogonal")
 
 
 def _make(name):

@@ -26,6 +26,8 @@ kernel axes) multiplies both fans.
 
 A zero-element array is a no-op with a UserWarning, as in PyTorch.
 """
+import collections
+import inspect
 import math
 import numbers
 import warnings
@@ -42,12 +44,12 @@ __all__ = [
     "xavier_normal", "xavier_uniform", "glorot_normal", "glorot_uniform",
     "he_normal", "he_uniform", "kaiming_normal", "kaiming_uniform",
     "lecun_normal", "lecun_uniform", "orthogonal", "eye", "dirac", "sparse",
-    "variance_scaling",
+    "variance_scaling", "delta_orthogonal", "FanAxes",
     "zeros_", "ones_", "constant_", "normal_", "uniform_", "truncated_normal_",
     "xavier_normal_", "xavier_uniform_", "glorot_normal_", "glorot_uniform_",
     "he_normal_", "he_uniform_", "kaiming_normal_", "kaiming_uniform_",
     "lecun_normal_", "lecun_uniform_", "orthogonal_", "eye_", "dirac_", "sparse_",
-    "variance_scaling_",
+    "variance_scaling_", "delta_orthogonal_",
 ]
 
 # Keras: the std of a unit normal truncated to [-2, 2] is 0.8796...; dividing
@@ -90,10 +92,37 @@ def calculate_gain(nonlinearity, param=None):
                      f"{sorted(_LINEAR + ('sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu'))}")
 
 
+FanAxes = collections.namedtuple("FanAxes", "in_axis out_axis batch_axis", defaults=((),))
+FanAxes.__doc__ = """A layout given by axes, as ``jax.nn.initializers``: the
+product of the ``in_axis`` axes is the input size, of ``out_axis`` the
+output size, ``batch_axis`` axes count in neither, and the remaining axes
+form the receptive field that multiplies both fans.  Each field is an int
+or a tuple of ints; ``FanAxes(-2, -1)`` is ``layout="io"``, ``FanAxes(1,
+0)`` is ``"oi"``."""
+
+
 def _layout(layout):
+    if isinstance(layout, FanAxes) or layout in ("io", "oi"):
+        return layout
+    raise ValueError(f"layout must be 'io' (fan_in, fan_out), 'oi' (fan_out, fan_in) or a "
+                     f"fastinit.init.FanAxes, got {layout!r}")
+
+
+def _axes(axes, ndim, name):
+    axes = (axes,) if isinstance(axes, numbers.Integral) else tuple(axes)
+    out = []
+    for a in axes:
+        a = checked_index(a + ndim if isinstance(a, numbers.Integral) and a < 0 else a, name)
+        if a >= ndim:
+            raise ValueError(f"{name} {a} is out of range for a {ndim}-D weight")
+        out.append(a)
+    return out
+
+
+def _matrix_layout(layout):
+    """The layouts of the initializers that view the weight as a matrix."""
     if layout not in ("io", "oi"):
-        raise ValueError(f"layout must be 'io' (fan_in, fan_out) or 'oi' (fan_out, fan_in), "
-                         f"got {layout!r}")
+        raise ValueError(f"layout must be 'io' or 'oi' for this initializer, got {layout!r}")
     return layout
 
 
@@ -101,7 +130,8 @@ def fan_in_fan_out(shape, layout="io"):
     """``(fan_in, fan_out)`` of a weight of this shape.
 
     "io": ``(*receptive, fan_in, fan_out)``; "oi": ``(fan_out, fan_in,
-    *receptive)``; both fans are multiplied by the receptive field size."""
+    *receptive)``; a :class:`FanAxes`: the sizes along its axes.  Both fans
+    are multiplied by the receptive field size."""
     # ints only, checked one by one: an array passed as the shape fails on
     # its first row instead of being unpacked into 2**29 rows first
     shape = tuple(checked_index(s, "shape") for s in shape)
@@ -109,6 +139,17 @@ def fan_in_fan_out(shape, layout="io"):
     if len(shape) < 2:
         raise ValueError(f"fan in and fan out need a weight with at least 2 dimensions, "
                          f"got shape {shape}")
+    if isinstance(layout, FanAxes):
+        ins = _axes(layout.in_axis, len(shape), "in_axis")
+        outs = _axes(layout.out_axis, len(shape), "out_axis")
+        batch = _axes(layout.batch_axis, len(shape), "batch_axis")
+        if len(set(ins + outs + batch)) != len(ins + outs + batch):
+            raise ValueError(f"in_axis, out_axis and batch_axis must not share an axis, got "
+                             f"{layout}")
+        rest = [s for i, s in enumerate(shape) if i not in ins + outs + batch]
+        receptive = math.prod(rest)
+        return (math.prod(shape[i] for i in ins) * receptive,
+                math.prod(shape[i] for i in outs) * receptive)
     if layout == "io":
         receptive = math.prod(shape[:-2])
         return shape[-2] * receptive, shape[-1] * receptive
@@ -124,7 +165,10 @@ def _fan(shape, layout, mode):
         return fan_out
     if mode == "fan_avg":
         return (fan_in + fan_out) / 2.0
-    raise ValueError(f"mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}")
+    if mode == "fan_geo_avg":
+        return math.sqrt(fan_in * fan_out)
+    raise ValueError(f"mode must be 'fan_in', 'fan_out', 'fan_avg' or 'fan_geo_avg', "
+                     f"got {mode!r}")
 
 
 def _positive(value, name, allow_zero=True):
@@ -312,12 +356,12 @@ def _plan_variance_scaling(shape, scale=1.0, mode="fan_in", distribution="trunca
     scale = scale / max(1.0, _fan(shape, layout, mode))
     if distribution == "truncated_normal":
         return ("truncated_normal", 0.0, math.sqrt(scale) / TRUNCATED_STD, -2.0, 2.0)
-    if distribution == "untruncated_normal":
+    if distribution in ("untruncated_normal", "normal"):  # Keras' name, JAX's name
         return ("normal", 0.0, math.sqrt(scale))
     if distribution == "uniform":
         return _symmetric(math.sqrt(3.0 * scale))
-    raise ValueError(f"distribution must be 'truncated_normal', 'untruncated_normal' or "
-                     f"'uniform', got {distribution!r}")
+    raise ValueError(f"distribution must be 'truncated_normal', 'untruncated_normal' "
+                     f"(or 'normal') or 'uniform', got {distribution!r}")
 
 
 @_plan("lecun_normal")
@@ -395,6 +439,14 @@ def _initializer(inplace):
 
     functional.__name__ = functional.__qualname__ = name
     functional.__module__ = inplace.__module__
+    # the real parameters, for help() and IDEs: shape, the in-place twin's
+    # own parameters, and dtype
+    params = list(inspect.signature(inplace).parameters.values())[1:]
+    shape = inspect.Parameter("shape", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    dtype = inspect.Parameter("dtype", inspect.Parameter.KEYWORD_ONLY, default=np.float32)
+    first_kw = next((i for i, p in enumerate(params) if p.kind == p.KEYWORD_ONLY), len(params))
+    functional.__signature__ = inspect.Signature([shape] + params[:first_kw] + [dtype]
+                                                 + params[first_kw:])
     functional.__doc__ = (f"New array of ``shape`` initialized as :func:`{inplace.__name__}` "
                           f"(``dtype`` float32, float64, float16 or bfloat16).\n\n"
                           + (inplace.__doc__ or ""))
@@ -491,13 +543,15 @@ def he_uniform_(array, a=0, mode="fan_in", nonlinearity="leaky_relu", *, seed=No
 def variance_scaling_(array, scale=1.0, mode="fan_in", distribution="truncated_normal", *,
                       seed=None, layout="io",
                       global_shape=None, index=None):
-    """Keras' VarianceScaling: variance ``scale / n`` with n = fan_in,
-    fan_out or their average (``mode="fan_avg"``).
+    """Keras' and JAX's VarianceScaling: variance ``scale / n`` with n =
+    fan_in, fan_out, their mean (``mode="fan_avg"``) or their geometric mean
+    (``"fan_geo_avg"``, JAX's).  ``layout=FanAxes(in_axis, out_axis,
+    batch_axis)`` takes the fans from explicit axes, as JAX does.
 
     distribution "truncated_normal": std = sqrt(scale / n) / 0.87962566103423978
     truncated at +-2 std (so the variance after truncation is scale / n);
-    "untruncated_normal": std = sqrt(scale / n); "uniform": Uniform(-l, l),
-    l = sqrt(3 * scale / n)."""
+    "untruncated_normal" (JAX: "normal"): std = sqrt(scale / n); "uniform":
+    Uniform(-l, l), l = sqrt(3 * scale / n)."""
     return _elementwise(array, "variance_scaling", seed, layout, scale, mode, distribution,
                         global_shape=global_shape, index=index)
 
@@ -524,7 +578,7 @@ def orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
     with Q of the QR decomposition of a normal matrix, signs fixed by
     diag(R) so that Q is uniformly (Haar) distributed."""
     _target(array)
-    _layout(layout)
+    _matrix_layout(layout)
     gain = real_number(gain, "gain")
     if array.ndim < 2:
         raise ValueError(f"orthogonal needs at least 2 dimensions, got shape {array.shape}")
@@ -547,11 +601,41 @@ def orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
     return _fill_in_place(array, fill, float32_for_half=True)
 
 
+def delta_orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
+    """Xiao et al. (2018), JAX's ``delta_orthogonal``: a 3-, 4- or 5-D
+    convolution kernel that is zero but at the centre of its spatial axes
+    (index (k - 1) // 2), where it holds an orthogonal (in, out) matrix
+    times ``gain``; needs in <= out.  "io" kernels are (*spatial, in, out),
+    "oi" (out, in, *spatial)."""
+    _target(array)
+    _matrix_layout(layout)
+    gain = real_number(gain, "gain")
+    if array.ndim not in (3, 4, 5):
+        raise ValueError(f"delta_orthogonal needs a 3-, 4- or 5-D array, got shape {array.shape}")
+    n_in, n_out = (array.shape[-2], array.shape[-1]) if layout == "io" else \
+        (array.shape[1], array.shape[0])
+    if n_in > n_out:
+        raise ValueError(f"delta_orthogonal needs in <= out channels, got {n_in} > {n_out} "
+                         f"(shape {array.shape}, layout {layout!r})")
+    gen = as_generator(seed)
+
+    def fill(a):
+        io = np.zeros((n_in, n_out), np.float64)
+        orthogonal_(io, gain, seed=gen, layout="io")
+        a.fill(0.0)
+        if layout == "io":
+            a[tuple((k - 1) // 2 for k in a.shape[:-2])] = io
+        else:
+            a[(slice(None), slice(None)) + tuple((k - 1) // 2 for k in a.shape[2:])] = io.T
+
+    return _fill_in_place(array, fill, float32_for_half=True)
+
+
 def eye_(array, gain=1.0, *, seed=None, layout="io"):
     """The identity (2-D only; rectangular: ones on the main diagonal), times
     ``gain``: Keras' Identity, PyTorch's ``eye_``."""
     _target(array)
-    _layout(layout)
+    _matrix_layout(layout)
     gain = real_number(gain, "gain")
     if array.ndim != 2:
         raise ValueError(f"eye needs a 2-D array, got shape {array.shape}")
@@ -569,7 +653,7 @@ def dirac_(array, groups=1, *, seed=None, layout="io"):
 
     "io" kernels are (*spatial, in, out); "oi" (out, in, *spatial)."""
     _target(array)
-    _layout(layout)
+    _matrix_layout(layout)
     groups = checked_index(groups, "groups", minimum=1)
     if array.ndim not in (3, 4, 5):
         raise ValueError(f"dirac needs a 3-, 4- or 5-D array, got shape {array.shape}")
@@ -600,7 +684,7 @@ def sparse_(array, sparsity, std=0.01, *, seed=None, layout="io"):
     random, set to zero.  2-D only; "io" weights are handled as their
     transpose, so the same connections are zeroed."""
     _target(array)
-    _layout(layout)
+    _matrix_layout(layout)
     sparsity = real_number(sparsity, "sparsity")
     if not 0.0 <= sparsity <= 1.0:
         raise ValueError(f"sparsity must be in [0, 1], got {sparsity}")
@@ -637,6 +721,7 @@ lecun_uniform = _initializer(lecun_uniform_)
 orthogonal = _initializer(orthogonal_)
 eye = _initializer(eye_)
 dirac = _initializer(dirac_)
+delta_orthogonal = _initializer(delta_orthogonal_)
 sparse = _initializer(sparse_)
 variance_scaling = _initializer(variance_scaling_)
 
@@ -652,7 +737,7 @@ del _alias, _name
 #: Every initializer by name (functional form), aliases included.
 INITIALIZERS = {name: globals()[name] for name in __all__
                 if not name.endswith("_") and name not in
-                ("calculate_gain", "fan_in_fan_out", "resolve", "INITIALIZERS")}
+                ("calculate_gain", "fan_in_fan_out", "resolve", "INITIALIZERS", "FanAxes")}
 
 
 # ---------------------------------------------------------------------------

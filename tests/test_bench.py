@@ -21,7 +21,7 @@ ISSUE_CASES = {"mlp_train_step", "init_comparison", "sgemm", "normal_fill", "uni
                "he_normal", "xavier_uniform", "sigmoid", "tanh", "relu", "affine_relu",
                "activation_histograms", "sgemm_threads", "normal_fill_threads",
                "train_memory", "normal_fill_half", "uniform_fill_half", "torch_build",
-               "torch_reset"}
+               "torch_reset", "jax_normal", "jax_lecun_normal", "keras_dense"}
 
 
 def _case(setup, name="fake", target=None, kind="time", size=(3,)):
@@ -59,7 +59,7 @@ def test_case_list_covers_the_issue_with_unique_ids():
     # Targets are stated for float32; the float64 rows are informative.
     assert all(c.target is None for c in fb.CASES if c.dtype == "float64")
     assert {c.group for c in fb.CASES} == {"nets", "linalg", "random", "activations",
-                                           "threads", "memory", "torch"}
+                                           "threads", "memory", "torch", "frameworks"}
     if BENCH_DIR.exists():
         for c in fb.CASES:
             assert c.group == "memory" or (BENCH_DIR / f"test_bench_{c.group}.py").exists()

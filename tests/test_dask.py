@@ -13,7 +13,8 @@ da = pytest.importorskip("dask.array")
 dask = pytest.importorskip("dask")
 fd = pytest.importorskip("fastinit.dask")
 
-ELEMENTWISE = sorted(set(fd.__all__) - {"orthogonal", "sparse", "eye", "dirac"})
+ELEMENTWISE = sorted(set(fd.__all__) - {"orthogonal", "sparse", "eye", "dirac",
+                                         "delta_orthogonal"})
 CHUNKINGS = [
     ((37, 23), (5, 7)),                      # irregular, runs of 7 in rows of 23
     ((37, 23), (37, 23)),                    # one block
@@ -88,6 +89,7 @@ def test_parameters_and_layout_pass_through(layout):
     ("sparse", (20, 30), {"sparsity": 0.4}),
     ("eye", (7, 9), {}),
     ("dirac", (3, 3, 4, 4), {}),
+    ("delta_orthogonal", (3, 3, 4, 8), {"gain": 0.5}),
 ])
 def test_whole_matrix_initializers(name, shape, kw):
     got = getattr(fd, name)(shape, chunks=4, seed=5, **kw)
@@ -99,7 +101,7 @@ def test_generator_seed_advances_like_init():
     ga, gb = Generator(9), Generator(9)
     for name, shape in (("he_normal", (40, 30)), ("orthogonal", (12, 7)),
                         ("xavier_uniform", (5, 9)), ("sparse", (10, 6)), ("zeros", (3, 3)),
-                        ("lecun_normal", (6, 6))):
+                        ("lecun_normal", (6, 6)), ("delta_orthogonal", (3, 5, 7))):
         kw = {"sparsity": 0.5} if name == "sparse" else {}
         lazy = getattr(fd, name)(shape, chunks=3, seed=ga, **kw)
         eager = init.INITIALIZERS[name](shape, seed=gb, **kw)

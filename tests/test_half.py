@@ -162,6 +162,7 @@ INIT_CASES = {  # name: (shape, kwargs)
     name: ((6, 17, 9), {}) for name in init.INITIALIZERS
 }
 INIT_CASES.update({"eye": ((17, 9), {}), "dirac": ((4, 3, 5), {}),
+                   "delta_orthogonal": ((3, 9, 17), {}),
                    "sparse": ((17, 9), {"sparsity": 0.3}), "constant": ((6, 17, 9), {"value": 0.1})})
 
 

@@ -266,13 +266,13 @@ NAMES = sorted(n for n in init.INITIALIZERS if n not in ("sparse", "eye", "dirac
 def test_inplace_twin_matches_functional(name):
     f = init.INITIALIZERS[name]
     f_ = getattr(init, name + "_")
-    shape = (6, 17, 9)
+    shape = (6, 9, 17)  # delta_orthogonal needs in <= out
     ref = f(shape, seed=12, dtype=np.float64)
     w = np.empty(shape)
     assert f_(w, seed=12) is w
     np.testing.assert_array_equal(w, ref)
     # non-contiguous: through a temporary, same values
-    big = np.zeros((9, 17, 6)).transpose(2, 1, 0)
+    big = np.zeros((17, 9, 6)).transpose(2, 1, 0)
     f_(big, seed=12)
     np.testing.assert_array_equal(big, ref)
 
@@ -319,7 +319,7 @@ def test_errors():
     with pytest.raises(ValueError, match="mode"):
         init.variance_scaling((3, 3), mode="fan")
     with pytest.raises(ValueError, match="distribution"):
-        init.variance_scaling((3, 3), distribution="normal")
+        init.variance_scaling((3, 3), distribution="gaussian")
     with pytest.raises(ValueError, match="scale"):
         init.variance_scaling((3, 3), scale=0.0)
     with pytest.raises(ValueError, match="unsupported nonlinearity"):
@@ -486,3 +486,58 @@ def test_shard_fans_come_from_the_global_shape():
 def test_bad_shard_raises(kwargs, err, match):
     with pytest.raises(err, match=match):
         init.normal_(np.empty((3, 9), np.float32), seed=0, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# JAX's fan rules, delta_orthogonal, real signatures
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape,axes,fans", [
+    ((30, 40), init.FanAxes(-2, -1), (30, 40)),
+    ((3, 3, 30, 40), init.FanAxes(-2, -1), (270, 360)),
+    ((3, 3, 30, 40), init.FanAxes(2, 3), (270, 360)),
+    ((40, 30, 3, 3), init.FanAxes(1, 0), init.fan_in_fan_out((40, 30, 3, 3), "oi")),
+    ((2, 3, 5, 7), init.FanAxes((1, 2), 0, 3), (15, 2)),
+    ((8, 100, 200), init.FanAxes(-2, -1, 0), (100, 200)),
+])
+def test_fans_from_axes(shape, axes, fans):
+    assert init.fan_in_fan_out(shape, axes) == fans
+
+
+def test_fan_axes_errors():
+    with pytest.raises(ValueError, match="share an axis"):
+        init.fan_in_fan_out((3, 4), init.FanAxes(0, 0))
+    with pytest.raises(ValueError, match="out of range"):
+        init.fan_in_fan_out((3, 4), init.FanAxes(0, 2))
+    with pytest.raises(ValueError, match="'io' or 'oi'"):
+        init.orthogonal((4, 4), layout=init.FanAxes(0, 1))
+
+
+@pytest.mark.parametrize("mode,n", [("fan_geo_avg", math.sqrt(300 * 500)), ("fan_avg", 400),
+                                    ("fan_in", 300), ("fan_out", 500)])
+def test_variance_scaling_modes(mode, n):
+    w = init.variance_scaling((300, 500), 2.0, mode, "normal", dtype=np.float64, seed=0)
+    assert w.std() == pytest.approx(math.sqrt(2.0 / n), rel=0.01)
+
+
+@pytest.mark.parametrize("layout,shape", [("io", (3, 5, 16, 32)), ("oi", (32, 16, 3, 5)),
+                                          ("io", (7, 8, 8))])
+def test_delta_orthogonal(layout, shape):
+    w = init.delta_orthogonal(shape, 2.0, seed=1, layout=layout, dtype=np.float64)
+    centre = w[1, 2] if layout == "io" and len(shape) == 4 else \
+        (w[3] if len(shape) == 3 else w[:, :, 1, 2].T)
+    n_in = centre.shape[0]
+    np.testing.assert_allclose(centre @ centre.T, 4.0 * np.eye(n_in), atol=1e-9)
+    assert np.count_nonzero(w) == np.count_nonzero(centre)
+    with pytest.raises(ValueError, match="in <= out"):
+        init.delta_orthogonal((3, 3, 32, 16), seed=0)
+
+
+def test_functional_initializers_show_their_real_signature():
+    import inspect
+    params = inspect.signature(init.he_normal).parameters
+    assert list(params)[:4] == ["shape", "a", "mode", "nonlinearity"]
+    assert {"dtype", "seed", "layout", "global_shape", "index"} <= set(params)
+    assert params["dtype"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert list(inspect.signature(init.orthogonal).parameters) == ["shape", "gain", "dtype",
+                                                                   "seed", "layout"]

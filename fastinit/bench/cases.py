@@ -358,7 +358,7 @@ def _setup_torch_build(size, dtype, torch):
         def run():
             import fastinit
             out = subprocess.run(
-                [sys.executable, "-m", "fastinit.bench.torch_models", config, dtype, how,
+                [sys.executable, "-m", "fastinit.bench.models", config, dtype, how,
                  str(fastinit.get_num_threads())],
                 capture_output=True, text=True, check=True)
             res = json.loads(out.stdout.strip().splitlines()[-1])
@@ -373,7 +373,7 @@ def _setup_torch_reset(size, dtype, torch):
     if torch is None:
         raise Unavailable("torch is not installed")
     (reset,) = _require("torch", "reset_parameters")
-    from .torch_models import build
+    from .models import build
     model = build(torch, size[0])
     own = [m for m in model.modules() if hasattr(m, "reset_parameters")]
 
@@ -381,6 +381,58 @@ def _setup_torch_reset(size, dtype, torch):
         for m in own:
             m.reset_parameters()
     return Impls(lambda: reset(model, seed=0), torch_reset)
+
+
+def _setup_jax_init(name, jax_args):
+    """Every weight of the model ``size[0]`` as a ``jax.Array`` (transfer
+    included, ``block_until_ready``): ``fastinit.jax.<name>(*jax_args)``
+    against ``jax.nn.initializers.<name>(*jax_args)`` on the CPU."""
+    def setup(size, dtype, torch):
+        try:
+            import jax
+            import jax.numpy as jnp
+        except ImportError:
+            raise Unavailable("jax is not installed") from None
+        import importlib
+        fj = importlib.import_module("fastinit.jax")
+        from .models import weight_shapes
+        shapes = weight_shapes(size[0])
+        dt = getattr(jnp, dtype)
+        ours, theirs = getattr(fj, name)(*jax_args), getattr(jax.nn.initializers, name)(*jax_args)
+        keys = jax.random.split(jax.random.key(0), len(shapes))
+
+        def make(init):
+            def run():
+                for k, shape in zip(keys, shapes):
+                    init(k, shape, dt).block_until_ready()
+            return run
+        return Impls(make(ours), make(theirs))
+    return setup
+
+
+def _setup_keras_dense(size, dtype, torch):
+    """A stack of Dense layers with the model's weight shapes built with
+    ``fastinit.keras.HeNormal`` against ``keras.initializers.HeNormal``."""
+    import importlib
+    import os
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    try:
+        keras = importlib.import_module("keras")
+    except ImportError:
+        raise Unavailable("keras is not installed") from None
+    except Exception as exc:  # noqa: BLE001 - a backend that cannot load
+        raise Unavailable(f"keras cannot load its backend ({exc})") from None
+    fk = importlib.import_module("fastinit.keras")
+    from .models import weight_shapes
+    shapes = weight_shapes(size[0])
+
+    def make(initializer):
+        def run():
+            for n_in, n_out in shapes:
+                layer = keras.layers.Dense(n_out, kernel_initializer=initializer, dtype=dtype)
+                layer.build((None, n_in))
+        return run
+    return Impls(make(fk.HeNormal(seed=0)), make(keras.initializers.HeNormal(seed=0)))
 
 
 def _setup_train_memory(size, dtype, torch):
@@ -536,6 +588,20 @@ def _cases():
              Target(numpy=8), group="torch", repeats=5, baseline="torch init", cold=False,
              describe="fastinit.torch.reset_parameters(model) vs each module's own "
                       "reset_parameters()"),
+        Case("jax_normal", ("gpt2-124M",), ("tiny",), _setup_jax_init("normal", (0.02,)),
+             "float32", Target(numpy=5), group="frameworks", repeats=5, baseline="jax",
+             cold=False, describe="every GPT-2-small weight (124M) as a jax.Array: "
+                                  "fastinit.jax.normal(0.02) vs jax.nn.initializers.normal(0.02)"),
+        Case("jax_normal", ("gpt2-124M",), ("tiny",), _setup_jax_init("normal", (0.02,)),
+             "bfloat16", Target(numpy=8), group="frameworks", repeats=5, baseline="jax",
+             cold=False, describe="as above, bfloat16"),
+        Case("jax_lecun_normal", ("gpt2-124M",), ("tiny",), _setup_jax_init("lecun_normal", ()),
+             "float32", group="frameworks", repeats=5, baseline="jax", cold=False,
+             describe="as above, lecun_normal (a truncated normal)"),
+        Case("keras_dense", ("gpt2-124M",), ("tiny",), _setup_keras_dense, "float32",
+             Target(numpy=5), group="frameworks", repeats=5, baseline="keras", cold=False,
+             describe="build Dense layers of every GPT-2-small weight shape: "
+                      "fastinit.keras.HeNormal vs keras.initializers.HeNormal"),
         Case("train_memory", (10_000,), (20,), _setup_train_memory,
              target=Target(max_rss_mib=1.0), group="memory", kind="memory", cold=False,
              describe="RSS growth over N native train_step calls after warm-up "

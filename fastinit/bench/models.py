@@ -1,7 +1,8 @@
-"""Building torch models, timed in a fresh process: the GPT-2-shaped
-decoders of the ``torch_build`` cases.
+"""The GPT-2-shaped decoders of the model cases: their weight shapes (the
+JAX and Keras cases), and torch models built and timed in a fresh process
+(the ``torch_build`` cases).
 
-``python -m fastinit.bench.torch_models CONFIG DTYPE HOW`` builds the model
+``python -m fastinit.bench.models CONFIG DTYPE HOW`` builds the torch model
 (``HOW``: ``torch``, torch's default init, or ``fastinit``, under
 ``fastinit.torch.fast_init``) and prints one JSON line: the build's seconds
 and the process's peak RSS.  A fresh process per build, because most of a
@@ -20,6 +21,15 @@ CONFIGS = {
     "tiny": (1000, 64, 64, 2),         # the quick-mode stand-ins
     "tiny-wide": (1000, 64, 128, 2),
 }
+
+
+def weight_shapes(config):
+    """The shapes of every weight matrix of the model ``config``, in the
+    ``x @ W`` layout of JAX and Keras: the two embeddings, then per block
+    d->3d, d->d, d->4d, 4d->d (LayerNorms and biases left out)."""
+    vocab, context, width, blocks = CONFIGS[config]
+    per_block = [(width, 3 * width), (width, width), (width, 4 * width), (4 * width, width)]
+    return [(vocab, width), (context, width)] + per_block * blocks
 
 
 def build(torch, config):

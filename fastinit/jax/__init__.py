@@ -1,0 +1,277 @@
+"""fastinit for JAX: ``jax.nn.initializers`` on fastinit's generator.
+
+Every initializer of ``jax.nn.initializers`` with JAX's names, parameters
+and semantics (``glorot_normal``, ``he_normal`` and ``lecun_normal`` are
+truncated normals; ``in_axis``/``out_axis``/``batch_axis`` give the fans;
+``fan_geo_avg``; ``orthogonal(column_axis)``; ``delta_orthogonal``)::
+
+    import jax, fastinit.jax as fj
+    init = fj.he_normal()
+    W = init(jax.random.key(0), (784, 100), jnp.bfloat16)
+
+Each factory returns ``init(key, shape, dtype=jnp.float_, *, sharding=None)``.
+The values are fastinit's, computed on the host: the key's data seed a
+``fastinit.random.Generator``, so they are not the values of JAX's own
+stream, but the same key gives the same array, bit for bit, for any thread
+count, and with ``sharding=`` each shard is filled at its global position
+(``jax.make_array_from_callback``), bitwise equal to the unsharded array.
+
+Under ``jax.jit`` the key is a tracer: the initializer then runs as a
+``jax.pure_callback`` (the same values, computed on the host when the
+compiled function runs; ``sharding=`` is not available there).
+"""
+try:
+    import jax
+    import jax.numpy as jnp
+except ImportError as exc:  # pragma: no cover - exercised where jax is absent
+    raise ImportError("fastinit.jax needs JAX: pip install 'fastinit[jax]'") from exc
+
+import math
+import threading
+
+import numpy as np
+
+from .. import init as _fi
+from ..random import Generator
+
+__all__ = ["constant", "delta_orthogonal", "glorot_normal", "glorot_uniform", "he_normal",
+           "he_uniform", "kaiming_normal", "kaiming_uniform", "lecun_normal", "lecun_uniform",
+           "normal", "ones", "orthogonal", "truncated_normal", "uniform", "variance_scaling",
+           "xavier_normal", "xavier_uniform", "zeros", "seed_from_key"]
+
+_FLOATS = ("float32", "float64", "bfloat16", "float16")
+_STAGING_MIN_BYTES = 1 << 20  # smaller arrays: a fresh host array is as cheap
+_STAGING_MAX_BYTES = 64 << 20  # larger ones: a fresh host array, so none stays resident
+
+
+def seed_from_key(key):
+    """The fastinit seed of a JAX key: the integer its key data spell
+    (typed keys of ``jax.random.key`` and raw ``PRNGKey`` arrays alike)."""
+    if isinstance(key, jax.Array) and jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
+        key = jax.random.key_data(key)
+    data = np.asarray(key)
+    if data.dtype.kind not in "ui" or data.size == 0:
+        raise TypeError(f"key must be a JAX PRNG key, got {type(key).__name__} of dtype "
+                        f"{getattr(data, 'dtype', None)}")
+    return int.from_bytes(data.astype("<u4").tobytes(), "little")
+
+
+def _dtype(dtype):
+    dt = np.dtype(jnp.dtype(dtype))
+    if dt.name not in _FLOATS:
+        raise TypeError(f"dtype must be float32, float64, bfloat16 or float16, got {dt}")
+    if dt.name == "float64" and not jax.config.jax_enable_x64:
+        return np.dtype(np.float32)  # as JAX itself, without x64
+    return dt
+
+
+def _shape(shape):
+    return tuple(int(s) for s in ((shape,) if isinstance(shape, int) else shape))
+
+
+# The host array each unsharded init fills before JAX copies it to the
+# device: one buffer (at most 64 MiB), grown as needed and kept, so that
+# its pages are touched once per process rather than once per weight
+# (first touch of fresh memory was half the time of a large init).
+_staging = {"buffer": None}
+_staging_lock = threading.Lock()
+
+
+def _to_device(fill, shape, dtype):
+    """``fill`` a host array of ``shape`` and ``dtype`` in the staging
+    buffer, copy it to the default device, wait for the copy, and return
+    the ``jax.Array``."""
+    nbytes = math.prod(shape) * dtype.itemsize
+    if not _STAGING_MIN_BYTES <= nbytes <= _STAGING_MAX_BYTES:
+        out = np.empty(shape, dtype)
+        fill(out)
+        return jax.device_put(out)
+    with _staging_lock:
+        buf = _staging["buffer"]
+        if buf is None or buf.nbytes < nbytes:
+            buf = _staging["buffer"] = np.empty(nbytes, np.uint8)
+        out = buf[:nbytes].view(dtype).reshape(shape)
+        fill(out)
+        arr = jax.device_put(out)
+        arr.block_until_ready()  # the copy is done before the buffer is reused
+        if arr.unsafe_buffer_pointer() == out.ctypes.data:  # pragma: no cover - aliased
+            arr = jnp.array(arr, copy=True)
+        return arr
+
+
+def _is_traced(key):
+    return isinstance(key, jax.core.Tracer)
+
+
+class _Init:
+    """``init(key, shape, dtype=..., *, sharding=None)``: fills with
+    ``fill(array, gen, global_shape, index)`` (index None: whole array)."""
+
+    def __init__(self, fill, dtype, name, shardable=True):
+        self._fill, self._dtype, self.__name__ = fill, dtype, name
+        self._shardable = shardable
+
+    def __repr__(self):
+        return f"<fastinit.jax initializer {self.__name__}>"
+
+    def _host(self, seed, shape, dtype, index=None):
+        block = shape if index is None else tuple(len(range(*ix.indices(n)))
+                                                  for ix, n in zip(index, shape))
+        out = np.empty(block, dtype)
+        self._fill(out, Generator(seed), shape, index)
+        return out
+
+    def __call__(self, key, shape, dtype=None, *, sharding=None):
+        shape = _shape(shape)
+        dt = _dtype(self._dtype if dtype is None else dtype)
+        if _is_traced(key):
+            if sharding is not None:
+                raise ValueError("sharding= is not available under jit: call the "
+                                 "initializer outside jit, or shard the result with "
+                                 "jax.lax.with_sharding_constraint")
+            data = jax.random.key_data(key) if jax.dtypes.issubdtype(
+                key.dtype, jax.dtypes.prng_key) else key
+            return jax.pure_callback(
+                lambda d: self._host(seed_from_key(d), shape, dt),
+                jax.ShapeDtypeStruct(shape, dt), data)
+        seed = seed_from_key(key)
+        if sharding is None:
+            return _to_device(lambda out: self._fill(out, Generator(seed), shape, None),
+                              shape, dt)
+        if not self._shardable:
+            # one matrix factorization: computed whole, then each shard cut from it
+            whole = self._host(seed, shape, dt)
+            return jax.make_array_from_callback(shape, sharding, lambda ix: whole[ix])
+        return jax.make_array_from_callback(
+            shape, sharding,
+            lambda ix: self._host(seed, shape, dt, tuple(
+                i if isinstance(i, slice) else slice(i, i + 1) for i in
+                (ix + (slice(None),) * (len(shape) - len(ix))))))
+
+
+def _fill_plan(out, plan, gen, shape, index):
+    """``out`` as the plan of fastinit.init says: the whole array, or the
+    block ``index`` of an array of ``shape``."""
+    if index is None:
+        _fi.apply_plan(out.reshape(-1), plan, gen)
+    else:
+        global_shape, starts = _fi.shard_block(out.shape, shape, index)
+        _fi.apply_plan_block(out, plan, gen, global_shape, starts)
+
+
+def _elementwise(plan, dtype, name):
+    """An initializer from a plan ("normal", mean, std) etc. of fastinit.init."""
+    return _Init(lambda out, gen, shape, index: _fill_plan(out, plan, gen, shape, index),
+                 dtype, name)
+
+
+def _default_dtype():
+    return jnp.float_
+
+
+def zeros(key, shape, dtype=None, *, sharding=None):
+    """Zeros (JAX: a function of (key, shape, dtype), not a factory)."""
+    return constant(0.0)(key, shape, dtype, sharding=sharding)
+
+
+def ones(key, shape, dtype=None, *, sharding=None):
+    """Ones (JAX: a function of (key, shape, dtype), not a factory)."""
+    return constant(1.0)(key, shape, dtype, sharding=sharding)
+
+
+def constant(value, dtype=None):
+    """Every element ``value``."""
+    value = float(value)
+    return _elementwise(("constant", value), dtype or _default_dtype(), "constant")
+
+
+def normal(stddev=1e-2, dtype=None):
+    """Normal(0, stddev)."""
+    return _elementwise(("normal", 0.0, float(stddev)), dtype or _default_dtype(), "normal")
+
+
+def uniform(scale=1e-2, dtype=None):
+    """Uniform on [0, scale), as JAX."""
+    return _elementwise(("uniform", 0.0, float(scale)), dtype or _default_dtype(), "uniform")
+
+
+def truncated_normal(stddev=1e-2, dtype=None, lower=-2.0, upper=2.0):
+    """stddev times a standard normal truncated to [lower, upper] (in
+    standard deviations, as JAX)."""
+    return _elementwise(("truncated_normal", 0.0, float(stddev), float(lower), float(upper)),
+                        dtype or _default_dtype(), "truncated_normal")
+
+
+def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_axis=(),
+                     dtype=None):
+    """JAX's ``variance_scaling``: variance scale / n, n from ``mode``
+    ("fan_in", "fan_out", "fan_avg", "fan_geo_avg") over the fans of the
+    ``in_axis``/``out_axis``/``batch_axis`` axes; ``distribution``
+    "truncated_normal" (at +-2 std, rescaled by 0.8796...), "normal" or
+    "uniform"."""
+    if mode not in ("fan_in", "fan_out", "fan_avg", "fan_geo_avg"):
+        raise ValueError(f"invalid mode for variance scaling initializer: {mode}")
+    if distribution not in ("truncated_normal", "normal", "uniform"):
+        raise ValueError(f"invalid distribution for variance scaling initializer: "
+                         f"{distribution}")
+    axes = _fi.FanAxes(in_axis, out_axis, batch_axis)
+
+    def fill(out, gen, shape, index):
+        if len(shape) < 2:
+            raise ValueError(f"Can't compute input and output sizes of a {len(shape)}-"
+                             "dimensional weights tensor. Must be at least 2D.")
+        plan = _fi.PLANS["variance_scaling"](shape, scale, mode, distribution, layout=axes)
+        _fill_plan(out, plan, gen, shape, index)
+    return _Init(fill, dtype or _default_dtype(), f"variance_scaling({scale}, {mode!r}, "
+                                                  f"{distribution!r})")
+
+
+def _vs(scale, mode, distribution, name):
+    def factory(in_axis=-2, out_axis=-1, batch_axis=(), dtype=None):
+        init = variance_scaling(scale, mode, distribution, in_axis, out_axis, batch_axis, dtype)
+        init.__name__ = name
+        return init
+    factory.__name__ = factory.__qualname__ = name
+    factory.__doc__ = (f"JAX's ``{name}``: ``variance_scaling({scale}, {mode!r}, "
+                       f"{distribution!r}, in_axis, out_axis, batch_axis, dtype)``.")
+    return factory
+
+
+glorot_uniform = xavier_uniform = _vs(1.0, "fan_avg", "uniform", "glorot_uniform")
+glorot_normal = xavier_normal = _vs(1.0, "fan_avg", "truncated_normal", "glorot_normal")
+lecun_uniform = _vs(1.0, "fan_in", "uniform", "lecun_uniform")
+lecun_normal = _vs(1.0, "fan_in", "truncated_normal", "lecun_normal")
+he_uniform = kaiming_uniform = _vs(2.0, "fan_in", "uniform", "he_uniform")
+he_normal = kaiming_normal = _vs(2.0, "fan_in", "truncated_normal", "he_normal")
+
+
+def orthogonal(scale=1.0, column_axis=-1, dtype=None):
+    """A (semi-)orthogonal matrix times ``scale``: the array viewed as
+    (elements / shape[column_axis], shape[column_axis]), as JAX."""
+    def fill(out, gen, shape, index):
+        if len(shape) < 2:
+            raise ValueError("orthogonal initializer requires at least a 2D shape")
+        cols = shape[column_axis]
+        moved = np.moveaxis(np.empty(shape, np.float64), column_axis, -1)
+        flat = np.empty((math.prod(shape) // cols, cols), np.float64)
+        _fi.orthogonal_(flat, scale, seed=gen, layout="io")
+        out[...] = np.moveaxis(flat.reshape(moved.shape), -1, column_axis)
+    return _Init(fill, dtype or _default_dtype(), "orthogonal", shardable=False)
+
+
+def delta_orthogonal(scale=1.0, column_axis=-1, dtype=None):
+    """Xiao et al. (2018), JAX's ``delta_orthogonal``: a 3-, 4- or 5-D
+    kernel (*spatial, in, out), zero but for an orthogonal (in, out) matrix
+    at the spatial centre; needs in <= out."""
+    if column_axis not in (-1,):
+        raise ValueError("delta_orthogonal supports column_axis=-1 only (JAX's default)")
+
+    def fill(out, gen, shape, index):
+        if len(shape) not in (3, 4, 5):
+            raise ValueError("Delta orthogonal initializer requires a 3D, 4D or 5D shape.")
+        if shape[-1] < shape[-2]:
+            raise ValueError("`fan_in` must be less or equal than `fan_out`. ")
+        full = np.empty(shape, np.float64)
+        _fi.delta_orthogonal_(full, scale, seed=gen, layout="io")
+        out[...] = full
+    return _Init(fill, dtype or _default_dtype(), "delta_orthogonal", shardable=False)
