@@ -352,15 +352,20 @@ def _setup_torch_build(size, dtype, torch):
     import json
     import subprocess
     import sys
+    import tempfile
     (config,) = size
 
     def child(how):
         def run():
             import fastinit
+            # from the temporary folder: in a source checkout the working
+            # folder's unbuilt fastinit/ would shadow the installed package
             out = subprocess.run(
                 [sys.executable, "-m", "fastinit.bench.models", config, dtype, how,
                  str(fastinit.get_num_threads())],
-                capture_output=True, text=True, check=True)
+                capture_output=True, text=True, cwd=tempfile.gettempdir())
+            if out.returncode:
+                raise RuntimeError(f"the {how} build failed: {out.stderr.strip()[-500:]}")
             res = json.loads(out.stdout.strip().splitlines()[-1])
             return res["seconds"], res["peak_rss"]
         return run
