@@ -305,7 +305,8 @@ def _run(args, which, out):
                 raise _UsageError(str(exc)) from None
         comp = results["comparison"]
         claims = experiments.evaluate_claims(comparison=comp)
-        losses = ", ".join(f"{r['init']} {_mean_spread(r['final_loss'])}" for r in comp["runs"])
+        from .report import mean_spread
+        losses = ", ".join(f"{r['init']} {mean_spread(r['final_loss'])}" for r in comp["runs"])
         what = "mean \u00b1 std over seeds of the " if args.seeds > 1 else ""
         print(f"compare: {data.name}, {args.iterations} iterations, {what}mean loss of the "
               f"last {min(100, args.iterations)}: {losses}; {_held(claims)} "
@@ -336,15 +337,6 @@ def _run(args, which, out):
     print(f"{len(claims) - len(failed)} of {len(claims)} claims held; report: "
           f"{out / 'report.md'}", flush=True)
     return EXIT_CLAIM_FAILED if failed else EXIT_OK
-
-
-def _mean_spread(values):
-    values = [float(v) for v in values]
-    mean = sum(values) / len(values)
-    if len(values) == 1:
-        return f"{mean:.3f}"
-    std = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
-    return f"{mean:.3f} \u00b1 {std:.3f}"
 
 
 def _held(claims):

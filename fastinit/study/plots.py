@@ -8,6 +8,8 @@ import pathlib
 
 import numpy as np
 
+from .report import mean_spread
+
 __all__ = ["histogram_grid", "loss_curves", "symmetry_figure", "smooth", "require_matplotlib"]
 
 _COLORS = {"std=1": "#d62728", "std=0.01": "#7f7f7f", "xavier": "#1f77b4", "he": "#2ca02c",
@@ -149,14 +151,6 @@ def histogram_grid(result, activation, path):
     return _save(fig, path)
 
 
-def _mean_spread(values, digits=3):
-    """"m" for one seed, "m +- s" (std over seeds) for several."""
-    values = np.asarray(values, dtype=np.float64)
-    if values.size > 1:
-        return f"{values.mean():.{digits}f} \u00b1 {values.std():.{digits}f}"
-    return f"{values.mean():.{digits}f}"
-
-
 def _run_label(run, cfg):
     mixed = not isinstance(cfg["activation"], str)
     return run["init"] + (f" + {run['activation']}" if mixed else "")
@@ -183,7 +177,7 @@ def loss_curves(result, path, *, window=31):
             ax.fill_between(it, smooth(mean - spread, window), smooth(mean + spread, window),
                             color=color, alpha=0.15, linewidth=0)
         ax.plot(it, smooth(mean, window), color=color, linewidth=2,
-                label=f"{_run_label(run, cfg)} (last {tail}: {_mean_spread(run['final_loss'])})")
+                label=f"{_run_label(run, cfg)} (last {tail}: {mean_spread(run['final_loss'])})")
         top = max(top, float(np.nanmax(smooth(mean, window))))
         evals = np.asarray(run["eval_iterations"])
         acc = np.asarray(run["accuracy_curve_mean"])

@@ -9,7 +9,7 @@ import pathlib
 
 import numpy as np
 
-__all__ = ["write_json", "write_csvs", "write_report", "to_plain"]
+__all__ = ["write_json", "write_csvs", "write_report", "to_plain", "mean_spread"]
 
 
 def to_plain(obj):
@@ -122,8 +122,9 @@ def write_csvs(out, *, histograms=None, comparison=None, symmetry=None, claims=(
     return paths
 
 
-def _mean_spread(values, fmt):
-    """``values`` (one per random seed) as "m", or "m +- s" for several."""
+def mean_spread(values, fmt=".3f"):
+    """``values`` (one per random seed) as "m", or "m +- s" (std over the
+    seeds) for several: the terminal, the report and the legend say it so."""
     values = np.asarray(values, dtype=np.float64)
     if values.size > 1:
         return f"{values.mean():{fmt}} \u00b1 {values.std():{fmt}}"
@@ -214,9 +215,9 @@ def write_report(out, *, histograms=None, comparison=None, symmetry=None, claims
         for run in comparison["runs"]:
             test = [a for a in run["test_accuracy"] if a is not None]
             lines += [f"| {run['init']} | {run.get('activation', cfg['activation'])} | "
-                      f"{_mean_spread(run['final_loss'], '.3f')} | "
-                      f"{_mean_spread(run['train_accuracy'], '.1%')} | "
-                      f"{_mean_spread(test, '.1%') if test else 'n/a'} |"]
+                      f"{mean_spread(run['final_loss'], '.3f')} | "
+                      f"{mean_spread(run['train_accuracy'], '.1%')} | "
+                      f"{mean_spread(test, '.1%') if test else 'n/a'} |"]
         lines += [""]
         if all(run.get("diagnosis") for run in comparison["runs"]):
             lines += ["### At initialization: `fastinit.diagnose`", "",
