@@ -130,6 +130,7 @@ cdef extern from "random/distributions.h" nogil:
     void fi_integers_i64(const fi_rng *g, uint64_t offset, Py_ssize_t n, int64_t low,
                          uint64_t range, int64_t *out)
     double fi_ndtri(double p)
+    double fi_normal_cdf(double x)
 
 # ---- activations and column sums (elementwise.h) ---------------------------------
 cdef extern from "elementwise/elementwise.h" nogil:

@@ -123,3 +123,9 @@ def philox_words(tuple state, uint64_t block, uint32_t[::1] out):
 
 def ndtri(double p):
     return fi_ndtri(p)
+
+
+def normal_cdf(double x):
+    """Phi(x), the standard normal CDF the truncated normal takes its
+    bounds' probabilities from: the same bits on every platform."""
+    return fi_normal_cdf(x)

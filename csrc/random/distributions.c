@@ -343,8 +343,6 @@ static fi_job fi_make_job_fmt(const fi_rng *g, int fmt) {
 
 /* ---- public fills ---------------------------------------------------------------- */
 
-static double fi_normal_cdf(double x) { return 0.5 * erfc(-x * 0.70710678118654752440); }
-
 static void fi_truncated_params(fi_job *J, double mean, double std, double a, double b) {
     int flip = a + b > 0; /* sample the lower-tail mirror image: small, precise CDFs */
     double lo = flip ? -b : a, hi = flip ? -a : b;

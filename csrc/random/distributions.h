@@ -99,6 +99,9 @@ void fi_integers_i64(const fi_rng *g, uint64_t offset, fi_index n, int64_t low, 
 /* Inverse of the standard normal CDF (Wichura's AS241, ~1e-16 relative);
  * -inf at 0, +inf at 1, NaN outside [0, 1]. */
 double fi_ndtri(double p);
+/* Phi(x), the standard normal CDF, the same bits on every platform
+ * (normal_cdf.c: double-double, IEEE operations only, not libm's erfc). */
+double fi_normal_cdf(double x);
 extern const double fi_ndtri_coef[6][8];
 
 #ifdef __cplusplus
