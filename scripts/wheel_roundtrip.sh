@@ -12,7 +12,9 @@
 # 4. the repaired wheel, installed with its test extra into a fresh virtual
 #    environment (no system packages), passes the whole suite from a folder
 #    outside the source tree: once with the best SIMD set the CPU has and
-#    once with FASTINIT_SIMD=generic.
+#    once with FASTINIT_SIMD=generic;
+# 5. the core install alone (`pip install fastinit pytest hypothesis`, no
+#    extras): the suite passes, the rest skips with its reason.
 # cibuildwheel does the same for every platform in CI ([tool.cibuildwheel]
 # in pyproject.toml); it needs docker for Linux wheels.
 set -euo pipefail
@@ -41,7 +43,8 @@ sdist=$(ls "$work"/dist/*.tar.gz)
 wheel=$(ls "$work"/dist/*.whl)
 listing=$(tar -tzf "$sdist")
 for need in csrc/core/fastinit.h csrc/core/cpu.c csrc/gemm/gemm.c fastinit/_core.pyx fastinit/_core.pxd \
-        fastinit/ops.py tests/conftest.py pyproject.toml setup.py README.md; do
+        fastinit/ops.py fastinit/_core.pyi fastinit/py.typed tests/conftest.py tests/golden_streams.json \
+        pyproject.toml setup.py README.md LICENSE CHANGELOG.md; do
     grep -q "/$need\$" <<<"$listing" || { echo "sdist lacks $need" >&2; exit 1; }
 done
 for src in "$root"/fastinit/*.pyx "$root"/fastinit/*.pxd "$root"/fastinit/*.pxi "$root"/csrc/*/*.[ch]; do
@@ -49,6 +52,16 @@ for src in "$root"/fastinit/*.pyx "$root"/fastinit/*.pxd "$root"/fastinit/*.pxi 
     grep -q "/$rel\$" <<<"$listing" || { echo "sdist lacks $rel" >&2; exit 1; }
 done
 echo "   sdist: $(grep -c . <<<"$listing") entries, every csrc/ file and .pyx/.pxd/.pxi present"
+
+# the wheel: the licence (PEP 639's .dist-info/licenses/), the type
+# information and the compiled module's stub
+wheel_listing=$(unzip -l "$wheel")
+for need in 'dist-info/licenses/LICENSE' 'fastinit/py.typed' 'fastinit/_core.pyi'; do
+    grep -q "$need\$" <<<"$wheel_listing" || { echo "wheel lacks $need" >&2; exit 1; }
+done
+unzip -p "$wheel" '*.dist-info/METADATA' | grep -qx 'License-Expression: MIT' \
+    || { echo "wheel METADATA has no License-Expression: MIT" >&2; exit 1; }
+echo "   wheel: LICENSE, py.typed and _core.pyi present; License-Expression: MIT"
 
 step "twine check"
 "$tools/twine" check --strict "$sdist" "$wheel"
@@ -78,4 +91,9 @@ for simd in "$best" generic; do
     [ "$got" = "$simd" ] || { echo "FASTINIT_SIMD=$simd gave $got" >&2; exit 1; }
     FASTINIT_SIMD=$simd "$py" -m pytest tests -q -p no:cacheprovider "$@"
 done
+step "the core install alone: fastinit, pytest, hypothesis"
+python3 -m venv "$work/core"
+"$work/core/bin/python" -m pip install -q "$repaired" pytest hypothesis
+"$work/core/bin/python" -m pytest tests -q -p no:cacheprovider "$@"
+
 step "wheel_roundtrip.sh: done"

@@ -33,8 +33,21 @@ def test_supported_pythons_agree():
     minors = [int(v.split(".")[1]) for v in versions]
     assert minors == list(range(minors[0], minors[-1] + 1)), f"a gap in {versions}"
     build = re.search(r'^build\s*=\s*"([^"]*)"', text, re.M).group(1).split()
-    assert build == [f"cp3{m}-*" for m in minors], \
+    gil = [b for b in build if not b.endswith("t-*")]
+    assert gil == [f"cp3{m}-*" for m in minors], \
         f"cibuildwheel builds {build}, classifiers say {versions}"
+    # free-threaded wheels: only for listed versions, and said in a classifier
+    free = [b for b in build if b.endswith("t-*")]
+    assert free and all(b[:-3] + "-*" in gil for b in free), build
+    assert "Programming Language :: Python :: Free Threading" in text
+
+
+def test_license_is_declared_and_shipped():
+    text = _pyproject()
+    assert re.search(r'^license\s*=\s*"MIT"', text, re.M)
+    assert re.search(r'^license-files\s*=\s*\["LICENSE"\]', text, re.M)
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert "py.typed" in text and "*.pyi" in text  # package-data ships the type information
 
 
 def test_numpy_floor_agrees():
