@@ -122,3 +122,17 @@ def test_import_without_keras_says_what_to_install():
     from conftest import run_python
     res = run_python("import sys; sys.modules['keras'] = None\nimport fastinit.keras", check=False)
     assert res.returncode != 0 and "fastinit[keras]" in res.stderr
+
+
+def test_a_missing_backend_is_named():
+    """Keras 3 defaults to TensorFlow: without it, importing fastinit.keras
+    says which backend failed and how to pick another, not "needs Keras"."""
+    if importlib.util.find_spec("tensorflow"):
+        pytest.skip("TensorFlow is installed: Keras' default backend loads")
+    from conftest import run_python
+
+    proc = run_python("import fastinit.keras", env={"KERAS_BACKEND": None}, check=False)
+    assert proc.returncode != 0
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: fastinit.keras: Keras could not load its backend")
+    assert "KERAS_BACKEND" in last and "tensorflow" in last
