@@ -7,16 +7,34 @@ optimizers, training) and ``fastinit.study`` (data sets, experiments,
 report), are loaded on first use of one of their names here (PEP 562), so
 ``fastinit.MultiLayerNet`` and ``fastinit.load_mnist`` keep working while
 no engine module imports the layers above it."""
+from __future__ import annotations
+
 import importlib as _importlib
 import os as _os
 from importlib import metadata as _metadata
+from typing import Any, Literal, TypedDict
+
+# The facade's names (nn, study, MultiLayerNet, ...) are not imported here,
+# not even for type checkers (tests/test_layout.py: the engine imports no
+# layer above it): they type as __getattr__'s Any.
+
+
+class _BuildInfo(TypedDict):
+    version: str
+    threads: Literal["fastinit pool", "serial"]
+    simd: Literal["generic", "avx2", "avx512"]
+    cpu_simd: Literal["generic", "avx2", "avx512"]
+    bf16_store: Literal["vcvtneps2bf16", "integer"]
+    compiler: str
+    num_threads: int
+
 
 _NOT_BUILT_MESSAGE = (
     "fastinit is not built in this folder: install it (`pip install .`) and run from another "
     "folder, or build in place (`pip install -e . --no-build-isolation`)")
 
 
-def _source_tree_error(exc):
+def _source_tree_error(exc: ImportError) -> ImportError | None:
     """The ImportError to raise instead of ``exc`` when this package is an
     unbuilt source checkout (its compiled modules are missing and the
     project's setup.py/pyproject.toml sits one level up), else None: a
@@ -55,13 +73,13 @@ from . import _threadpoolctl  # noqa: E402 - after the build check above
 _threadpoolctl.install(__version__)
 
 
-def get_num_threads():
+def get_num_threads() -> int:
     """Threads every fastinit kernel may use (OMP_NUM_THREADS by default,
     else the processors this process may run on)."""
     return _core.get_num_threads()
 
 
-def set_num_threads(n):
+def set_num_threads(n: int) -> None:
     """Set the thread count for every kernel, from any Python thread.
     ``n=0`` returns to the default (OMP_NUM_THREADS, else the processors).
     threadpoolctl sees and sets the same count (user_api "fastinit")."""
@@ -69,7 +87,7 @@ def set_num_threads(n):
     _core.set_num_threads(index(n, "n", minimum=0))
 
 
-def build_info():
+def build_info() -> _BuildInfo:
     """How this copy of fastinit was built and what it runs on."""
     return {
         "version": __version__,
@@ -82,14 +100,15 @@ def build_info():
     }
 
 
-def set_simd(name):
+def set_simd(name: Literal["generic", "avx2", "avx512"]
+             ) -> Literal["generic", "avx2", "avx512"]:
     """Force a kernel set ('generic', 'avx2', 'avx512'), clamped to what the
     CPU supports; returns the set now in use.  Also FASTINIT_SIMD=... at
     import time."""
     return _core.set_simd(name)
 
 
-def set_buffer_cache(limit):
+def set_buffer_cache(limit: int) -> int:
     """Keep up to ``limit`` bytes of freed large fastinit arrays (4 MiB and
     up) for reuse by the next array of the same size, skipping the kernel's
     page faults and zeroing (0 turns the cache off and frees what it
@@ -98,7 +117,7 @@ def set_buffer_cache(limit):
     return _core.set_buffer_cache(limit)
 
 
-def buffer_cache_info():
+def buffer_cache_info() -> dict[str, int]:
     """The buffer cache's ``limit``, the ``bytes`` and ``blocks`` it holds,
     its ``hits`` and ``misses`` and the smallest block it keeps (``min_block``)."""
     return _core.buffer_cache_info()
@@ -123,7 +142,7 @@ _FACADE = {
 }
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     try:
         module, attribute = _FACADE[name]
     except KeyError:
@@ -135,7 +154,7 @@ def __getattr__(name):
     return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_FACADE))
 
 

@@ -5,10 +5,13 @@ command is the study's (:mod:`fastinit.study.cli`: ``study``,
 ``histogram``, ``compare``, ``symmetry``, ``info``).  The benchmarks time
 the study's experiments, so the dispatch lives here, above both, and the
 study never imports the benchmarks."""
+from __future__ import annotations
+
 import sys
+from collections.abc import Sequence
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fastinit`` command; returns the exit status."""
     from .study import cli
 

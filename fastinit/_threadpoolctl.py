@@ -6,33 +6,40 @@ count through the two C symbols that _core exports for it
 
 Registered when threadpoolctl is imported, without importing it with
 fastinit: an import hook waits for it (see install)."""
+from __future__ import annotations
+
 import importlib.abc
 import importlib.machinery
 import sys
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
 
 _version = "0+unknown"  # fastinit's, set by install
 
 
-def _controller_class(threadpoolctl):
-    class FastinitController(threadpoolctl.LibController):
+def _controller_class(threadpoolctl: Any) -> type[Any]:
+    # threadpoolctl is not followed by mypy (pyproject.toml): its base class is Any.
+    class FastinitController(threadpoolctl.LibController):  # type: ignore[misc]
         user_api = "fastinit"
         internal_api = "fastinit"
         filename_prefixes = ("_core.",)
         check_symbols = ("fi_get_num_threads", "fi_set_num_threads")
 
-        def get_num_threads(self):
-            return self.dynlib.fi_get_num_threads()
+        def get_num_threads(self) -> int:
+            n: int = self.dynlib.fi_get_num_threads()
+            return n
 
-        def set_num_threads(self, num_threads):
+        def set_num_threads(self, num_threads: int) -> None:
             self.dynlib.fi_set_num_threads(int(num_threads))
 
-        def get_version(self):
+        def get_version(self) -> str:
             return _version
 
     return FastinitController
 
 
-def _register(threadpoolctl):
+def _register(threadpoolctl: ModuleType) -> None:
     if getattr(threadpoolctl, "register", None) is None:
         return  # threadpoolctl < 3.5: no custom controllers
     if any(getattr(c, "user_api", None) == "fastinit"
@@ -42,13 +49,13 @@ def _register(threadpoolctl):
 
 
 class _Loader(importlib.abc.Loader):
-    def __init__(self, loader):
+    def __init__(self, loader: importlib.abc.Loader) -> None:
         self._loader = loader
 
-    def create_module(self, spec):
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
         return self._loader.create_module(spec)
 
-    def exec_module(self, module):
+    def exec_module(self, module: ModuleType) -> None:
         self._loader.exec_module(module)
         _register(module)
 
@@ -56,7 +63,8 @@ class _Loader(importlib.abc.Loader):
 class _Finder(importlib.abc.MetaPathFinder):
     """Registers the controller right after threadpoolctl is first imported."""
 
-    def find_spec(self, name, path=None, target=None):
+    def find_spec(self, name: str, path: Sequence[str] | None = None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if name != "threadpoolctl":
             return None
         sys.meta_path.remove(self)
@@ -66,7 +74,7 @@ class _Finder(importlib.abc.MetaPathFinder):
         return spec
 
 
-def install(version):
+def install(version: str) -> None:
     """Register now if threadpoolctl is loaded, else when it is; the
     controller reports `version` (fastinit's)."""
     global _version

@@ -5,28 +5,38 @@ The rule: the compiled kernels see only C-contiguous float32/float64 arrays
 copied) or rejected here with a TypeError/ValueError that names the argument,
 the dtype or both shapes.
 """
+from __future__ import annotations
+
 import math
 import numbers
 import operator
+from collections.abc import Iterable, Sequence
+from typing import Any, SupportsIndex, TypeAlias, TypeVar, cast
 
 import ml_dtypes
 import numpy as np
+from numpy.typing import DTypeLike, NDArray
 
 from . import _core
 
-FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+#: a shape: an int or a sequence of ints
+ShapeLike: TypeAlias = SupportsIndex | Sequence[SupportsIndex]
+
+FLOAT_DTYPES: tuple[np.dtype[Any], ...] = (np.dtype(np.float32), np.dtype(np.float64))
 
 # bfloat16 is ml_dtypes' (the dtype JAX uses; a small dependency on NumPy
 # alone): a NumPy dtype like any other, so arrays of it need no wrapper.
-BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
-HALF_DTYPES = (np.dtype(np.float16), BFLOAT16)
+BFLOAT16: np.dtype[Any] = np.dtype(ml_dtypes.bfloat16)
+HALF_DTYPES: tuple[np.dtype[Any], ...] = (np.dtype(np.float16), BFLOAT16)
 # what the fills and initializers write: the kernels' own two, and the 16-bit
 # formats the float32 kernels round to in their stores
 FILL_DTYPES = FLOAT_DTYPES + HALF_DTYPES
+_ArrayOrNone = TypeVar("_ArrayOrNone", bound="NDArray[Any] | None")
+
 FILL_DTYPE_NAMES = "float32, float64, float16 or bfloat16"
 
 
-def fill_dtype(dtype, name="dtype"):
+def fill_dtype(dtype: DTypeLike, name: str = "dtype") -> np.dtype[Any]:
     """The NumPy dtype a fill or initializer writes, from a dtype-like value
     (``np.float16``, ``ml_dtypes.bfloat16``, ``"bfloat16"``, ...)."""
     if isinstance(dtype, str) and dtype.lower() == "bfloat16":
@@ -40,17 +50,17 @@ def fill_dtype(dtype, name="dtype"):
     return dt
 
 
-def half_format(dtype):
+def half_format(dtype: DTypeLike) -> int | None:
     """The C output format (fi_out_fmt) of a 16-bit dtype; None for
     float32/float64."""
     return _HALF_FORMATS.get(np.dtype(dtype))
 
 
-_HALF_FORMATS = {np.dtype(np.float16): int(_core.fi_out_fmt.FI_OUT_F16),
+_HALF_FORMATS: dict[np.dtype[Any], int] = {np.dtype(np.float16): int(_core.fi_out_fmt.FI_OUT_F16),
                  BFLOAT16: int(_core.fi_out_fmt.FI_OUT_BF16)}
 
 
-def float_array(x, name, ndim=None):
+def float_array(x: object, name: str, ndim: int | None = None) -> NDArray[np.floating[Any]]:
     """Return `x` as a C-contiguous float32/float64 ndarray (copying only if
     it is not already one).  Python scalars and lists become float64 arrays,
     as in NumPy; int/bool/complex/object arrays raise TypeError."""
@@ -77,7 +87,7 @@ def float_array(x, name, ndim=None):
     return arr
 
 
-def same_dtype(**arrays):
+def same_dtype(**arrays: NDArray[Any] | None) -> np.dtype[Any]:
     """All given arrays share one float dtype; mixing raises TypeError."""
     items = [(k, v) for k, v in arrays.items() if v is not None]
     dtype = items[0][1].dtype
@@ -89,14 +99,15 @@ def same_dtype(**arrays):
     return dtype
 
 
-def new_array(shape, dtype):
+def new_array(shape: tuple[int, ...], dtype: DTypeLike) -> NDArray[Any]:
     """An uninitialised C-contiguous array; a large one takes its memory
     from the buffer cache (``fastinit.set_buffer_cache``)."""
     dtype = np.dtype(dtype)
     return _core.empty(shape, dtype, math.prod(shape) * dtype.itemsize)
 
 
-def output(out, shape, dtype, name="out"):
+def output(out: object, shape: Iterable[int], dtype: DTypeLike,
+           name: str = "out") -> NDArray[Any]:
     """Return a fresh array, or check a caller's `out=`: exact shape and
     dtype, C-contiguous, writable."""
     shape = tuple(shape)
@@ -117,19 +128,19 @@ def output(out, shape, dtype, name="out"):
     return out
 
 
-def real_number(value, name):
+def real_number(value: object, name: str) -> float:
     """A finite-or-not real Python/NumPy number (bools rejected) as float."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     return float(value)
 
 
-def index(value, name, minimum=0):
+def index(value: object, name: str, minimum: int = 0) -> int:
     """A Python/NumPy integer >= minimum (bools rejected)."""
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be an integer, got bool")
     try:
-        v = operator.index(value)
+        v = operator.index(cast(SupportsIndex, value))  # a TypeError is the check
     except TypeError:
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}") from None
     if v < minimum:
@@ -137,11 +148,11 @@ def index(value, name, minimum=0):
     return v
 
 
-def shares_memory(a, b):
+def shares_memory(a: object, b: object) -> bool:
     return a is not None and b is not None and np.may_share_memory(a, b)
 
 
-def unaliased(src, out):
+def unaliased(src: _ArrayOrNone, out: NDArray[Any] | None) -> _ArrayOrNone:
     """`src`, or a private copy of it when `out` overlaps it other than
     exactly: a kernel may write element i while reading element i (in place),
     never while element j != i is still to be read."""
@@ -150,4 +161,5 @@ def unaliased(src, out):
     if (src.__array_interface__["data"][0] == out.__array_interface__["data"][0]
             and src.strides == out.strides and src.shape == out.shape):
         return src
-    return src.copy()
+    copy: _ArrayOrNone = src.copy()
+    return copy

@@ -21,20 +21,65 @@ ranking): they are computed in one task and then rechunked.  ``eye`` and
 
 Requires the ``dask`` extra: ``pip install "fastinit[dask]"``.
 """
+from __future__ import annotations
+
 import itertools
 import math
 import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import numpy as np
+from numpy.typing import DTypeLike, NDArray
 
 from . import init as _init
-from .random import as_generator
+from ._validate import ShapeLike
+from .init import Layout, Plan, Seed
+from .random import Generator, as_generator
+
+#: dask.array's ``chunks=`` ("auto", a block size, a shape of block sizes, ...)
+Chunks: TypeAlias = int | str | tuple[Any, ...] | dict[int, Any]
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class LazyInitializer(Protocol):
+        """fastinit.init.<name>'s parameters, plus ``chunks``; returns a
+        dask.array.Array (Any: dask is not type-checked here)."""
+
+        def __call__(self, shape: ShapeLike, *args: Any, chunks: Chunks = "auto",
+                     dtype: DTypeLike = np.float32, seed: Seed = None, layout: Layout = "io",
+                     **kwargs: Any) -> Any: ...
+
+    # The functions the loop at the end of this module defines.
+    normal: LazyInitializer
+    uniform: LazyInitializer
+    truncated_normal: LazyInitializer
+    constant: LazyInitializer
+    delta_orthogonal: LazyInitializer
+    dirac: LazyInitializer
+    eye: LazyInitializer
+    glorot_normal: LazyInitializer
+    glorot_uniform: LazyInitializer
+    he_normal: LazyInitializer
+    he_uniform: LazyInitializer
+    kaiming_normal: LazyInitializer
+    kaiming_uniform: LazyInitializer
+    lecun_normal: LazyInitializer
+    lecun_uniform: LazyInitializer
+    ones: LazyInitializer
+    orthogonal: LazyInitializer
+    sparse: LazyInitializer
+    variance_scaling: LazyInitializer
+    xavier_normal: LazyInitializer
+    xavier_uniform: LazyInitializer
+    zeros: LazyInitializer
 
 __all__ = ["normal", "uniform", "truncated_normal"] + sorted(
     name for name in _init.INITIALIZERS if name not in ("normal", "uniform", "truncated_normal"))
 
 
-def _dask():
+def _dask() -> tuple[Any, Any]:
     try:
         import dask
         import dask.array as da
@@ -43,12 +88,13 @@ def _dask():
     return dask, da
 
 
-def _fill_block(block_info=None, *, plan, gen):
+def _fill_block(block_info: dict[Any, dict[str, Any]] | None = None, *, plan: Plan,
+                gen: Generator | None) -> NDArray[Any]:
     """One block of the global array, placed by dask's ``block_info``: each
     contiguous run of it (the block is contiguous over its trailing
     full-extent axes) is filled at its global C-order offset, so the block
     depends on nothing but (seed, where it lies)."""
-    info = block_info[None]
+    info = cast("dict[Any, dict[str, Any]]", block_info)[None]  # dask always passes it
     shape = tuple(info["shape"])
     slices = tuple(slice(start, stop) for start, stop in info["array-location"])
     bshape = tuple(s.stop - s.start for s in slices)
@@ -67,7 +113,8 @@ def _fill_block(block_info=None, *, plan, gen):
     return out
 
 
-def _prepare(shape, dtype, chunks):
+def _prepare(shape: ShapeLike, dtype: DTypeLike, chunks: Chunks
+             ) -> tuple[tuple[int, ...], np.dtype[Any], tuple[tuple[int, ...], ...]]:
     _, da = _dask()
     shape, dt = _init.shape_and_dtype(shape, dtype)
     if math.prod(shape) == 0:
@@ -75,7 +122,8 @@ def _prepare(shape, dtype, chunks):
     return shape, dt, da.core.normalize_chunks(chunks, shape, dtype=dt)
 
 
-def _elementwise_array(name, shape, args, kwargs, chunks, dtype, seed, layout):
+def _elementwise_array(name: str, shape: ShapeLike, args: tuple[Any, ...], kwargs: dict[str, Any],
+                       chunks: Chunks, dtype: DTypeLike, seed: Seed, layout: Layout) -> Any:
     dask, da = _dask()
     shape, dt, chunks = _prepare(shape, dtype, chunks)
     plan = _init.PLANS[name](shape, *args, layout=layout, **kwargs)
@@ -90,7 +138,8 @@ def _elementwise_array(name, shape, args, kwargs, chunks, dtype, seed, layout):
                          meta=np.empty((0,) * len(shape), dt), plan=plan, gen=gen)
 
 
-def _whole_array(name, shape, args, kwargs, chunks, dtype, seed, layout):
+def _whole_array(name: str, shape: ShapeLike, args: tuple[Any, ...], kwargs: dict[str, Any],
+                 chunks: Chunks, dtype: DTypeLike, seed: Seed, layout: Layout) -> Any:
     """Initializers that need the whole matrix: one task, then rechunk."""
     dask, da = _dask()
     shape, dt, chunks = _prepare(shape, dtype, chunks)
@@ -110,7 +159,8 @@ def _whole_array(name, shape, args, kwargs, chunks, dtype, seed, layout):
     return da.from_delayed(task, shape, dtype=dt).rechunk(chunks)
 
 
-def _advance_like(name, gen, shape, dtype, layout, args, kwargs):
+def _advance_like(name: str, gen: Generator, shape: tuple[int, ...], dtype: np.dtype[Any],
+                  layout: Layout, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Advance gen as fastinit.init.<name>(shape, seed=gen) would."""
     n = math.prod(shape)
     if n == 0:
@@ -122,7 +172,8 @@ def _advance_like(name, gen, shape, dtype, layout, args, kwargs):
         gen.reserve(math.prod(shape[-2:] if layout == "io" else shape[:2]), dtype=np.float64)
         return
     gen.reserve(n, dtype=dtype)  # sparse: the normal values, then the ranking keys
-    sparsity = args[0] if args else kwargs.get("sparsity")
+    # checked by _whole_array's call on the proxy shape: a real number
+    sparsity = cast(float, args[0] if args else kwargs.get("sparsity"))
     rows = shape[0] if layout == "oi" else shape[1]
     if math.ceil(sparsity * rows):
         gen.reserve(n, dtype=np.float64)
@@ -131,11 +182,12 @@ def _advance_like(name, gen, shape, dtype, layout, args, kwargs):
 _WHOLE = ("orthogonal", "sparse", "eye", "dirac", "delta_orthogonal")
 
 
-def _make(name):
+def _make(name: str) -> LazyInitializer:
     target = _init.INITIALIZERS[name]
     builder = _whole_array if name in _WHOLE else _elementwise_array
 
-    def f(shape, *args, chunks="auto", dtype=np.float32, seed=None, layout="io", **kwargs):
+    def f(shape: ShapeLike, *args: Any, chunks: Chunks = "auto", dtype: DTypeLike = np.float32,
+          seed: Seed = None, layout: Layout = "io", **kwargs: Any) -> Any:
         return builder(name, shape, args, kwargs, chunks, dtype, seed, layout)
 
     f.__name__ = f.__qualname__ = name

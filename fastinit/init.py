@@ -26,17 +26,48 @@ kernel axes) multiplies both fans.
 
 A zero-element array is a no-op with a UserWarning, as in PyTorch.
 """
+from __future__ import annotations
+
 import collections
 import inspect
 import math
 import numbers
 import warnings
+from collections.abc import Callable, Sequence
+from typing import (TYPE_CHECKING, Any, Literal, NoReturn, SupportsIndex, TypeAlias, TypeVar,
+                    Union, cast, overload)
 
 import numpy as np
+from numpy.typing import DTypeLike, NDArray
 
-from ._validate import FILL_DTYPE_NAMES, FILL_DTYPES, new_array, real_number
+from ._validate import FILL_DTYPE_NAMES, FILL_DTYPES, ShapeLike, new_array, real_number
 from ._validate import index as checked_index
-from .random import _elements_per_block, _finite, _float_dtype, _shape, as_generator
+from .random import (Generator, SeedLike, _elements_per_block, _finite, _float_dtype, _shape,
+                     as_generator)
+
+#: what ``seed=`` takes: a Generator (used and advanced), or a seed for a new one
+Seed: TypeAlias = SeedLike | Generator
+#: the weight layouts: "io" (fan_in, fan_out), "oi" (fan_out, fan_in) or FanAxes
+Layout: TypeAlias = Union[Literal["io", "oi"], "FanAxes"]
+MatrixLayout: TypeAlias = Literal["io", "oi"]
+Mode: TypeAlias = Literal["fan_in", "fan_out", "fan_avg", "fan_geo_avg"]
+Nonlinearity: TypeAlias = Literal[
+    "linear", "identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+    "conv_transpose2d", "conv_transpose3d", "sigmoid", "tanh", "relu", "leaky_relu", "selu"]
+Distribution: TypeAlias = Literal["truncated_normal", "untruncated_normal", "normal", "uniform"]
+#: what a plan draws (see PLANS)
+Plan: TypeAlias = (tuple[Literal["constant"], float]
+                   | tuple[Literal["normal", "uniform"], float, float]
+                   | tuple[Literal["truncated_normal"], float, float, float, float])
+#: a functional initializer: ``f(shape, ..., *, dtype=np.float32, seed=None, ...)``
+Initializer: TypeAlias = Callable[..., NDArray[np.floating[Any]]]
+#: where a block lies in a larger tensor: one slice per axis
+BlockIndex: TypeAlias = tuple[slice, ...] | slice
+
+# An array an in-place initializer fills and returns.
+_ArrayT = TypeVar("_ArrayT", bound="NDArray[Any]")
+_ScalarT = TypeVar("_ScalarT", bound="np.generic[Any]")
+_PlanFnT = TypeVar("_PlanFnT", bound="Callable[..., Plan]")
 
 __all__ = [
     "calculate_gain", "fan_in_fan_out", "resolve", "INITIALIZERS",
@@ -60,7 +91,7 @@ _LINEAR = ("linear", "identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d
            "conv_transpose2d", "conv_transpose3d")
 
 
-def calculate_gain(nonlinearity, param=None):
+def calculate_gain(nonlinearity: Nonlinearity, param: float | None = None) -> float:
     """The recommended gain for a nonlinearity, with PyTorch's values.
 
     ============ =====================================
@@ -101,17 +132,18 @@ or a tuple of ints; ``FanAxes(-2, -1)`` is ``layout="io"``, ``FanAxes(1,
 0)`` is ``"oi"``."""
 
 
-def _layout(layout):
+def _layout(layout: Layout) -> Layout:
     if isinstance(layout, FanAxes) or layout in ("io", "oi"):
         return layout
     raise ValueError(f"layout must be 'io' (fan_in, fan_out), 'oi' (fan_out, fan_in) or a "
                      f"fastinit.init.FanAxes, got {layout!r}")
 
 
-def _axes(axes, ndim, name):
-    axes = (axes,) if isinstance(axes, numbers.Integral) else tuple(axes)
+def _axes(axes: int | Sequence[int], ndim: int, name: str) -> list[int]:
+    axes_t: tuple[Any, ...] = ((axes,) if isinstance(axes, numbers.Integral)
+                               else tuple(cast("Sequence[int]", axes)))
     out = []
-    for a in axes:
+    for a in axes_t:
         a = checked_index(a + ndim if isinstance(a, numbers.Integral) and a < 0 else a, name)
         if a >= ndim:
             raise ValueError(f"{name} {a} is out of range for a {ndim}-D weight")
@@ -119,14 +151,14 @@ def _axes(axes, ndim, name):
     return out
 
 
-def _matrix_layout(layout):
+def _matrix_layout(layout: MatrixLayout) -> MatrixLayout:
     """The layouts of the initializers that view the weight as a matrix."""
     if layout not in ("io", "oi"):
         raise ValueError(f"layout must be 'io' or 'oi' for this initializer, got {layout!r}")
     return layout
 
 
-def fan_in_fan_out(shape, layout="io"):
+def fan_in_fan_out(shape: Sequence[SupportsIndex], layout: Layout = "io") -> tuple[int, int]:
     """``(fan_in, fan_out)`` of a weight of this shape.
 
     "io": ``(*receptive, fan_in, fan_out)``; "oi": ``(fan_out, fan_in,
@@ -134,30 +166,30 @@ def fan_in_fan_out(shape, layout="io"):
     are multiplied by the receptive field size."""
     # ints only, checked one by one: an array passed as the shape fails on
     # its first row instead of being unpacked into 2**29 rows first
-    shape = tuple(checked_index(s, "shape") for s in shape)
+    dims = tuple(checked_index(s, "shape") for s in shape)
     _layout(layout)
-    if len(shape) < 2:
+    if len(dims) < 2:
         raise ValueError(f"fan in and fan out need a weight with at least 2 dimensions, "
-                         f"got shape {shape}")
+                         f"got shape {dims}")
     if isinstance(layout, FanAxes):
-        ins = _axes(layout.in_axis, len(shape), "in_axis")
-        outs = _axes(layout.out_axis, len(shape), "out_axis")
-        batch = _axes(layout.batch_axis, len(shape), "batch_axis")
+        ins = _axes(layout.in_axis, len(dims), "in_axis")
+        outs = _axes(layout.out_axis, len(dims), "out_axis")
+        batch = _axes(layout.batch_axis, len(dims), "batch_axis")
         if len(set(ins + outs + batch)) != len(ins + outs + batch):
             raise ValueError(f"in_axis, out_axis and batch_axis must not share an axis, got "
                              f"{layout}")
-        rest = [s for i, s in enumerate(shape) if i not in ins + outs + batch]
+        rest = [s for i, s in enumerate(dims) if i not in ins + outs + batch]
         receptive = math.prod(rest)
-        return (math.prod(shape[i] for i in ins) * receptive,
-                math.prod(shape[i] for i in outs) * receptive)
+        return (math.prod(dims[i] for i in ins) * receptive,
+                math.prod(dims[i] for i in outs) * receptive)
     if layout == "io":
-        receptive = math.prod(shape[:-2])
-        return shape[-2] * receptive, shape[-1] * receptive
-    receptive = math.prod(shape[2:])
-    return shape[1] * receptive, shape[0] * receptive
+        receptive = math.prod(dims[:-2])
+        return dims[-2] * receptive, dims[-1] * receptive
+    receptive = math.prod(dims[2:])
+    return dims[1] * receptive, dims[0] * receptive
 
 
-def _fan(shape, layout, mode):
+def _fan(shape: Sequence[SupportsIndex], layout: Layout, mode: Mode) -> float:
     fan_in, fan_out = fan_in_fan_out(shape, layout)
     if mode == "fan_in":
         return fan_in
@@ -171,7 +203,7 @@ def _fan(shape, layout, mode):
                      f"got {mode!r}")
 
 
-def _positive(value, name, allow_zero=True):
+def _positive(value: object, name: str, allow_zero: bool = True) -> float:
     v = real_number(value, name)
     if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         raise ValueError(f"{name} must be {'>=' if allow_zero else '>'} 0 and finite, got {v}")
@@ -187,17 +219,18 @@ def _positive(value, name, allow_zero=True):
 #: name -> plan(shape, **params, layout="io") -> ("constant", value) |
 #: ("normal", mean, std) | ("uniform", low, high) |
 #: ("truncated_normal", mean, std, a, b)
-PLANS = {}
+PLANS: dict[str, Callable[..., Plan]] = {}
 
 
-def _plan(name):
-    def register(fn):
+def _plan(name: str) -> Callable[[_PlanFnT], _PlanFnT]:
+    def register(fn: _PlanFnT) -> _PlanFnT:
         PLANS[name] = fn
         return fn
     return register
 
 
-def apply_plan(out, plan, gen, offset=None):
+def apply_plan(out: NDArray[Any], plan: Plan, gen: Generator | None,
+               offset: SupportsIndex | None = None) -> None:
     """Fill the C-contiguous float array ``out`` as ``plan`` says, drawing
     from ``gen`` (``offset`` as in the Generator methods)."""
     kind, *params = plan
@@ -207,7 +240,8 @@ def apply_plan(out, plan, gen, offset=None):
         getattr(gen, kind)(None, *params, out=out, offset=offset)
 
 
-def shard_block(local_shape, global_shape, index):
+def shard_block(local_shape: Sequence[int], global_shape: Sequence[SupportsIndex] | None,
+                index: BlockIndex | None) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
     """Checked ``(global_shape, starts)`` of a local block: ``index`` is a
     tuple of slices (step 1), one per axis, locating an array of
     ``local_shape`` inside the full array of ``global_shape``.  Both None:
@@ -243,7 +277,8 @@ def shard_block(local_shape, global_shape, index):
     return global_shape, tuple(starts)
 
 
-def apply_plan_block(out, plan, gen, global_shape, starts):
+def apply_plan_block(out: NDArray[Any], plan: Plan, gen: Generator | None,
+                     global_shape: tuple[int, ...], starts: tuple[int, ...]) -> None:
     """Fill the C-contiguous ``out``, the block at ``starts`` of a tensor of
     ``global_shape``, with exactly the values ``apply_plan`` gives the whole
     tensor there; ``gen`` then stands where the whole fill leaves it.
@@ -265,33 +300,36 @@ def apply_plan_block(out, plan, gen, global_shape, starts):
     for r, prefix in enumerate(np.ndindex(*out.shape[:last])):
         offset = head + sum((starts[i] + p) * strides[i] for i, p in enumerate(prefix))
         fill(None, *params, out=runs[r], offset=offset)
+    assert gen is not None  # only a constant plan has no generator (getattr raised above)
     gen._take(math.prod(global_shape), _elements_per_block(out.dtype), None)
 
 
 @_plan("constant")
-def _plan_constant(shape, value=0.0, layout="io"):
+def _plan_constant(shape: tuple[int, ...], value: float = 0.0, layout: Layout = "io") -> Plan:
     _layout(layout)
     return ("constant", real_number(value, "value"))
 
 
 @_plan("zeros")
-def _plan_zeros(shape, layout="io"):
+def _plan_zeros(shape: tuple[int, ...], layout: Layout = "io") -> Plan:
     return _plan_constant(shape, 0.0, layout)
 
 
 @_plan("ones")
-def _plan_ones(shape, layout="io"):
+def _plan_ones(shape: tuple[int, ...], layout: Layout = "io") -> Plan:
     return _plan_constant(shape, 1.0, layout)
 
 
 @_plan("normal")
-def _plan_normal(shape, mean=0.0, std=1.0, layout="io"):
+def _plan_normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0,
+                 layout: Layout = "io") -> Plan:
     _layout(layout)
     return ("normal", _finite(mean, "mean"), _positive(std, "std"))
 
 
 @_plan("uniform")
-def _plan_uniform(shape, low=0.0, high=1.0, layout="io"):
+def _plan_uniform(shape: tuple[int, ...], low: float = 0.0, high: float = 1.0,
+                  layout: Layout = "io") -> Plan:
     _layout(layout)
     low, high = _finite(low, "low"), _finite(high, "high")
     if not low < high:
@@ -299,12 +337,13 @@ def _plan_uniform(shape, low=0.0, high=1.0, layout="io"):
     return ("uniform", low, high)
 
 
-def _symmetric(bound):
+def _symmetric(bound: float) -> Plan:
     return ("uniform", -bound, bound) if bound > 0 else ("constant", 0.0)
 
 
 @_plan("truncated_normal")
-def _plan_truncated_normal(shape, mean=0.0, std=1.0, a=-2.0, b=2.0, layout="io"):
+def _plan_truncated_normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0,
+                           a: float = -2.0, b: float = 2.0, layout: Layout = "io") -> Plan:
     _layout(layout)
     a, b = real_number(a, "a"), real_number(b, "b")
     if not a < b:
@@ -312,23 +351,25 @@ def _plan_truncated_normal(shape, mean=0.0, std=1.0, a=-2.0, b=2.0, layout="io")
     return ("truncated_normal", _finite(mean, "mean"), _positive(std, "std"), a, b)
 
 
-def _glorot_scale(shape, gain, layout, numerator):
+def _glorot_scale(shape: tuple[int, ...], gain: float, layout: Layout, numerator: float) -> float:
     gain = _positive(gain, "gain")
     fan_in, fan_out = fan_in_fan_out(shape, layout)
     return gain * math.sqrt(numerator / float(fan_in + fan_out)) if fan_in + fan_out else 0.0
 
 
 @_plan("xavier_normal")
-def _plan_xavier_normal(shape, gain=1.0, layout="io"):
+def _plan_xavier_normal(shape: tuple[int, ...], gain: float = 1.0, layout: Layout = "io") -> Plan:
     return ("normal", 0.0, _glorot_scale(shape, gain, layout, 2.0))
 
 
 @_plan("xavier_uniform")
-def _plan_xavier_uniform(shape, gain=1.0, layout="io"):
+def _plan_xavier_uniform(shape: tuple[int, ...], gain: float = 1.0,
+                         layout: Layout = "io") -> Plan:
     return _symmetric(_glorot_scale(shape, gain, layout, 6.0))
 
 
-def _he_std(shape, a, mode, nonlinearity, layout):
+def _he_std(shape: tuple[int, ...], a: float, mode: Mode, nonlinearity: Nonlinearity,
+            layout: Layout) -> float:
     fan = _fan(shape, layout, mode)
     if nonlinearity != "leaky_relu" and a != 0:
         # PyTorch passes `a` to calculate_gain, which ignores it for every
@@ -340,18 +381,21 @@ def _he_std(shape, a, mode, nonlinearity, layout):
 
 
 @_plan("he_normal")
-def _plan_he_normal(shape, a=0, mode="fan_in", nonlinearity="leaky_relu", layout="io"):
+def _plan_he_normal(shape: tuple[int, ...], a: float = 0, mode: Mode = "fan_in",
+                    nonlinearity: Nonlinearity = "leaky_relu", layout: Layout = "io") -> Plan:
     return ("normal", 0.0, _he_std(shape, a, mode, nonlinearity, layout))
 
 
 @_plan("he_uniform")
-def _plan_he_uniform(shape, a=0, mode="fan_in", nonlinearity="leaky_relu", layout="io"):
+def _plan_he_uniform(shape: tuple[int, ...], a: float = 0, mode: Mode = "fan_in",
+                     nonlinearity: Nonlinearity = "leaky_relu", layout: Layout = "io") -> Plan:
     return _symmetric(math.sqrt(3.0) * _he_std(shape, a, mode, nonlinearity, layout))
 
 
 @_plan("variance_scaling")
-def _plan_variance_scaling(shape, scale=1.0, mode="fan_in", distribution="truncated_normal",
-                           layout="io"):
+def _plan_variance_scaling(shape: tuple[int, ...], scale: float = 1.0, mode: Mode = "fan_in",
+                           distribution: Distribution = "truncated_normal",
+                           layout: Layout = "io") -> Plan:
     scale = _positive(scale, "scale", allow_zero=False)
     scale = scale / max(1.0, _fan(shape, layout, mode))
     if distribution == "truncated_normal":
@@ -365,12 +409,12 @@ def _plan_variance_scaling(shape, scale=1.0, mode="fan_in", distribution="trunca
 
 
 @_plan("lecun_normal")
-def _plan_lecun_normal(shape, layout="io"):
+def _plan_lecun_normal(shape: tuple[int, ...], layout: Layout = "io") -> Plan:
     return _plan_variance_scaling(shape, 1.0, "fan_in", "truncated_normal", layout)
 
 
 @_plan("lecun_uniform")
-def _plan_lecun_uniform(shape, layout="io"):
+def _plan_lecun_uniform(shape: tuple[int, ...], layout: Layout = "io") -> Plan:
     return _plan_variance_scaling(shape, 1.0, "fan_in", "uniform", layout)
 
 
@@ -378,7 +422,7 @@ def _plan_lecun_uniform(shape, layout="io"):
 # Functional / in-place plumbing
 # ---------------------------------------------------------------------------
 
-def _target(array, name="array"):
+def _target(array: object, name: str = "array") -> NDArray[Any]:
     if not isinstance(array, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray, got {type(array).__name__}")
     if array.dtype not in FILL_DTYPES:
@@ -388,7 +432,8 @@ def _target(array, name="array"):
     return array
 
 
-def _fill_in_place(array, fill, float32_for_half=False):
+def _fill_in_place(array: _ArrayT, fill: Callable[[NDArray[Any]], None],
+                   float32_for_half: bool = False) -> _ArrayT:
     """Run fill(contiguous_array) on array itself or on a temporary.  With
     ``float32_for_half`` (initializers computed by NumPy, not by the fill
     kernels) a 16-bit array gets the float32 result rounded to nearest even,
@@ -406,7 +451,9 @@ def _fill_in_place(array, fill, float32_for_half=False):
     return array
 
 
-def _elementwise(array, name, seed, layout, *params, global_shape=None, index=None):
+def _elementwise(array: _ArrayT, name: str, seed: Seed, layout: Layout, *params: object,
+                global_shape: Sequence[SupportsIndex] | None = None,
+                index: BlockIndex | None = None) -> _ArrayT:
     """Fill ``array`` in place with the plan of initializer ``name``; with
     ``global_shape`` and ``index`` it is that block of a larger tensor
     (fans from the global shape, values the whole tensor holds there)."""
@@ -419,21 +466,23 @@ def _elementwise(array, name, seed, layout, *params, global_shape=None, index=No
     return _fill_in_place(array, lambda a: apply_plan_block(a, plan, gen, shape, starts))
 
 
-def shape_and_dtype(shape, dtype):
+def shape_and_dtype(shape: ShapeLike,
+                    dtype: DTypeLike | None) -> tuple[tuple[int, ...], np.dtype[Any]]:
     """Checked ``(shape tuple, float dtype)`` of a weight to create."""
     return _shape(shape), _float_dtype(dtype, None)
 
 
-def _new_array(shape, dtype):
+def _new_array(shape: ShapeLike, dtype: DTypeLike | None) -> NDArray[Any]:
     return new_array(*shape_and_dtype(shape, dtype))
 
 
-def _initializer(inplace):
+def _initializer(inplace: Callable[..., NDArray[Any]]) -> Initializer:
     """Make the functional twin ``f(shape, *, dtype, ...)`` of an in-place
     initializer ``f_(array, ...)``."""
     name = inplace.__name__[:-1]
 
-    def functional(shape, *args, dtype=np.float32, **kwargs):
+    def functional(shape: ShapeLike, *args: Any, dtype: DTypeLike = np.float32,
+                   **kwargs: Any) -> NDArray[Any]:
         arr = _new_array(shape, dtype)
         return inplace(arr, *args, **kwargs)
 
@@ -445,8 +494,9 @@ def _initializer(inplace):
     shape = inspect.Parameter("shape", inspect.Parameter.POSITIONAL_OR_KEYWORD)
     dtype = inspect.Parameter("dtype", inspect.Parameter.KEYWORD_ONLY, default=np.float32)
     first_kw = next((i for i, p in enumerate(params) if p.kind == p.KEYWORD_ONLY), len(params))
-    functional.__signature__ = inspect.Signature([shape] + params[:first_kw] + [dtype]
-                                                 + params[first_kw:])
+    # inspect.signature reads __signature__, which functions do not declare
+    functional.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [shape] + params[:first_kw] + [dtype] + params[first_kw:])
     functional.__doc__ = (f"New array of ``shape`` initialized as :func:`{inplace.__name__}` "
                           f"(``dtype`` float32, float64, float16 or bfloat16).\n\n"
                           + (inplace.__doc__ or ""))
@@ -457,43 +507,50 @@ def _initializer(inplace):
 # In-place initializers
 # ---------------------------------------------------------------------------
 
-def constant_(array, value=0.0, *, seed=None, layout="io",
-              global_shape=None, index=None):
+def constant_(array: _ArrayT, value: float = 0.0, *, seed: Seed = None, layout: Layout = "io",
+              global_shape: Sequence[SupportsIndex] | None = None,
+              index: BlockIndex | None = None) -> _ArrayT:
     """Fill with ``value``."""
     return _elementwise(array, "constant", seed, layout, value,
                         global_shape=global_shape, index=index)
 
 
-def zeros_(array, *, seed=None, layout="io",
-           global_shape=None, index=None):
+def zeros_(array: _ArrayT, *, seed: Seed = None, layout: Layout = "io",
+           global_shape: Sequence[SupportsIndex] | None = None,
+           index: BlockIndex | None = None) -> _ArrayT:
     """Fill with 0 (every unit computes the same: symmetry is never broken)."""
     return _elementwise(array, "zeros", seed, layout,
                         global_shape=global_shape, index=index)
 
 
-def ones_(array, *, seed=None, layout="io",
-          global_shape=None, index=None):
+def ones_(array: _ArrayT, *, seed: Seed = None, layout: Layout = "io",
+          global_shape: Sequence[SupportsIndex] | None = None,
+          index: BlockIndex | None = None) -> _ArrayT:
     """Fill with 1."""
     return _elementwise(array, "ones", seed, layout,
                         global_shape=global_shape, index=index)
 
 
-def normal_(array, mean=0.0, std=1.0, *, seed=None, layout="io",
-            global_shape=None, index=None):
+def normal_(array: _ArrayT, mean: float = 0.0, std: float = 1.0, *, seed: Seed = None,
+            layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+            index: BlockIndex | None = None) -> _ArrayT:
     """Normal(mean, std)."""
     return _elementwise(array, "normal", seed, layout, mean, std,
                         global_shape=global_shape, index=index)
 
 
-def uniform_(array, low=0.0, high=1.0, *, seed=None, layout="io",
-             global_shape=None, index=None):
+def uniform_(array: _ArrayT, low: float = 0.0, high: float = 1.0, *, seed: Seed = None,
+             layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+             index: BlockIndex | None = None) -> _ArrayT:
     """Uniform on [low, high)."""
     return _elementwise(array, "uniform", seed, layout, low, high,
                         global_shape=global_shape, index=index)
 
 
-def truncated_normal_(array, mean=0.0, std=1.0, a=-2.0, b=2.0, *, seed=None, layout="io",
-                      global_shape=None, index=None):
+def truncated_normal_(array: _ArrayT, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                      b: float = 2.0, *, seed: Seed = None, layout: Layout = "io",
+                      global_shape: Sequence[SupportsIndex] | None = None,
+                      index: BlockIndex | None = None) -> _ArrayT:
     """Normal(mean, std) truncated to [mean + a*std, mean + b*std] (a, b in
     standard deviations, as Keras/JAX; PyTorch's ``trunc_normal_`` takes
     absolute bounds: ``a_torch = mean + a*std``).  Inverse-CDF sampling:
@@ -502,23 +559,27 @@ def truncated_normal_(array, mean=0.0, std=1.0, a=-2.0, b=2.0, *, seed=None, lay
                         global_shape=global_shape, index=index)
 
 
-def xavier_normal_(array, gain=1.0, *, seed=None, layout="io",
-                   global_shape=None, index=None):
+def xavier_normal_(array: _ArrayT, gain: float = 1.0, *, seed: Seed = None,
+                   layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                   index: BlockIndex | None = None) -> _ArrayT:
     """Glorot & Bengio (2010): Normal(0, gain * sqrt(2 / (fan_in + fan_out)))."""
     return _elementwise(array, "xavier_normal", seed, layout, gain,
                         global_shape=global_shape, index=index)
 
 
-def xavier_uniform_(array, gain=1.0, *, seed=None, layout="io",
-                    global_shape=None, index=None):
+def xavier_uniform_(array: _ArrayT, gain: float = 1.0, *, seed: Seed = None,
+                    layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                    index: BlockIndex | None = None) -> _ArrayT:
     """Glorot & Bengio (2010): Uniform(-b, b), b = gain * sqrt(6 / (fan_in + fan_out))."""
     return _elementwise(array, "xavier_uniform", seed, layout, gain,
                         global_shape=global_shape, index=index)
 
 
-def he_normal_(array, a=0, mode="fan_in", nonlinearity="leaky_relu", *, seed=None,
-               layout="io",
-               global_shape=None, index=None):
+def he_normal_(array: _ArrayT, a: float = 0, mode: Mode = "fan_in",
+               nonlinearity: Nonlinearity = "leaky_relu", *, seed: Seed = None,
+               layout: Layout = "io",
+               global_shape: Sequence[SupportsIndex] | None = None,
+               index: BlockIndex | None = None) -> _ArrayT:
     """He et al. (2015), PyTorch's ``kaiming_normal_``: Normal(0, gain /
     sqrt(fan)), gain = calculate_gain(nonlinearity, a) (a: the negative slope
     of leaky_relu), fan = fan_in (preserves the forward variance) or fan_out
@@ -531,18 +592,22 @@ def he_normal_(array, a=0, mode="fan_in", nonlinearity="leaky_relu", *, seed=Non
                         global_shape=global_shape, index=index)
 
 
-def he_uniform_(array, a=0, mode="fan_in", nonlinearity="leaky_relu", *, seed=None,
-                layout="io",
-                global_shape=None, index=None):
+def he_uniform_(array: _ArrayT, a: float = 0, mode: Mode = "fan_in",
+                nonlinearity: Nonlinearity = "leaky_relu", *, seed: Seed = None,
+                layout: Layout = "io",
+                global_shape: Sequence[SupportsIndex] | None = None,
+                index: BlockIndex | None = None) -> _ArrayT:
     """He et al. (2015), PyTorch's ``kaiming_uniform_``: Uniform(-b, b),
     b = sqrt(3) * gain / sqrt(fan)."""
     return _elementwise(array, "he_uniform", seed, layout, a, mode, nonlinearity,
                         global_shape=global_shape, index=index)
 
 
-def variance_scaling_(array, scale=1.0, mode="fan_in", distribution="truncated_normal", *,
-                      seed=None, layout="io",
-                      global_shape=None, index=None):
+def variance_scaling_(array: _ArrayT, scale: float = 1.0, mode: Mode = "fan_in",
+                      distribution: Distribution = "truncated_normal", *,
+                      seed: Seed = None, layout: Layout = "io",
+                      global_shape: Sequence[SupportsIndex] | None = None,
+                      index: BlockIndex | None = None) -> _ArrayT:
     """Keras' and JAX's VarianceScaling: variance ``scale / n`` with n =
     fan_in, fan_out, their mean (``mode="fan_avg"``) or their geometric mean
     (``"fan_geo_avg"``, JAX's).  ``layout=FanAxes(in_axis, out_axis,
@@ -556,21 +621,24 @@ def variance_scaling_(array, scale=1.0, mode="fan_in", distribution="truncated_n
                         global_shape=global_shape, index=index)
 
 
-def lecun_normal_(array, *, seed=None, layout="io",
-                  global_shape=None, index=None):
+def lecun_normal_(array: _ArrayT, *, seed: Seed = None, layout: Layout = "io",
+                  global_shape: Sequence[SupportsIndex] | None = None,
+                  index: BlockIndex | None = None) -> _ArrayT:
     """LeCun normal (Keras): ``variance_scaling(1.0, "fan_in", "truncated_normal")``."""
     return _elementwise(array, "lecun_normal", seed, layout,
                         global_shape=global_shape, index=index)
 
 
-def lecun_uniform_(array, *, seed=None, layout="io",
-                   global_shape=None, index=None):
+def lecun_uniform_(array: _ArrayT, *, seed: Seed = None, layout: Layout = "io",
+                   global_shape: Sequence[SupportsIndex] | None = None,
+                   index: BlockIndex | None = None) -> _ArrayT:
     """LeCun uniform (Keras): Uniform(-l, l), l = sqrt(3 / fan_in)."""
     return _elementwise(array, "lecun_uniform", seed, layout,
                         global_shape=global_shape, index=index)
 
 
-def orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
+def orthogonal_(array: _ArrayT, gain: float = 1.0, *, seed: Seed = None,
+                layout: MatrixLayout = "io") -> _ArrayT:
     """Saxe et al. (2013): a (semi-)orthogonal matrix times ``gain``.
 
     The weight is viewed as a matrix — "io": (prod(shape[:-1]), shape[-1]),
@@ -584,7 +652,7 @@ def orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
         raise ValueError(f"orthogonal needs at least 2 dimensions, got shape {array.shape}")
     gen = as_generator(seed)
 
-    def fill(a):
+    def fill(a: NDArray[Any]) -> None:
         if layout == "io":
             rows, cols = math.prod(a.shape[:-1]), a.shape[-1]
         else:
@@ -601,7 +669,8 @@ def orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
     return _fill_in_place(array, fill, float32_for_half=True)
 
 
-def delta_orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
+def delta_orthogonal_(array: _ArrayT, gain: float = 1.0, *, seed: Seed = None,
+                      layout: MatrixLayout = "io") -> _ArrayT:
     """Xiao et al. (2018), JAX's ``delta_orthogonal``: a 3-, 4- or 5-D
     convolution kernel that is zero but at the centre of its spatial axes
     (index (k - 1) // 2), where it holds an orthogonal (in, out) matrix
@@ -619,7 +688,7 @@ def delta_orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
                          f"(shape {array.shape}, layout {layout!r})")
     gen = as_generator(seed)
 
-    def fill(a):
+    def fill(a: NDArray[Any]) -> None:
         io = np.zeros((n_in, n_out), np.float64)
         orthogonal_(io, gain, seed=gen, layout="io")
         a.fill(0.0)
@@ -631,7 +700,8 @@ def delta_orthogonal_(array, gain=1.0, *, seed=None, layout="io"):
     return _fill_in_place(array, fill, float32_for_half=True)
 
 
-def eye_(array, gain=1.0, *, seed=None, layout="io"):
+def eye_(array: _ArrayT, gain: float = 1.0, *, seed: Seed = None,
+         layout: MatrixLayout = "io") -> _ArrayT:
     """The identity (2-D only; rectangular: ones on the main diagonal), times
     ``gain``: Keras' Identity, PyTorch's ``eye_``."""
     _target(array)
@@ -640,14 +710,15 @@ def eye_(array, gain=1.0, *, seed=None, layout="io"):
     if array.ndim != 2:
         raise ValueError(f"eye needs a 2-D array, got shape {array.shape}")
 
-    def fill(a):
+    def fill(a: NDArray[Any]) -> None:
         a.fill(0.0)
         np.fill_diagonal(a, gain)
 
     return _fill_in_place(array, fill, float32_for_half=True)
 
 
-def dirac_(array, groups=1, *, seed=None, layout="io"):
+def dirac_(array: _ArrayT, groups: SupportsIndex = 1, *, seed: Seed = None,
+           layout: MatrixLayout = "io") -> _ArrayT:
     """PyTorch's ``dirac_``: a 3-, 4- or 5-D convolution kernel that passes
     its input through (channel d of each group to output channel d).
 
@@ -664,7 +735,7 @@ def dirac_(array, groups=1, *, seed=None, layout="io"):
     out_per_group = oi_shape[0] // groups
     min_dim = min(out_per_group, oi_shape[1])
 
-    def fill(a):
+    def fill(a: NDArray[Any]) -> None:
         w = np.zeros(oi_shape, a.dtype)
         centre = tuple(s // 2 for s in oi_shape[2:])
         for g in range(groups):
@@ -677,7 +748,8 @@ def dirac_(array, groups=1, *, seed=None, layout="io"):
     return _fill_in_place(array, fill, float32_for_half=True)
 
 
-def sparse_(array, sparsity, std=0.01, *, seed=None, layout="io"):
+def sparse_(array: _ArrayT, sparsity: float, std: float = 0.01, *, seed: Seed = None,
+            layout: MatrixLayout = "io") -> _ArrayT:
     """PyTorch's ``sparse_`` (Martens, 2010): Normal(0, std), then in each
     column of the PyTorch-layout (fan_out, fan_in) matrix — the outgoing
     weights of one input unit — ceil(sparsity * fan_out) entries, chosen at
@@ -693,7 +765,7 @@ def sparse_(array, sparsity, std=0.01, *, seed=None, layout="io"):
         raise ValueError(f"sparse needs a 2-D array, got shape {array.shape}")
     gen = as_generator(seed)
 
-    def fill(a):
+    def fill(a: NDArray[Any]) -> None:
         w = a if layout == "oi" else a.T  # (fan_out, fan_in) view
         rows = w.shape[0]
         zeros = int(math.ceil(sparsity * rows))
@@ -706,24 +778,339 @@ def sparse_(array, sparsity, std=0.01, *, seed=None, layout="io"):
     return _fill_in_place(array, fill)
 
 
-xavier_normal = _initializer(xavier_normal_)
-xavier_uniform = _initializer(xavier_uniform_)
-he_normal = _initializer(he_normal_)
-he_uniform = _initializer(he_uniform_)
-zeros = _initializer(zeros_)
-ones = _initializer(ones_)
-constant = _initializer(constant_)
-normal = _initializer(normal_)
-uniform = _initializer(uniform_)
-truncated_normal = _initializer(truncated_normal_)
-lecun_normal = _initializer(lecun_normal_)
-lecun_uniform = _initializer(lecun_uniform_)
-orthogonal = _initializer(orthogonal_)
-eye = _initializer(eye_)
-dirac = _initializer(dirac_)
-delta_orthogonal = _initializer(delta_orthogonal_)
-sparse = _initializer(sparse_)
-variance_scaling = _initializer(variance_scaling_)
+if TYPE_CHECKING:
+    # The functional twins as type checkers see them: the parameters that
+    # inspect.signature shows for the functions _initializer builds at run time
+    # (tests/test_typing.py checks that both agree).
+    @overload
+    def xavier_normal(shape: ShapeLike, gain: float = 1.0, *, dtype: type[np.float32] = np.float32,
+                      seed: Seed = None, layout: Layout = "io",
+                      global_shape: Sequence[SupportsIndex] | None = None,
+                      index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def xavier_normal(shape: ShapeLike, gain: float = 1.0, *,
+                      dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+                      layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                      index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def xavier_normal(shape: ShapeLike, gain: float = 1.0, *, dtype: DTypeLike, seed: Seed = None,
+                      layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                      index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def xavier_normal(shape: ShapeLike, gain: float = 1.0, *, dtype: DTypeLike = np.float32,
+                      seed: Seed = None, layout: Layout = "io",
+                      global_shape: Sequence[SupportsIndex] | None = None,
+                      index: BlockIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def xavier_uniform(shape: ShapeLike, gain: float = 1.0, *,
+                       dtype: type[np.float32] = np.float32, seed: Seed = None,
+                       layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                       index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def xavier_uniform(shape: ShapeLike, gain: float = 1.0, *,
+                       dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+                       layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                       index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def xavier_uniform(shape: ShapeLike, gain: float = 1.0, *, dtype: DTypeLike, seed: Seed = None,
+                       layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                       index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def xavier_uniform(shape: ShapeLike, gain: float = 1.0, *, dtype: DTypeLike = np.float32,
+                       seed: Seed = None, layout: Layout = "io",
+                       global_shape: Sequence[SupportsIndex] | None = None,
+                       index: BlockIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def he_normal(shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
+                  nonlinearity: Nonlinearity = "leaky_relu", *,
+                  dtype: type[np.float32] = np.float32, seed: Seed = None, layout: Layout = "io",
+                  global_shape: Sequence[SupportsIndex] | None = None,
+                  index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def he_normal(shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
+                  nonlinearity: Nonlinearity = "leaky_relu", *,
+                  dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+                  layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                  index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def he_normal(shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
+                  nonlinearity: Nonlinearity = "leaky_relu", *, dtype: DTypeLike,
+                  seed: Seed = None, layout: Layout = "io",
+                  global_shape: Sequence[SupportsIndex] | None = None,
+                  index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def he_normal(shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
+                  nonlinearity: Nonlinearity = "leaky_relu", *, dtype: DTypeLike = np.float32,
+                  seed: Seed = None, layout: Layout = "io",
+                  global_shape: Sequence[SupportsIndex] | None = None,
+                  index: BlockIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def he_uniform(shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
+                   nonlinearity: Nonlinearity = "leaky_relu", *,
+                   dtype: type[np.float32] = np.float32, seed: Seed = None, layout: Layout = "io",
+                   global_shape: Sequence[SupportsIndex] | None = None,
+                   index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def he_uniform(shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
+                   nonlinearity: Nonlinearity = "leaky_relu", *,
+                   dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+                   layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                   index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def he_uniform(shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
+                   nonlinearity: Nonlinearity = "leaky_relu", *, dtype: DTypeLike,
+                   seed: Seed = None, layout: Layout = "io",
+                   global_shape: Sequence[SupportsIndex] | None = None,
+                   index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def he_uniform(shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
+                   nonlinearity: Nonlinearity = "leaky_relu", *, dtype: DTypeLike = np.float32,
+                   seed: Seed = None, layout: Layout = "io",
+                   global_shape: Sequence[SupportsIndex] | None = None,
+                   index: BlockIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def zeros(shape: ShapeLike, *, dtype: type[np.float32] = np.float32, seed: Seed = None,
+              layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+              index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def zeros(shape: ShapeLike, *, dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+              layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+              index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def zeros(shape: ShapeLike, *, dtype: DTypeLike, seed: Seed = None, layout: Layout = "io",
+              global_shape: Sequence[SupportsIndex] | None = None,
+              index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def zeros(shape: ShapeLike, *, dtype: DTypeLike = np.float32, seed: Seed = None,
+              layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+              index: BlockIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def ones(shape: ShapeLike, *, dtype: type[np.float32] = np.float32, seed: Seed = None,
+             layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+             index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def ones(shape: ShapeLike, *, dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+             layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+             index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def ones(shape: ShapeLike, *, dtype: DTypeLike, seed: Seed = None, layout: Layout = "io",
+             global_shape: Sequence[SupportsIndex] | None = None,
+             index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def ones(shape: ShapeLike, *, dtype: DTypeLike = np.float32, seed: Seed = None,
+             layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+             index: BlockIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def constant(shape: ShapeLike, value: float = 0.0, *, dtype: type[np.float32] = np.float32,
+                 seed: Seed = None, layout: Layout = "io",
+                 global_shape: Sequence[SupportsIndex] | None = None,
+                 index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def constant(shape: ShapeLike, value: float = 0.0, *,
+                 dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+                 layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                 index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def constant(shape: ShapeLike, value: float = 0.0, *, dtype: DTypeLike, seed: Seed = None,
+                 layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                 index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def constant(shape: ShapeLike, value: float = 0.0, *, dtype: DTypeLike = np.float32,
+                 seed: Seed = None, layout: Layout = "io",
+                 global_shape: Sequence[SupportsIndex] | None = None,
+                 index: BlockIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def normal(shape: ShapeLike, mean: float = 0.0, std: float = 1.0, *,
+               dtype: type[np.float32] = np.float32, seed: Seed = None, layout: Layout = "io",
+               global_shape: Sequence[SupportsIndex] | None = None,
+               index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def normal(shape: ShapeLike, mean: float = 0.0, std: float = 1.0, *,
+               dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+               layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+               index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def normal(shape: ShapeLike, mean: float = 0.0, std: float = 1.0, *, dtype: DTypeLike,
+               seed: Seed = None, layout: Layout = "io",
+               global_shape: Sequence[SupportsIndex] | None = None,
+               index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def normal(shape: ShapeLike, mean: float = 0.0, std: float = 1.0, *,
+               dtype: DTypeLike = np.float32, seed: Seed = None, layout: Layout = "io",
+               global_shape: Sequence[SupportsIndex] | None = None,
+               index: BlockIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def uniform(shape: ShapeLike, low: float = 0.0, high: float = 1.0, *,
+                dtype: type[np.float32] = np.float32, seed: Seed = None, layout: Layout = "io",
+                global_shape: Sequence[SupportsIndex] | None = None,
+                index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def uniform(shape: ShapeLike, low: float = 0.0, high: float = 1.0, *,
+                dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+                layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def uniform(shape: ShapeLike, low: float = 0.0, high: float = 1.0, *, dtype: DTypeLike,
+                seed: Seed = None, layout: Layout = "io",
+                global_shape: Sequence[SupportsIndex] | None = None,
+                index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def uniform(shape: ShapeLike, low: float = 0.0, high: float = 1.0, *,
+                dtype: DTypeLike = np.float32, seed: Seed = None, layout: Layout = "io",
+                global_shape: Sequence[SupportsIndex] | None = None,
+                index: BlockIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def truncated_normal(shape: ShapeLike, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                         b: float = 2.0, *, dtype: type[np.float32] = np.float32,
+                         seed: Seed = None, layout: Layout = "io",
+                         global_shape: Sequence[SupportsIndex] | None = None,
+                         index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def truncated_normal(shape: ShapeLike, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                         b: float = 2.0, *, dtype: type[_ScalarT] | np.dtype[_ScalarT],
+                         seed: Seed = None, layout: Layout = "io",
+                         global_shape: Sequence[SupportsIndex] | None = None,
+                         index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def truncated_normal(shape: ShapeLike, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                         b: float = 2.0, *, dtype: DTypeLike, seed: Seed = None,
+                         layout: Layout = "io",
+                         global_shape: Sequence[SupportsIndex] | None = None,
+                         index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def truncated_normal(shape: ShapeLike, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                         b: float = 2.0, *, dtype: DTypeLike = np.float32, seed: Seed = None,
+                         layout: Layout = "io",
+                         global_shape: Sequence[SupportsIndex] | None = None,
+                         index: BlockIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def lecun_normal(shape: ShapeLike, *, dtype: type[np.float32] = np.float32, seed: Seed = None,
+                     layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                     index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def lecun_normal(shape: ShapeLike, *, dtype: type[_ScalarT] | np.dtype[_ScalarT],
+                     seed: Seed = None, layout: Layout = "io",
+                     global_shape: Sequence[SupportsIndex] | None = None,
+                     index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def lecun_normal(shape: ShapeLike, *, dtype: DTypeLike, seed: Seed = None,
+                     layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                     index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def lecun_normal(shape: ShapeLike, *, dtype: DTypeLike = np.float32, seed: Seed = None,
+                     layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                     index: BlockIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def lecun_uniform(shape: ShapeLike, *, dtype: type[np.float32] = np.float32, seed: Seed = None,
+                      layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                      index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def lecun_uniform(shape: ShapeLike, *, dtype: type[_ScalarT] | np.dtype[_ScalarT],
+                      seed: Seed = None, layout: Layout = "io",
+                      global_shape: Sequence[SupportsIndex] | None = None,
+                      index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def lecun_uniform(shape: ShapeLike, *, dtype: DTypeLike, seed: Seed = None,
+                      layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                      index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def lecun_uniform(shape: ShapeLike, *, dtype: DTypeLike = np.float32, seed: Seed = None,
+                      layout: Layout = "io", global_shape: Sequence[SupportsIndex] | None = None,
+                      index: BlockIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def orthogonal(shape: ShapeLike, gain: float = 1.0, *, dtype: type[np.float32] = np.float32,
+                   seed: Seed = None, layout: MatrixLayout = "io") -> NDArray[np.float32]: ...
+    @overload
+    def orthogonal(shape: ShapeLike, gain: float = 1.0, *,
+                   dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+                   layout: MatrixLayout = "io") -> NDArray[_ScalarT]: ...
+    @overload
+    def orthogonal(shape: ShapeLike, gain: float = 1.0, *, dtype: DTypeLike, seed: Seed = None,
+                   layout: MatrixLayout = "io") -> NDArray[Any]: ...
+    def orthogonal(shape: ShapeLike, gain: float = 1.0, *, dtype: DTypeLike = np.float32,
+                   seed: Seed = None, layout: MatrixLayout = "io") -> NDArray[Any]: ...
+    @overload
+    def eye(shape: ShapeLike, gain: float = 1.0, *, dtype: type[np.float32] = np.float32,
+            seed: Seed = None, layout: MatrixLayout = "io") -> NDArray[np.float32]: ...
+    @overload
+    def eye(shape: ShapeLike, gain: float = 1.0, *, dtype: type[_ScalarT] | np.dtype[_ScalarT],
+            seed: Seed = None, layout: MatrixLayout = "io") -> NDArray[_ScalarT]: ...
+    @overload
+    def eye(shape: ShapeLike, gain: float = 1.0, *, dtype: DTypeLike, seed: Seed = None,
+            layout: MatrixLayout = "io") -> NDArray[Any]: ...
+    def eye(shape: ShapeLike, gain: float = 1.0, *, dtype: DTypeLike = np.float32,
+            seed: Seed = None, layout: MatrixLayout = "io") -> NDArray[Any]: ...
+    @overload
+    def dirac(shape: ShapeLike, groups: SupportsIndex = 1, *, dtype: type[np.float32] = np.float32,
+              seed: Seed = None, layout: MatrixLayout = "io") -> NDArray[np.float32]: ...
+    @overload
+    def dirac(shape: ShapeLike, groups: SupportsIndex = 1, *,
+              dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+              layout: MatrixLayout = "io") -> NDArray[_ScalarT]: ...
+    @overload
+    def dirac(shape: ShapeLike, groups: SupportsIndex = 1, *, dtype: DTypeLike, seed: Seed = None,
+              layout: MatrixLayout = "io") -> NDArray[Any]: ...
+    def dirac(shape: ShapeLike, groups: SupportsIndex = 1, *, dtype: DTypeLike = np.float32,
+              seed: Seed = None, layout: MatrixLayout = "io") -> NDArray[Any]: ...
+    @overload
+    def delta_orthogonal(shape: ShapeLike, gain: float = 1.0, *,
+                         dtype: type[np.float32] = np.float32, seed: Seed = None,
+                         layout: MatrixLayout = "io") -> NDArray[np.float32]: ...
+    @overload
+    def delta_orthogonal(shape: ShapeLike, gain: float = 1.0, *,
+                         dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+                         layout: MatrixLayout = "io") -> NDArray[_ScalarT]: ...
+    @overload
+    def delta_orthogonal(shape: ShapeLike, gain: float = 1.0, *, dtype: DTypeLike,
+                         seed: Seed = None, layout: MatrixLayout = "io") -> NDArray[Any]: ...
+    def delta_orthogonal(shape: ShapeLike, gain: float = 1.0, *, dtype: DTypeLike = np.float32,
+                         seed: Seed = None, layout: MatrixLayout = "io") -> NDArray[Any]: ...
+    @overload
+    def sparse(shape: ShapeLike, sparsity: float, std: float = 0.01, *,
+               dtype: type[np.float32] = np.float32, seed: Seed = None,
+               layout: MatrixLayout = "io") -> NDArray[np.float32]: ...
+    @overload
+    def sparse(shape: ShapeLike, sparsity: float, std: float = 0.01, *,
+               dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+               layout: MatrixLayout = "io") -> NDArray[_ScalarT]: ...
+    @overload
+    def sparse(shape: ShapeLike, sparsity: float, std: float = 0.01, *, dtype: DTypeLike,
+               seed: Seed = None, layout: MatrixLayout = "io") -> NDArray[Any]: ...
+    def sparse(shape: ShapeLike, sparsity: float, std: float = 0.01, *,
+               dtype: DTypeLike = np.float32, seed: Seed = None,
+               layout: MatrixLayout = "io") -> NDArray[Any]: ...
+    @overload
+    def variance_scaling(shape: ShapeLike, scale: float = 1.0, mode: Mode = "fan_in",
+                         distribution: Distribution = "truncated_normal", *,
+                         dtype: type[np.float32] = np.float32, seed: Seed = None,
+                         layout: Layout = "io",
+                         global_shape: Sequence[SupportsIndex] | None = None,
+                         index: BlockIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def variance_scaling(shape: ShapeLike, scale: float = 1.0, mode: Mode = "fan_in",
+                         distribution: Distribution = "truncated_normal", *,
+                         dtype: type[_ScalarT] | np.dtype[_ScalarT], seed: Seed = None,
+                         layout: Layout = "io",
+                         global_shape: Sequence[SupportsIndex] | None = None,
+                         index: BlockIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def variance_scaling(shape: ShapeLike, scale: float = 1.0, mode: Mode = "fan_in",
+                         distribution: Distribution = "truncated_normal", *, dtype: DTypeLike,
+                         seed: Seed = None, layout: Layout = "io",
+                         global_shape: Sequence[SupportsIndex] | None = None,
+                         index: BlockIndex | None = None) -> NDArray[Any]: ...
+    def variance_scaling(shape: ShapeLike, scale: float = 1.0, mode: Mode = "fan_in",
+                         distribution: Distribution = "truncated_normal", *,
+                         dtype: DTypeLike = np.float32, seed: Seed = None, layout: Layout = "io",
+                         global_shape: Sequence[SupportsIndex] | None = None,
+                         index: BlockIndex | None = None) -> NDArray[Any]: ...
+else:
+    xavier_normal = _initializer(xavier_normal_)
+    xavier_uniform = _initializer(xavier_uniform_)
+    he_normal = _initializer(he_normal_)
+    he_uniform = _initializer(he_uniform_)
+    zeros = _initializer(zeros_)
+    ones = _initializer(ones_)
+    constant = _initializer(constant_)
+    normal = _initializer(normal_)
+    uniform = _initializer(uniform_)
+    truncated_normal = _initializer(truncated_normal_)
+    lecun_normal = _initializer(lecun_normal_)
+    lecun_uniform = _initializer(lecun_uniform_)
+    orthogonal = _initializer(orthogonal_)
+    eye = _initializer(eye_)
+    dirac = _initializer(dirac_)
+    delta_orthogonal = _initializer(delta_orthogonal_)
+    sparse = _initializer(sparse_)
+    variance_scaling = _initializer(variance_scaling_)
 
 glorot_normal, glorot_normal_ = xavier_normal, xavier_normal_
 glorot_uniform, glorot_uniform_ = xavier_uniform, xavier_uniform_
@@ -735,7 +1122,7 @@ for _alias, _name in (("glorot_normal", "xavier_normal"), ("glorot_uniform", "xa
 del _alias, _name
 
 #: Every initializer by name (functional form), aliases included.
-INITIALIZERS = {name: globals()[name] for name in __all__
+INITIALIZERS: dict[str, Initializer] = {name: globals()[name] for name in __all__
                 if not name.endswith("_") and name not in
                 ("calculate_gain", "fan_in_fan_out", "resolve", "INITIALIZERS", "FanAxes")}
 
@@ -744,9 +1131,10 @@ INITIALIZERS = {name: globals()[name] for name in __all__
 # resolve(): the book's weight_init_std
 # ---------------------------------------------------------------------------
 
-def _book_std(fn_std, label):
+def _book_std(fn_std: Callable[[int], float], label: str) -> Initializer:
     """An initializer Normal(0, fn_std(fan_in))."""
-    def init(shape, *, dtype=np.float32, seed=None, layout="io"):
+    def init(shape: ShapeLike, *, dtype: DTypeLike = np.float32, seed: Seed = None,
+             layout: Layout = "io") -> NDArray[Any]:
         arr = _new_array(shape, dtype)
         fan_in, _ = fan_in_fan_out(arr.shape, layout)
         return normal_(arr, 0.0, fn_std(fan_in), seed=seed, layout=layout)
@@ -756,7 +1144,7 @@ def _book_std(fn_std, label):
     return init
 
 
-def resolve(spec):
+def resolve(spec: float | str | Initializer) -> Initializer:
     """An initializer ``f(shape, *, dtype=np.float32, seed=None, layout="io")``
     from a ``weight_init_std`` value, read exactly as *Deep Learning from
     Scratch*'s ``MultiLayerNet``:
@@ -800,13 +1188,15 @@ def resolve(spec):
                      f"'xavier'/'sigmoid', 'he'/'relu', or one of {sorted(INITIALIZERS)}")
 
 
-def _std_initializer(std, label):
+def _std_initializer(std: float, label: str) -> Initializer:
     if not math.isfinite(std) or std < 0:
         raise ValueError(f"weight_init_std must be a finite std >= 0, got {label}")
     return _book_std(lambda n: std, label)
 
 
-def __getattr__(name):
-    if name == "lsuv":  # data-dependent: it needs a network, which the engine does not import
-        raise AttributeError("fastinit.init.lsuv is now fastinit.nn.lsuv (also fastinit.lsuv)")
-    raise AttributeError(f"module 'fastinit.init' has no attribute {name!r}")
+# Hidden from type checkers, which would otherwise accept any attribute of the module.
+if not TYPE_CHECKING:
+    def __getattr__(name: str) -> NoReturn:
+        if name == "lsuv":  # data-dependent: it needs a network, which the engine does not import
+            raise AttributeError("fastinit.init.lsuv is now fastinit.nn.lsuv (also fastinit.lsuv)")
+        raise AttributeError(f"module 'fastinit.init' has no attribute {name!r}")

@@ -8,12 +8,26 @@ C-contiguous, writable and of the exact shape and dtype).  The GIL is
 released inside every kernel.  Each function's NumPy twin is in
 ``fastinit.reference.functional``.
 """
+from __future__ import annotations
+
 import functools
+from typing import Any, Literal, SupportsIndex, TypeAlias, TypeVar, overload
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from . import _core
 from ._validate import float_array, index, output, real_number, same_dtype, unaliased
+
+#: the activation names (ACTIVATIONS' keys)
+Activation: TypeAlias = Literal["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
+#: what the float kernels return: float32 or float64, as their input
+FloatArray: TypeAlias = NDArray[np.floating[Any]]
+#: the sums of histogram_slots: (zeros, low_tail, high_tail, sum, sumsq)
+HistogramSums: TypeAlias = tuple[int, int, int, float, float]
+
+# The float dtype of the data: results keep it (float32 or float64).
+_FloatT = TypeVar("_FloatT", bound="np.floating[Any]")
 
 __all__ = [
     "ACTIVATIONS", "matmul", "affine", "sum_rows",
@@ -25,10 +39,10 @@ __all__ = [
 ]
 
 # Name -> code of csrc/elementwise/elementwise.h's enum fi_act (FI_ACT_RELU: "relu").
-ACTIVATIONS = {act.name[len("FI_ACT_"):].lower(): int(act) for act in _core.fi_act}
+ACTIVATIONS: dict[str, int] = {act.name[len("FI_ACT_"):].lower(): int(act) for act in _core.fi_act}
 
 
-def activation_code(name):
+def activation_code(name: str) -> int:
     try:
         return ACTIVATIONS[name]
     except (KeyError, TypeError):
@@ -40,7 +54,7 @@ def activation_code(name):
 # Linear algebra: matmul, affine, sum_rows
 # --------------------------------------------------------------------------
 
-def _matrix_operand(x, name, trans):
+def _matrix_operand(x: ArrayLike, name: str, trans: bool) -> tuple[FloatArray, bool]:
     """2-D float operand for the GEMM: a transposed C-contiguous matrix is
     used as is with the transpose flag flipped instead of being copied."""
     x = x if isinstance(x, np.ndarray) else float_array(x, name)
@@ -50,7 +64,9 @@ def _matrix_operand(x, name, trans):
     return float_array(x, name, ndim=2), trans
 
 
-def _gemm(a, b, out, trans_a, trans_b, alpha, beta, bias, act, slope):
+def _gemm(a: FloatArray, b: FloatArray, out: NDArray[Any] | None, trans_a: bool, trans_b: bool,
+          alpha: float, beta: float, bias: FloatArray | None, act: int,
+          slope: float) -> FloatArray:
     m = a.shape[1] if trans_a else a.shape[0]
     n = b.shape[0] if trans_b else b.shape[1]
     c = output(out, (m, n), a.dtype)
@@ -64,7 +80,15 @@ def _gemm(a, b, out, trans_a, trans_b, alpha, beta, bias, act, slope):
     return c
 
 
-def matmul(a, b, out=None, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0):
+@overload
+def matmul(a: NDArray[_FloatT], b: NDArray[_FloatT], out: NDArray[_FloatT] | None = None, *,
+           trans_a: bool = False, trans_b: bool = False, alpha: float = 1.0,
+           beta: float = 0.0) -> NDArray[_FloatT]: ...
+@overload
+def matmul(a: ArrayLike, b: ArrayLike, out: NDArray[Any] | None = None, *, trans_a: bool = False,
+           trans_b: bool = False, alpha: float = 1.0, beta: float = 0.0) -> NDArray[Any]: ...
+def matmul(a: ArrayLike, b: ArrayLike, out: NDArray[Any] | None = None, *, trans_a: bool = False,
+           trans_b: bool = False, alpha: float = 1.0, beta: float = 0.0) -> FloatArray:
     """``alpha * op(a) @ op(b) + beta * out`` for 2-D float arrays, where
     ``op(x)`` is ``x.T`` when the matching ``trans_*`` flag is set.
 
@@ -90,7 +114,15 @@ def matmul(a, b, out=None, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0)
     return _gemm(a, b, out, trans_a, trans_b, alpha, beta, None, 0, 0.0)
 
 
-def affine(x, W, b, activation="identity", out=None, *, slope=0.01):
+@overload
+def affine(x: NDArray[_FloatT], W: NDArray[_FloatT], b: NDArray[_FloatT] | None,
+           activation: Activation = "identity", out: NDArray[_FloatT] | None = None, *,
+           slope: float = 0.01) -> NDArray[_FloatT]: ...
+@overload
+def affine(x: ArrayLike, W: ArrayLike, b: ArrayLike | None, activation: Activation = "identity",
+           out: NDArray[Any] | None = None, *, slope: float = 0.01) -> NDArray[Any]: ...
+def affine(x: ArrayLike, W: ArrayLike, b: ArrayLike | None, activation: Activation = "identity",
+           out: NDArray[Any] | None = None, *, slope: float = 0.01) -> FloatArray:
     """``act(x @ W + b)`` in one pass over the output (bias and activation
     are applied to each tile of the product while it is in cache).
 
@@ -118,7 +150,11 @@ def affine(x, W, b, activation="identity", out=None, *, slope=0.01):
     return _gemm(x, W, out, trans_x, trans_w, 1.0, 0.0, b, act, slope)
 
 
-def sum_rows(x, out=None):
+@overload
+def sum_rows(x: NDArray[_FloatT], out: NDArray[_FloatT] | None = None) -> NDArray[_FloatT]: ...
+@overload
+def sum_rows(x: ArrayLike, out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+def sum_rows(x: ArrayLike, out: NDArray[Any] | None = None) -> FloatArray:
     """Column sums over the batch axis, ``x.sum(axis=0)`` for 2-D x: the
     bias gradient.  Summed in a fixed order (thread-count independent)."""
     x = float_array(x, "x", ndim=2)
@@ -136,7 +172,7 @@ def sum_rows(x, out=None):
 # Activations: forward and backward
 # --------------------------------------------------------------------------
 
-def _unary(code, x, out, slope=0.0):
+def _unary(code: int, x: ArrayLike, out: NDArray[Any] | None, slope: float = 0.0) -> FloatArray:
     x = float_array(x, "x")
     if out is None:
         res = np.empty_like(x)  # x is C-contiguous, so is res
@@ -147,7 +183,8 @@ def _unary(code, x, out, slope=0.0):
     return res
 
 
-def _binary(code, dout, saved, saved_name, out, slope=0.0):
+def _binary(code: int, dout: ArrayLike, saved: ArrayLike, saved_name: str,
+            out: NDArray[Any] | None, slope: float = 0.0) -> FloatArray:
     dout = float_array(dout, "dout")
     saved = float_array(saved, saved_name)
     if dout.dtype != saved.dtype:
@@ -163,61 +200,127 @@ def _binary(code, dout, saved, saved_name, out, slope=0.0):
     return res
 
 
-def identity(x, out=None):
+@overload
+def identity(x: NDArray[_FloatT], out: NDArray[_FloatT] | None = None) -> NDArray[_FloatT]: ...
+@overload
+def identity(x: ArrayLike, out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+def identity(x: ArrayLike, out: NDArray[Any] | None = None) -> FloatArray:
     """A copy of x (into ``out`` when given)."""
     return _unary(0, x, out)
 
 
-def sigmoid(x, out=None):
+@overload
+def sigmoid(x: NDArray[_FloatT], out: NDArray[_FloatT] | None = None) -> NDArray[_FloatT]: ...
+@overload
+def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> FloatArray:
     """``1 / (1 + exp(-x))``, computed from ``exp(-|x|)``: no overflow or
     warning for any x, exactly 0.5 at 0, saturating to exactly 0 and 1;
     NaN propagates.  Vectorized: within 3 ulp of the exact value."""
     return _unary(1, x, out)
 
 
-def tanh(x, out=None):
+@overload
+def tanh(x: NDArray[_FloatT], out: NDArray[_FloatT] | None = None) -> NDArray[_FloatT]: ...
+@overload
+def tanh(x: ArrayLike, out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+def tanh(x: ArrayLike, out: NDArray[Any] | None = None) -> FloatArray:
     """Hyperbolic tangent, odd-symmetric, ``tanh(+-inf) = +-1``; NaN
     propagates.  Vectorized: within 2 ulp of the exact value."""
     return _unary(2, x, out)
 
 
-def relu(x, out=None):
+@overload
+def relu(x: NDArray[_FloatT], out: NDArray[_FloatT] | None = None) -> NDArray[_FloatT]: ...
+@overload
+def relu(x: ArrayLike, out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+def relu(x: ArrayLike, out: NDArray[Any] | None = None) -> FloatArray:
     """``np.maximum(0, x)``, bit for bit: NaN propagates, -0.0 stays -0.0."""
     return _unary(3, x, out)
 
 
-def leaky_relu(x, slope=0.01, out=None):
+@overload
+def leaky_relu(x: NDArray[_FloatT], slope: float = 0.01,
+               out: NDArray[_FloatT] | None = None) -> NDArray[_FloatT]: ...
+@overload
+def leaky_relu(x: ArrayLike, slope: float = 0.01,
+               out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+def leaky_relu(x: ArrayLike, slope: float = 0.01, out: NDArray[Any] | None = None) -> FloatArray:
     """``x`` where x > 0, else ``slope * x``."""
     return _unary(4, x, out, real_number(slope, "slope"))
 
 
-def sigmoid_backward(dout, y, out=None):
+@overload
+def sigmoid_backward(dout: NDArray[_FloatT], y: NDArray[_FloatT],
+                     out: NDArray[_FloatT] | None = None) -> NDArray[_FloatT]: ...
+@overload
+def sigmoid_backward(dout: ArrayLike, y: ArrayLike,
+                     out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+def sigmoid_backward(dout: ArrayLike, y: ArrayLike,
+                     out: NDArray[Any] | None = None) -> FloatArray:
     """``dout * y * (1 - y)`` from the forward output y."""
     return _binary(1, dout, y, "y", out)
 
 
-def tanh_backward(dout, y, out=None):
+@overload
+def tanh_backward(dout: NDArray[_FloatT], y: NDArray[_FloatT],
+                  out: NDArray[_FloatT] | None = None) -> NDArray[_FloatT]: ...
+@overload
+def tanh_backward(dout: ArrayLike, y: ArrayLike,
+                  out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+def tanh_backward(dout: ArrayLike, y: ArrayLike,
+                  out: NDArray[Any] | None = None) -> FloatArray:
     """``dout * (1 - y**2)`` from the forward output y."""
     return _binary(2, dout, y, "y", out)
 
 
-def relu_backward(dout, x, out=None):
+@overload
+def relu_backward(dout: NDArray[_FloatT], x: NDArray[_FloatT],
+                  out: NDArray[_FloatT] | None = None) -> NDArray[_FloatT]: ...
+@overload
+def relu_backward(dout: ArrayLike, x: ArrayLike,
+                  out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+def relu_backward(dout: ArrayLike, x: ArrayLike,
+                  out: NDArray[Any] | None = None) -> FloatArray:
     """``dout`` where the forward input x > 0, else exactly 0 (an inactive
     unit passes no gradient, not even inf or NaN)."""
     return _binary(3, dout, x, "x", out)
 
 
-def leaky_relu_backward(dout, x, slope=0.01, out=None):
+@overload
+def leaky_relu_backward(dout: NDArray[_FloatT], x: NDArray[_FloatT], slope: float = 0.01,
+                        out: NDArray[_FloatT] | None = None) -> NDArray[_FloatT]: ...
+@overload
+def leaky_relu_backward(dout: ArrayLike, x: ArrayLike, slope: float = 0.01,
+                        out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+def leaky_relu_backward(dout: ArrayLike, x: ArrayLike, slope: float = 0.01,
+                        out: NDArray[Any] | None = None) -> FloatArray:
     """``dout`` where x > 0, else ``slope * dout``."""
     return _binary(4, dout, x, "x", out, real_number(slope, "slope"))
 
 
-def activation(name, x, out=None, *, slope=0.01):
+@overload
+def activation(name: Activation, x: NDArray[_FloatT], out: NDArray[_FloatT] | None = None, *,
+               slope: float = 0.01) -> NDArray[_FloatT]: ...
+@overload
+def activation(name: Activation, x: ArrayLike, out: NDArray[Any] | None = None, *,
+               slope: float = 0.01) -> NDArray[Any]: ...
+def activation(name: Activation, x: ArrayLike, out: NDArray[Any] | None = None, *,
+               slope: float = 0.01) -> FloatArray:
     """Forward activation by name (identity, sigmoid, tanh, relu, leaky_relu)."""
     return _unary(activation_code(name), x, out, real_number(slope, "slope"))
 
 
-def activation_backward(name, dout, saved, out=None, *, slope=0.01):
+@overload
+def activation_backward(name: Activation, dout: NDArray[_FloatT], saved: NDArray[_FloatT],
+                        out: NDArray[_FloatT] | None = None, *,
+                        slope: float = 0.01) -> NDArray[_FloatT]: ...
+@overload
+def activation_backward(name: Activation, dout: ArrayLike, saved: ArrayLike,
+                        out: NDArray[Any] | None = None, *,
+                        slope: float = 0.01) -> NDArray[Any]: ...
+def activation_backward(name: Activation, dout: ArrayLike, saved: ArrayLike,
+                        out: NDArray[Any] | None = None, *, slope: float = 0.01) -> FloatArray:
     """Backward by name; ``saved`` is the forward output for sigmoid/tanh and
     the forward input for relu/leaky_relu (see the named functions)."""
     code = activation_code(name)
@@ -229,7 +332,7 @@ def activation_backward(name, dout, saved, out=None, *, slope=0.01):
 # Softmax and cross-entropy
 # --------------------------------------------------------------------------
 
-def _rows(x, name):
+def _rows(x: ArrayLike, name: str) -> tuple[FloatArray, bool]:
     x = float_array(x, name)
     if x.ndim == 1:
         return x.reshape(1, -1), True
@@ -238,7 +341,8 @@ def _rows(x, name):
     return x, False
 
 
-def _targets(t, shape, dtype):
+def _targets(t: ArrayLike, shape: tuple[int, ...], dtype: DTypeLike
+             ) -> tuple[NDArray[np.int64], None] | tuple[None, FloatArray]:
     """Split t into (labels int64 (N,), None) or (None, onehot (N, K))."""
     n, k = shape
     t_arr = np.asarray(t)
@@ -267,7 +371,11 @@ def _targets(t, shape, dtype):
                      f"got shape {t_arr.shape} and dtype {t_arr.dtype}")
 
 
-def softmax(x, out=None):
+@overload
+def softmax(x: NDArray[_FloatT], out: NDArray[_FloatT] | None = None) -> NDArray[_FloatT]: ...
+@overload
+def softmax(x: ArrayLike, out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+def softmax(x: ArrayLike, out: NDArray[Any] | None = None) -> FloatArray:
     """Row-wise softmax (max-subtracted), for 1-D or 2-D x."""
     x2, flat = _rows(x, "x")
     res = output(out, x2.shape[1:] if flat else x2.shape, x2.dtype)
@@ -276,7 +384,12 @@ def softmax(x, out=None):
     return res
 
 
-def softmax_cross_entropy(logits, t):
+@overload
+def softmax_cross_entropy(logits: NDArray[_FloatT],
+                          t: ArrayLike) -> tuple[float, NDArray[_FloatT]]: ...
+@overload
+def softmax_cross_entropy(logits: ArrayLike, t: ArrayLike) -> tuple[float, NDArray[Any]]: ...
+def softmax_cross_entropy(logits: ArrayLike, t: ArrayLike) -> tuple[float, FloatArray]:
     """``(loss, probs)``: the batch-mean cross-entropy of softmax(logits)
     against int labels (N,) or one-hot targets (N, K), and the softmax
     probabilities.  The loss is the exact log-softmax (no epsilon)."""
@@ -287,7 +400,14 @@ def softmax_cross_entropy(logits, t):
     return float(loss), probs
 
 
-def softmax_cross_entropy_backward(probs, t, dout=1.0, out=None):
+@overload
+def softmax_cross_entropy_backward(probs: NDArray[_FloatT], t: ArrayLike, dout: float = 1.0,
+                                   out: NDArray[_FloatT] | None = None) -> NDArray[_FloatT]: ...
+@overload
+def softmax_cross_entropy_backward(probs: ArrayLike, t: ArrayLike, dout: float = 1.0,
+                                   out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+def softmax_cross_entropy_backward(probs: ArrayLike, t: ArrayLike, dout: float = 1.0,
+                                   out: NDArray[Any] | None = None) -> FloatArray:
     """``(probs - onehot(t)) * dout / N``: the gradient of the mean loss."""
     p = float_array(probs, "probs", ndim=2)
     labels, onehot = _targets(t, p.shape, p.dtype)
@@ -304,7 +424,8 @@ def softmax_cross_entropy_backward(probs, t, dout=1.0, out=None):
 # --------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=64)
-def _bin_edges(dtype, hist_range, bins):
+def _bin_edges(dtype: np.dtype[Any], hist_range: tuple[float, float],
+               bins: int) -> NDArray[np.float64]:
     """np.histogram's edges for data of `dtype` (float32 data gets float32
     edges) over a given range, as the float64 array the kernel compares
     against."""
@@ -314,7 +435,7 @@ def _bin_edges(dtype, hist_range, bins):
     return edges
 
 
-def _edges(x, bins, range):
+def _edges(x: FloatArray, bins: int, range: tuple[float, float] | None) -> NDArray[np.float64]:
     """np.histogram's bin edges for x (computed in x's dtype), as float64."""
     if range is None:
         return np.histogram_bin_edges(x, bins=bins).astype(np.float64)
@@ -326,7 +447,9 @@ def _edges(x, bins, range):
                       bins)
 
 
-def _histogram_pass(x, bins, range, skip_zeros, cuts):
+def _histogram_pass(x: ArrayLike, bins: SupportsIndex, range: tuple[float, float] | None,
+                    skip_zeros: bool, cuts: tuple[float, float]
+                    ) -> tuple[NDArray[np.int64], HistogramSums, FloatArray]:
     """(slots, sums, edges in x's dtype) of histogram_slots, checked."""
     x = float_array(x, "x").reshape(-1)
     bins = index(bins, "bins", minimum=1)
@@ -337,7 +460,9 @@ def _histogram_pass(x, bins, range, skip_zeros, cuts):
     return slots, sums, edges.astype(x.dtype)
 
 
-def histogram_slots(x, bins, range=None, *, skip_zeros=False, cuts=(-np.inf, np.inf)):
+def histogram_slots(x: ArrayLike, bins: SupportsIndex, range: tuple[float, float] | None = None,
+                    *, skip_zeros: bool = False, cuts: tuple[float, float] = (-np.inf, np.inf)
+                    ) -> tuple[NDArray[np.int64], HistogramSums]:
     """One pass over x (float32 or float64, any shape, flattened): the
     counts of np.histogram's ``bins`` bins over ``range`` and what falls
     outside them, with the sums the moments need.
@@ -354,7 +479,16 @@ def histogram_slots(x, bins, range=None, *, skip_zeros=False, cuts=(-np.inf, np.
     return slots, sums
 
 
-def histogram(x, bins=10, range=None):
+@overload
+def histogram(x: NDArray[_FloatT], bins: SupportsIndex = 10,
+              range: tuple[float, float] | None = None
+              ) -> tuple[NDArray[np.int64], NDArray[_FloatT]]: ...
+@overload
+def histogram(x: ArrayLike, bins: SupportsIndex = 10,
+              range: tuple[float, float] | None = None
+              ) -> tuple[NDArray[np.int64], NDArray[Any]]: ...
+def histogram(x: ArrayLike, bins: SupportsIndex = 10, range: tuple[float, float] | None = None
+              ) -> tuple[NDArray[np.int64], FloatArray]:
     """``np.histogram(x, bins, range)`` for float32/float64 x and an
     integer ``bins``: ``(counts, edges)``, the counts int64 and the edges in
     x's dtype, in one compiled pass.  NaNs and values outside the range are

@@ -22,16 +22,29 @@ advance it::
 Which Philox words each element uses is documented in
 csrc/random/distributions.h.
 """
+from __future__ import annotations
+
 import math
 import numbers
 import struct
 import threading
+from collections.abc import Iterable, Sequence
+from typing import Any, SupportsIndex, TypeAlias, TypeVar, cast, overload
 
 import numpy as np
+from numpy.typing import DTypeLike, NDArray
 
 from . import _core
-from ._validate import (FILL_DTYPE_NAMES, FILL_DTYPES, fill_dtype, half_format,
+from ._validate import (FILL_DTYPE_NAMES, FILL_DTYPES, ShapeLike, fill_dtype, half_format,
                         index, output, real_number)
+
+#: what Generator(seed) takes
+SeedLike: TypeAlias = (int | Sequence[int] | NDArray[np.integer[Any]]
+                       | np.random.SeedSequence | None)
+#: the C state tuple (key0, key1, stream, start) of fastinit._core's fills
+State: TypeAlias = tuple[int, int, int, int]
+
+_ScalarT = TypeVar("_ScalarT", bound="np.generic[Any]")
 
 __all__ = ["Generator", "as_generator", "philox4x32"]
 
@@ -48,39 +61,44 @@ MAX_SPAWN = 1 << 24
 _POSITION_LOCK = threading.Lock()
 
 
-def _elements_per_block(dtype):
+def _elements_per_block(dtype: DTypeLike) -> int:
     """Elements one Philox block yields: 4 float32 values (and so 4 of a
     16-bit format, which rounds the float32 fill), 2 float64/int64."""
     return 2 if np.dtype(dtype).itemsize == 8 else 4
 
 
-def _shape(size):
+@overload
+def _shape(size: None) -> None: ...
+@overload
+def _shape(size: ShapeLike) -> tuple[int, ...]: ...
+def _shape(size: ShapeLike | None) -> tuple[int, ...] | None:
     """None, or the shape tuple of an int or a sequence of ints >= 0."""
     if size is None:
         return None
     if isinstance(size, (numbers.Integral, np.integer)) and not isinstance(size, (bool, np.bool_)):
         return (index(size, "size"),)
     try:
-        return tuple(index(s, "size") for s in size)
+        return tuple(index(s, "size") for s in cast("Iterable[object]", size))
     except TypeError:
         raise TypeError(f"size/shape must be an int or a tuple of ints, got {size!r}") from None
 
 
-def _float_dtype(dtype, out):
+def _float_dtype(dtype: DTypeLike | None, out: object) -> np.dtype[Any]:
     """The dtype a fill writes: ``dtype``, else out's, else float32."""
     if dtype is None:
         if not isinstance(out, np.ndarray):
             return np.dtype(np.float32)
-        if out.dtype not in FILL_DTYPES:
-            raise TypeError(f"out must have dtype {FILL_DTYPE_NAMES}, got {out.dtype}")
-        return out.dtype
+        out_dtype: np.dtype[Any] = out.dtype
+        if out_dtype not in FILL_DTYPES:
+            raise TypeError(f"out must have dtype {FILL_DTYPE_NAMES}, got {out_dtype}")
+        return out_dtype
     return fill_dtype(dtype)
 
 
 _F32 = struct.Struct("<f")  # standard size: overflow raises, unlike native "f"
 
 
-def _difference_is_finite(a, b, dt):
+def _difference_is_finite(a: float, b: float, dt: np.dtype[Any]) -> bool:
     """Whether a - b, in dt as the kernels compute it, is finite (a, b
     finite floats).  Plain Python floats: NumPy's 0-d arithmetic under
     errstate cost ~3 us a call.  For float32, struct rounds to float32 and
@@ -97,7 +115,7 @@ def _difference_is_finite(a, b, dt):
     return True
 
 
-def _finite(value, name):
+def _finite(value: object, name: str) -> float:
     v = real_number(value, name)
     if not math.isfinite(v):
         raise ValueError(f"{name} must be finite, got {v}")
@@ -122,7 +140,7 @@ class Generator:
     one scalar.
     """
 
-    def __init__(self, seed=None):
+    def __init__(self, seed: SeedLike = None) -> None:
         if isinstance(seed, Generator):
             raise TypeError("Generator(seed) takes an int, a SeedSequence or None; "
                             "to share a generator pass the Generator itself as seed= "
@@ -149,27 +167,27 @@ class Generator:
 
     # -- state -----------------------------------------------------------------
     @property
-    def seed_seq(self):
+    def seed_seq(self) -> np.random.SeedSequence:
         """The numpy.random.SeedSequence this generator was made from."""
         return self._seed_seq
 
     @property
-    def position(self):
+    def position(self) -> int:
         """Philox blocks consumed so far; the next call starts there."""
         return self._position
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"fastinit.random.Generator(key=0x{self._key[1]:08x}{self._key[0]:08x}, "
                 f"stream=0x{self._stream:016x}, position={self._position})")
 
-    def snapshot(self):
+    def snapshot(self) -> Generator:
         """An independent copy at the current position (e.g. to send a fill's
         parameters to other processes while this generator moves on)."""
         g = object.__new__(Generator)
         g.__dict__.update(self.__dict__)
         return g
 
-    def reserve(self, n, *, dtype=np.float32):
+    def reserve(self, n: SupportsIndex, *, dtype: DTypeLike = np.float32) -> Generator:
         """Set aside the next ``n`` elements of a float fill: return a snapshot
         positioned at them and advance this generator past them, exactly as
         a fill of ``n`` elements of ``dtype`` would.  Any part of them can
@@ -182,7 +200,7 @@ class Generator:
         snap._position = state[3]
         return snap
 
-    def spawn(self, n):
+    def spawn(self, n: SupportsIndex) -> list[Generator]:
         """``n`` new generators with independent streams (SeedSequence.spawn),
         e.g. one per worker or per layer; at most ``MAX_SPAWN`` at once."""
         n = index(n, "n")
@@ -190,7 +208,7 @@ class Generator:
             raise ValueError(f"n must be <= {MAX_SPAWN} generators per spawn call, got {n}")
         return [Generator(s) for s in self._seed_seq.spawn(n)]
 
-    def _take(self, n, per_block, offset):
+    def _take(self, n: int, per_block: int, offset: SupportsIndex | None) -> tuple[State, int]:
         """The C state tuple and first element index for a fill of n elements;
         advances the generator unless offset is given."""
         if offset is None:
@@ -208,7 +226,9 @@ class Generator:
                 raise OverflowError(f"offset {off} + size {n} is beyond the 2**64-block stream")
         return (self._key[0], self._key[1], self._stream, start), off
 
-    def _fill(self, kind, size, dtype, out, offset, p0, p1, p2=0.0, p3=0.0):
+    def _fill(self, kind: int, size: ShapeLike | None, dtype: DTypeLike | None, out: object,
+              offset: SupportsIndex | None, p0: float, p1: float, p2: float = 0.0,
+              p3: float = 0.0) -> Any:
         if out is not None and not isinstance(out, np.ndarray):
             raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
         dtype = _float_dtype(dtype, out)
@@ -230,7 +250,34 @@ class Generator:
         return res
 
     # -- distributions -----------------------------------------------------------
-    def uniform(self, size=None, low=0.0, high=1.0, *, dtype=None, out=None, offset=None):
+    @overload
+    def uniform(self, size: None = None, low: float = 0.0, high: float = 1.0, *,
+                dtype: None = None, out: None = None,
+                offset: SupportsIndex | None = None) -> np.float32: ...
+    @overload
+    def uniform(self, size: None = None, low: float = 0.0, high: float = 1.0, *,
+                dtype: type[_ScalarT] | np.dtype[_ScalarT], out: None = None,
+                offset: SupportsIndex | None = None) -> _ScalarT: ...
+    @overload
+    def uniform(self, size: None = None, low: float = 0.0, high: float = 1.0, *, dtype: DTypeLike,
+                out: None = None, offset: SupportsIndex | None = None) -> Any: ...
+    @overload
+    def uniform(self, size: ShapeLike, low: float = 0.0, high: float = 1.0, *, dtype: None = None,
+                out: None = None, offset: SupportsIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def uniform(self, size: ShapeLike, low: float = 0.0, high: float = 1.0, *,
+                dtype: type[_ScalarT] | np.dtype[_ScalarT], out: None = None,
+                offset: SupportsIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def uniform(self, size: ShapeLike, low: float = 0.0, high: float = 1.0, *, dtype: DTypeLike,
+                out: None = None, offset: SupportsIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def uniform(self, size: ShapeLike | None = None, low: float = 0.0, high: float = 1.0, *,
+                dtype: DTypeLike | None = None, out: NDArray[_ScalarT],
+                offset: SupportsIndex | None = None) -> NDArray[_ScalarT]: ...
+    def uniform(self, size: ShapeLike | None = None, low: float = 0.0, high: float = 1.0, *,
+                dtype: DTypeLike | None = None, out: NDArray[Any] | None = None,
+                offset: SupportsIndex | None = None) -> Any:
         """Uniform on [low, high): ``low + (high - low) * u`` with u carrying 24
         (float32) or 53 (float64) random bits.  The product may round up to
         ``high`` when (high - low) * u is inexact, as with NumPy."""
@@ -243,11 +290,60 @@ class Generator:
             raise ValueError(f"high - low overflows {dt}")
         return self._fill(_UNIFORM, size, dtype, out, offset, low, high)
 
-    def random(self, size=None, *, dtype=None, out=None, offset=None):
+    @overload
+    def random(self, size: None = None, *, dtype: None = None, out: None = None,
+               offset: SupportsIndex | None = None) -> np.float32: ...
+    @overload
+    def random(self, size: None = None, *, dtype: type[_ScalarT] | np.dtype[_ScalarT],
+               out: None = None, offset: SupportsIndex | None = None) -> _ScalarT: ...
+    @overload
+    def random(self, size: None = None, *, dtype: DTypeLike, out: None = None,
+               offset: SupportsIndex | None = None) -> Any: ...
+    @overload
+    def random(self, size: ShapeLike, *, dtype: None = None, out: None = None,
+               offset: SupportsIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def random(self, size: ShapeLike, *, dtype: type[_ScalarT] | np.dtype[_ScalarT],
+               out: None = None, offset: SupportsIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def random(self, size: ShapeLike, *, dtype: DTypeLike, out: None = None,
+               offset: SupportsIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def random(self, size: ShapeLike | None = None, *, dtype: DTypeLike | None = None,
+               out: NDArray[_ScalarT],
+               offset: SupportsIndex | None = None) -> NDArray[_ScalarT]: ...
+    def random(self, size: ShapeLike | None = None, *, dtype: DTypeLike | None = None,
+               out: NDArray[Any] | None = None, offset: SupportsIndex | None = None) -> Any:
         """Uniform on [0, 1), as ``numpy.random.Generator.random``."""
         return self._fill(_UNIFORM, size, dtype, out, offset, 0.0, 1.0)
 
-    def normal(self, size=None, mean=0.0, std=1.0, *, dtype=None, out=None, offset=None):
+    @overload
+    def normal(self, size: None = None, mean: float = 0.0, std: float = 1.0, *, dtype: None = None,
+               out: None = None, offset: SupportsIndex | None = None) -> np.float32: ...
+    @overload
+    def normal(self, size: None = None, mean: float = 0.0, std: float = 1.0, *,
+               dtype: type[_ScalarT] | np.dtype[_ScalarT], out: None = None,
+               offset: SupportsIndex | None = None) -> _ScalarT: ...
+    @overload
+    def normal(self, size: None = None, mean: float = 0.0, std: float = 1.0, *, dtype: DTypeLike,
+               out: None = None, offset: SupportsIndex | None = None) -> Any: ...
+    @overload
+    def normal(self, size: ShapeLike, mean: float = 0.0, std: float = 1.0, *, dtype: None = None,
+               out: None = None, offset: SupportsIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def normal(self, size: ShapeLike, mean: float = 0.0, std: float = 1.0, *,
+               dtype: type[_ScalarT] | np.dtype[_ScalarT], out: None = None,
+               offset: SupportsIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def normal(self, size: ShapeLike, mean: float = 0.0, std: float = 1.0, *, dtype: DTypeLike,
+               out: None = None, offset: SupportsIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def normal(self, size: ShapeLike | None = None, mean: float = 0.0, std: float = 1.0, *,
+               dtype: DTypeLike | None = None, out: NDArray[_ScalarT],
+               offset: SupportsIndex | None = None) -> NDArray[_ScalarT]: ...
+    def normal(self, size: ShapeLike | None = None, mean: float = 0.0, std: float = 1.0, *,
+               dtype: DTypeLike | None = None, out: NDArray[Any] | None = None,
+               offset: SupportsIndex | None = None) -> Any:
         """Normal(mean, std) by Box-Muller (vectorized, per-pair pure).
 
         The radius uses u1 in (0, 1], so no draw is infinite; the largest
@@ -258,12 +354,70 @@ class Generator:
             raise ValueError(f"std must be >= 0, got {std}")
         return self._fill(_NORMAL, size, dtype, out, offset, mean, std)
 
-    def standard_normal(self, size=None, *, dtype=None, out=None, offset=None):
+    @overload
+    def standard_normal(self, size: None = None, *, dtype: None = None, out: None = None,
+                        offset: SupportsIndex | None = None) -> np.float32: ...
+    @overload
+    def standard_normal(self, size: None = None, *, dtype: type[_ScalarT] | np.dtype[_ScalarT],
+                        out: None = None, offset: SupportsIndex | None = None) -> _ScalarT: ...
+    @overload
+    def standard_normal(self, size: None = None, *, dtype: DTypeLike, out: None = None,
+                        offset: SupportsIndex | None = None) -> Any: ...
+    @overload
+    def standard_normal(self, size: ShapeLike, *, dtype: None = None, out: None = None,
+                        offset: SupportsIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def standard_normal(self, size: ShapeLike, *, dtype: type[_ScalarT] | np.dtype[_ScalarT],
+                        out: None = None,
+                        offset: SupportsIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def standard_normal(self, size: ShapeLike, *, dtype: DTypeLike, out: None = None,
+                        offset: SupportsIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def standard_normal(self, size: ShapeLike | None = None, *, dtype: DTypeLike | None = None,
+                        out: NDArray[_ScalarT],
+                        offset: SupportsIndex | None = None) -> NDArray[_ScalarT]: ...
+    def standard_normal(self, size: ShapeLike | None = None, *, dtype: DTypeLike | None = None,
+                        out: NDArray[Any] | None = None,
+                        offset: SupportsIndex | None = None) -> Any:
         """Normal(0, 1), as ``numpy.random.Generator.standard_normal``."""
         return self._fill(_NORMAL, size, dtype, out, offset, 0.0, 1.0)
 
-    def truncated_normal(self, size=None, mean=0.0, std=1.0, a=-2.0, b=2.0, *, dtype=None,
-                         out=None, offset=None):
+    @overload
+    def truncated_normal(self, size: None = None, mean: float = 0.0, std: float = 1.0,
+                         a: float = -2.0, b: float = 2.0, *, dtype: None = None, out: None = None,
+                         offset: SupportsIndex | None = None) -> np.float32: ...
+    @overload
+    def truncated_normal(self, size: None = None, mean: float = 0.0, std: float = 1.0,
+                         a: float = -2.0, b: float = 2.0, *,
+                         dtype: type[_ScalarT] | np.dtype[_ScalarT], out: None = None,
+                         offset: SupportsIndex | None = None) -> _ScalarT: ...
+    @overload
+    def truncated_normal(self, size: None = None, mean: float = 0.0, std: float = 1.0,
+                         a: float = -2.0, b: float = 2.0, *, dtype: DTypeLike, out: None = None,
+                         offset: SupportsIndex | None = None) -> Any: ...
+    @overload
+    def truncated_normal(self, size: ShapeLike, mean: float = 0.0, std: float = 1.0,
+                         a: float = -2.0, b: float = 2.0, *, dtype: None = None, out: None = None,
+                         offset: SupportsIndex | None = None) -> NDArray[np.float32]: ...
+    @overload
+    def truncated_normal(self, size: ShapeLike, mean: float = 0.0, std: float = 1.0,
+                         a: float = -2.0, b: float = 2.0, *,
+                         dtype: type[_ScalarT] | np.dtype[_ScalarT], out: None = None,
+                         offset: SupportsIndex | None = None) -> NDArray[_ScalarT]: ...
+    @overload
+    def truncated_normal(self, size: ShapeLike, mean: float = 0.0, std: float = 1.0,
+                         a: float = -2.0, b: float = 2.0, *, dtype: DTypeLike, out: None = None,
+                         offset: SupportsIndex | None = None) -> NDArray[Any]: ...
+    @overload
+    def truncated_normal(self, size: ShapeLike | None = None, mean: float = 0.0, std: float = 1.0,
+                         a: float = -2.0, b: float = 2.0, *, dtype: DTypeLike | None = None,
+                         out: NDArray[_ScalarT],
+                         offset: SupportsIndex | None = None) -> NDArray[_ScalarT]: ...
+    def truncated_normal(self, size: ShapeLike | None = None, mean: float = 0.0, std: float = 1.0,
+                         a: float = -2.0, b: float = 2.0, *, dtype: DTypeLike | None = None,
+                         out: NDArray[Any] | None = None,
+                         offset: SupportsIndex | None = None) -> Any:
         """Normal(mean, std) restricted to [mean + a*std, mean + b*std].
 
         ``a`` and ``b`` are in standard deviations, as in Keras and JAX
@@ -283,7 +437,21 @@ class Generator:
                              "where the normal's mass is below double precision")
         return self._fill(_TRUNCATED, size, dtype, out, offset, mean, std, a, b)
 
-    def integers(self, low, high=None, size=None, *, dtype=np.int64, offset=None):
+    @overload
+    def integers(self, low: SupportsIndex, high: SupportsIndex | None = None, size: None = None, *,
+                 dtype: DTypeLike = np.int64,
+                 offset: SupportsIndex | None = None) -> np.signedinteger[Any]: ...
+    @overload
+    def integers(self, low: SupportsIndex, high: SupportsIndex | None, size: ShapeLike, *,
+                 dtype: DTypeLike = np.int64,
+                 offset: SupportsIndex | None = None) -> NDArray[np.signedinteger[Any]]: ...
+    @overload
+    def integers(self, low: SupportsIndex, high: SupportsIndex | None = None, *, size: ShapeLike,
+                 dtype: DTypeLike = np.int64,
+                 offset: SupportsIndex | None = None) -> NDArray[np.signedinteger[Any]]: ...
+    def integers(self, low: SupportsIndex, high: SupportsIndex | None = None,
+                 size: ShapeLike | None = None, *, dtype: DTypeLike = np.int64,
+                 offset: SupportsIndex | None = None) -> Any:
         """Integers in [low, high) (or [0, low) when high is None), as NumPy.
 
         Each element uses 64 random bits, scaled without rejection (so it
@@ -312,7 +480,7 @@ class Generator:
         return res[()] if shape is None else res
 
 
-def as_generator(seed):
+def as_generator(seed: SeedLike | Generator) -> Generator:
     """The Generator a ``seed=`` argument stands for: a Generator is used
     (and advanced) as is; None, an int or a SeedSequence makes a new one."""
     if isinstance(seed, Generator):
@@ -324,7 +492,8 @@ def as_generator(seed):
     return Generator(seed)
 
 
-def philox4x32(counter, key):
+def philox4x32(counter: Sequence[SupportsIndex],
+               key: Sequence[SupportsIndex]) -> NDArray[np.uint32]:
     """Philox4x32-10 of one 128-bit counter (four uint32 words) and a 64-bit
     key (two words): the raw bit generator, as Random123's philox4x32_10."""
     c = [index(w, "counter word") for w in counter]

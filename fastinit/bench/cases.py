@@ -1,12 +1,15 @@
 """The benchmark cases, ``CASES``: what is timed, at which sizes, against
 which targets, and the setups that build each case's inputs and
 implementations."""
+from __future__ import annotations
+
 import dataclasses
 import math
 import re
-from typing import Callable, Optional
+from typing import Any, Callable, Literal, Optional, Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike, NDArray
 
 IMPLS = ("fastinit", "numpy", "torch")
 TEN_M = 10_000_000
@@ -29,7 +32,7 @@ COLD_FACTOR = 1.5
 COLD_SLACK = 0.3e-3
 
 
-def cold_limit(warm):
+def cold_limit(warm: float) -> float:
     """The longest cold time the cold-call rule allows for a kernel whose
     warm time is ``warm`` seconds."""
     return max(COLD_FACTOR * warm, warm + COLD_SLACK)
@@ -51,8 +54,8 @@ class Target:
     cold_warm: Optional[float] = None
     max_rss_ratio: Optional[float] = None
 
-    def __str__(self):
-        parts = []
+    def __str__(self) -> str:
+        parts: list[str] = []
         if self.numpy is not None:
             parts.append(f">={self.numpy:g}x")
         if self.torch is not None:
@@ -68,18 +71,33 @@ class Target:
         return ", ".join(parts) or "-"
 
 
+# A case's size: a shape (ints), a model config name (one str), or a dict of
+# parameters as its last item.
+Size = tuple[Any, ...]
+# A zero-argument callable timed by a case (the process cases' return
+# (seconds, peak RSS bytes); the others' results are unused).
+Call = Callable[[], Any]
+# "time": warm (and cold) timings; "memory": RSS growth; "process": one
+# fresh process per sample.
+Kind = Literal["time", "memory", "process"]
+
+
 @dataclasses.dataclass
 class Impls:
     """What a case's setup returns: zero-argument callables on the same
     inputs.  ``threads`` optionally maps an implementation name to the
     fastinit thread count used while timing it (the scaling cases)."""
-    fastinit: Callable
-    numpy: Callable
-    torch: Optional[Callable] = None
-    threads: dict = dataclasses.field(default_factory=dict)
+    fastinit: Call
+    numpy: Call
+    torch: Optional[Call] = None
+    threads: dict[str, int] = dataclasses.field(default_factory=dict)
 
-    def items(self):
+    def items(self) -> list[tuple[str, Call]]:
         return [(n, getattr(self, n)) for n in IMPLS if getattr(self, n) is not None]
+
+
+# A case's setup: (size, dtype, torch module or None) -> Impls.
+Setup = Callable[[Size, str, Any], Impls]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -88,20 +106,20 @@ class Case:
     ``size`` (``quick_size`` in quick mode) and returns an :class:`Impls`;
     ``torch`` is the torch module or None."""
     name: str
-    size: tuple
-    quick_size: tuple
-    setup: Callable
+    size: Size
+    quick_size: Size
+    setup: Setup
     dtype: str = "float32"
     target: Optional[Target] = None
     group: str = "ops"          # the bench/test_bench_<group>.py that runs it
     threads: Optional[int] = None  # None: fastinit's default thread count
     baseline: str = "numpy"     # what the NumPy column holds
     repeats: Optional[int] = None  # fewer repeats for long cases
-    kind: str = "time"          # "time", "memory" or "process" (one fresh process per sample)
+    kind: Kind = "time"         # "time", "memory" or "process" (one fresh process per sample)
     cold: bool = True           # also timed one call after idle (kind "time" only)
     describe: str = ""
 
-    def shape(self, quick=False):
+    def shape(self, quick: bool = False) -> str:
         size = self.quick_size if quick else self.size
         if self.kind == "memory":
             return f"{size[0]} steps"
@@ -109,7 +127,7 @@ class Case:
             return ",".join(f"{k}={v}" for k, v in size[-1].items())
         return "x".join(str(s) for s in size)
 
-    def id(self, quick=False):
+    def id(self, quick: bool = False) -> str:
         return f"{self.name}/{self.shape(quick)}/{self.dtype}"
 
 
@@ -117,11 +135,11 @@ class Case:
 # Setups: inputs and the three implementations of each case
 # --------------------------------------------------------------------------
 
-def _normal(shape, dtype, seed=0):
+def _normal(shape: int | tuple[int, ...], dtype: DTypeLike, seed: int = 0) -> NDArray[Any]:
     return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
 
 
-def _require(module, *names):
+def _require(module: str, *names: str) -> list[Any]:
     """Import ``fastinit.<module>`` and return its attributes ``names``,
     raising Unavailable when the module or a name is missing."""
     import importlib
@@ -135,11 +153,11 @@ def _require(module, *names):
         raise Unavailable(f"fastinit.{module} lacks {exc.name or exc}") from None
 
 
-def _torch_dtype(torch, dtype):
+def _torch_dtype(torch: Any, dtype: str) -> Any:
     return getattr(torch, dtype)  # float32, float64, float16, bfloat16
 
 
-def _setup_matmul(size, dtype, torch):
+def _setup_matmul(size: Size, dtype: str, torch: Any) -> Impls:
     (matmul,) = _require("ops", "matmul")
     m, k, n = size
     a, b = _normal((m, k), dtype, 1), _normal((k, n), dtype, 2)
@@ -151,14 +169,15 @@ def _setup_matmul(size, dtype, torch):
     return impls
 
 
-def _setup_fill(method, size, dtype, torch):
+def _setup_fill(method: Literal["normal", "uniform"], size: Size, dtype: str,
+                torch: Any) -> Impls:
     """Fill a preallocated array: fastinit.random.Generator.<method> against
     numpy.random.Generator (PCG64) and torch's in-place fill."""
     (Generator,) = _require("random", "Generator")
     gen, rng = Generator(0), np.random.default_rng(0)
     buf = np.empty(size, dtype)
     fill = getattr(gen, method)
-    np_fill = rng.standard_normal if method == "normal" else rng.random
+    np_fill: Callable[..., Any] = rng.standard_normal if method == "normal" else rng.random
     impls = Impls(lambda: fill(dtype=buf.dtype, out=buf),
                   lambda: np_fill(dtype=buf.dtype, out=buf))
     if torch is not None:
@@ -167,22 +186,22 @@ def _setup_fill(method, size, dtype, torch):
     return impls
 
 
-def _setup_normal(size, dtype, torch):
+def _setup_normal(size: Size, dtype: str, torch: Any) -> Impls:
     return _setup_fill("normal", size, dtype, torch)
 
 
-def _setup_half_fill(method):
+def _setup_half_fill(method: Literal["normal", "uniform"]) -> Setup:
     """A 16-bit fill (float16 or bfloat16) written by the kernels, against
     what a NumPy user does (the float32 fill, then ``.astype``) and torch's
     in-place fill of a tensor of that dtype."""
-    def setup(size, dtype, torch):
+    def setup(size: Size, dtype: str, torch: Any) -> Impls:
         (Generator,) = _require("random", "Generator")
         from .._validate import fill_dtype
         gen, rng = Generator(0), np.random.default_rng(0)
         half = fill_dtype(dtype)
         buf = np.empty(size, half)
         fill = getattr(gen, method)
-        np_fill = rng.standard_normal if method == "normal" else rng.random
+        np_fill: Callable[..., Any] = rng.standard_normal if method == "normal" else rng.random
         impls = Impls(lambda: fill(out=buf),
                       lambda: np_fill(size, dtype=np.float32).astype(half))
         if torch is not None:
@@ -192,10 +211,10 @@ def _setup_half_fill(method):
     return setup
 
 
-def _half_vs_float32(method):
+def _half_vs_float32(method: Literal["normal", "uniform"]) -> Setup:
     """fastinit's 16-bit fill (the fastinit column) against its own float32
     fill of the same count (the baseline column)."""
-    def setup(size, dtype, torch):
+    def setup(size: Size, dtype: str, torch: Any) -> Impls:
         (Generator,) = _require("random", "Generator")
         half = _setup_half_fill(method)(size, dtype, None).fastinit
         fill32 = getattr(Generator(0), method)
@@ -204,20 +223,20 @@ def _half_vs_float32(method):
     return setup
 
 
-def _setup_uniform(size, dtype, torch):
+def _setup_uniform(size: Size, dtype: str, torch: Any) -> Impls:
     return _setup_fill("uniform", size, dtype, torch)
 
 
-def _thread_scaling(setup):
+def _thread_scaling(setup: Setup) -> Setup:
     """A setup timing fastinit's implementation from ``setup`` on 2 threads
     (the fastinit column) against 1 thread (the baseline column)."""
-    def scaling(size, dtype, torch):
+    def scaling(size: Size, dtype: str, torch: Any) -> Impls:
         fn = setup(size, dtype, None).fastinit
         return Impls(fn, fn, threads={"fastinit": 2, "numpy": 1})
     return scaling
 
 
-def _setup_initializer(name, size, dtype, torch):
+def _setup_initializer(name: str, size: Size, dtype: str, torch: Any) -> Impls:
     """A new (fan_in, fan_out) weight from fastinit.init.<name> against the
     NumPy one-liner a user writes and torch.nn.init.<name>_ on torch.empty."""
     (init,) = _require("init", name)
@@ -227,14 +246,16 @@ def _setup_initializer(name, size, dtype, torch):
     if name == "he_normal":
         std = math.sqrt(2.0 / fan_in)
 
-        def numpy_fn():
-            return rng.standard_normal(size, dtype=np_dtype) * np_dtype.type(std)
+        def numpy_fn() -> NDArray[Any]:
+            weight: NDArray[Any] = rng.standard_normal(size, dtype=np_dtype) * np_dtype.type(std)
+            return weight
         torch_name = "kaiming_normal_"
     else:
         bound = np_dtype.type(math.sqrt(6.0 / (fan_in + fan_out)))
 
-        def numpy_fn():
-            return rng.random(size, dtype=np_dtype) * (2 * bound) - bound
+        def numpy_fn() -> NDArray[Any]:
+            weight: NDArray[Any] = rng.random(size, dtype=np_dtype) * (2 * bound) - bound
+            return weight
         torch_name = "xavier_uniform_"
     impls = Impls(lambda: init(size, dtype=np_dtype, seed=0), numpy_fn)
     if torch is not None:
@@ -245,18 +266,19 @@ def _setup_initializer(name, size, dtype, torch):
     return impls
 
 
-def _setup_he_normal(size, dtype, torch):
+def _setup_he_normal(size: Size, dtype: str, torch: Any) -> Impls:
     return _setup_initializer("he_normal", size, dtype, torch)
 
 
-def _setup_xavier_uniform(size, dtype, torch):
+def _setup_xavier_uniform(size: Size, dtype: str, torch: Any) -> Impls:
     return _setup_initializer("xavier_uniform", size, dtype, torch)
 
 
-def _unary_setup(op, numpy_fn, torch_fn):
+def _unary_setup(op: str, numpy_fn: Callable[[NDArray[Any], NDArray[Any]], object],
+                 torch_fn: Callable[[Any, Any, Any], object]) -> Setup:
     """A setup for ``fastinit.ops.<op>(x, out=out)`` on standard normal x
     against ``numpy_fn(x, out)`` and ``torch_fn(torch, x, out)``."""
-    def setup(size, dtype, torch):
+    def setup(size: Size, dtype: str, torch: Any) -> Impls:
         (fn,) = _require("ops", op)
         x = _normal(size, dtype)
         out = np.empty_like(x)
@@ -278,7 +300,7 @@ _setup_relu = _unary_setup("relu", lambda x, out: np.maximum(0, x, out=out),
                            lambda torch, x, out: torch.clamp(x, min=0, out=out))
 
 
-def _setup_affine_relu(size, dtype, torch):
+def _setup_affine_relu(size: Size, dtype: str, torch: Any) -> Impls:
     (affine,) = _require("ops", "affine")
     n, d, m = size
     x, W, b = _normal((n, d), dtype, 1), _normal((d, m), dtype, 2), _normal(m, dtype, 3)
@@ -291,14 +313,15 @@ def _setup_affine_relu(size, dtype, torch):
     return impls
 
 
-def _seed_batch(dtype, batch=SEED_BATCH, seed=0):
+def _seed_batch(dtype: str, batch: int = SEED_BATCH,
+                seed: int = 0) -> tuple[NDArray[Any], NDArray[np.int64]]:
     rng = np.random.default_rng(seed)
     x = rng.random((batch, SEED_NET[0])).astype(dtype)
     t = rng.integers(0, SEED_NET[2], batch)
     return x, t
 
 
-def _seed_nets(dtype):
+def _seed_nets(dtype: str) -> list[tuple[Any, Any]]:
     """The seed MLP (784-100x4-10, ReLU, He init) on the native and the
     NumPy backend, each with its own SGD(lr=0.01)."""
     MultiLayerNet, = _require("nn.net", "MultiLayerNet")
@@ -310,7 +333,8 @@ def _seed_nets(dtype):
     return [(net, SGD(lr=0.01)) for net in nets]
 
 
-def _torch_seed_step(torch, dtype, x, t):
+def _torch_seed_step(torch: Any, dtype: str, x: NDArray[Any],
+                     t: NDArray[Any]) -> Callable[[], float]:
     """One SGD step of the seed MLP in torch: nn.Sequential + CrossEntropyLoss."""
     n_in, hidden, n_out = SEED_NET
     torch.manual_seed(0)
@@ -324,16 +348,17 @@ def _torch_seed_step(torch, dtype, x, t):
     loss_fn = torch.nn.CrossEntropyLoss()
     tx, tt = torch.from_numpy(x), torch.from_numpy(t)
 
-    def step():
+    def step() -> float:
         opt.zero_grad()
         loss = loss_fn(model(tx), tt)
         loss.backward()
         opt.step()
-        return loss.item()
+        value: float = loss.item()
+        return value
     return step
 
 
-def _setup_train_step(size, dtype, torch):
+def _setup_train_step(size: Size, dtype: str, torch: Any) -> Impls:
     (native, nopt), (ref, ropt) = _seed_nets(dtype)
     x, t = _seed_batch(dtype, size[-1]["batch"])
     impls = Impls(lambda: native.train_step(x, t, nopt), lambda: ref.train_step(x, t, ropt))
@@ -342,7 +367,7 @@ def _setup_train_step(size, dtype, torch):
     return impls
 
 
-def _setup_torch_build(size, dtype, torch):
+def _setup_torch_build(size: Size, dtype: str, torch: Any) -> Impls:
     """Build a torch model in a fresh process per sample: under
     ``fastinit.torch.fast_init`` (the fastinit column) and with torch's
     default init (the baseline column).  Each callable returns (seconds,
@@ -355,8 +380,8 @@ def _setup_torch_build(size, dtype, torch):
     import tempfile
     (config,) = size
 
-    def child(how):
-        def run():
+    def child(how: str) -> Callable[[], tuple[float, int]]:
+        def run() -> tuple[float, int]:
             import fastinit
             # from the temporary folder: in a source checkout the working
             # folder's unbuilt fastinit/ would shadow the installed package
@@ -372,7 +397,7 @@ def _setup_torch_build(size, dtype, torch):
     return Impls(child("fastinit"), child("torch"))
 
 
-def _setup_torch_reset(size, dtype, torch):
+def _setup_torch_reset(size: Size, dtype: str, torch: Any) -> Impls:
     """``fastinit.torch.reset_parameters`` of a built model against calling
     each module's own ``reset_parameters``."""
     if torch is None:
@@ -382,17 +407,17 @@ def _setup_torch_reset(size, dtype, torch):
     model = build(torch, size[0])
     own = [m for m in model.modules() if hasattr(m, "reset_parameters")]
 
-    def torch_reset():
+    def torch_reset() -> None:
         for m in own:
             m.reset_parameters()
     return Impls(lambda: reset(model, seed=0), torch_reset)
 
 
-def _setup_jax_init(name, jax_args):
+def _setup_jax_init(name: str, jax_args: tuple[float, ...]) -> Setup:
     """Every weight of the model ``size[0]`` as a ``jax.Array`` (transfer
     included, ``block_until_ready``): ``fastinit.jax.<name>(*jax_args)``
     against ``jax.nn.initializers.<name>(*jax_args)`` on the CPU."""
-    def setup(size, dtype, torch):
+    def setup(size: Size, dtype: str, torch: Any) -> Impls:
         try:
             import jax
             import jax.numpy as jnp
@@ -406,8 +431,8 @@ def _setup_jax_init(name, jax_args):
         ours, theirs = getattr(fj, name)(*jax_args), getattr(jax.nn.initializers, name)(*jax_args)
         keys = jax.random.split(jax.random.key(0), len(shapes))
 
-        def make(init):
-            def run():
+        def make(init: Any) -> Call:
+            def run() -> None:
                 for k, shape in zip(keys, shapes):
                     init(k, shape, dt).block_until_ready()
             return run
@@ -415,7 +440,7 @@ def _setup_jax_init(name, jax_args):
     return setup
 
 
-def _setup_keras_dense(size, dtype, torch):
+def _setup_keras_dense(size: Size, dtype: str, torch: Any) -> Impls:
     """A stack of Dense layers with the model's weight shapes built with
     ``fastinit.keras.HeNormal`` against ``keras.initializers.HeNormal``."""
     import importlib
@@ -431,8 +456,8 @@ def _setup_keras_dense(size, dtype, torch):
     from .models import weight_shapes
     shapes = weight_shapes(size[0])
 
-    def make(initializer):
-        def run():
+    def make(initializer: Any) -> Call:
+        def run() -> None:
             for n_in, n_out in shapes:
                 layer = keras.layers.Dense(n_out, kernel_initializer=initializer, dtype=dtype)
                 layer.build((None, n_in))
@@ -440,11 +465,11 @@ def _setup_keras_dense(size, dtype, torch):
     return Impls(make(fk.HeNormal(seed=0)), make(keras.initializers.HeNormal(seed=0)))
 
 
-def _setup_train_memory(size, dtype, torch):
+def _setup_train_memory(size: Size, dtype: str, torch: Any) -> Impls:
     return _setup_train_step(({"batch": SEED_BATCH},), dtype, None)
 
 
-def _call_quietly(fn, **kwargs):
+def _call_quietly(fn: Callable[..., Any], **kwargs: Any) -> Any:
     """Call an experiment with its progress bar off when it has one."""
     import inspect
     if "progress" in inspect.signature(fn).parameters:
@@ -452,7 +477,9 @@ def _call_quietly(fn, **kwargs):
     return fn(**kwargs)
 
 
-def _comparison_data(dtype, n_train=8000, n_test=2000):
+def _comparison_data(
+        dtype: str, n_train: int = 8000, n_test: int = 2000,
+) -> tuple[NDArray[Any], NDArray[np.int64], NDArray[Any], NDArray[np.int64]]:
     """Synthetic MNIST-shaped data (timing does not depend on the digits)."""
     rng = np.random.default_rng(0)
     x = rng.random((n_train + n_test, SEED_NET[0])).astype(dtype)
@@ -460,8 +487,9 @@ def _comparison_data(dtype, n_train=8000, n_test=2000):
     return x[:n_train], t[:n_train], x[n_train:], t[n_train:]
 
 
-def _setup_experiment(name, make_kwargs):
-    def setup(size, dtype, torch):
+def _setup_experiment(name: str,
+                      make_kwargs: Callable[[dict[str, Any], str], dict[str, Any]]) -> Setup:
+    def setup(size: Size, dtype: str, torch: Any) -> Impls:
         (experiment,) = _require("study.experiments", name)
         kwargs = make_kwargs(size[-1], dtype)
         return Impls(lambda: _call_quietly(experiment, backend="native", **kwargs),
@@ -480,12 +508,12 @@ _setup_activation_histograms = _setup_experiment(
 # The case list: one place, shared by `fastinit bench` and bench/
 # --------------------------------------------------------------------------
 
-def _cases():
-    cases = []
+def _cases() -> tuple[Case, ...]:
+    cases: list[Case] = []
     for dtype in ("float32", "float64"):
         f32 = dtype == "float32"
 
-        def t(**kw):
+        def t(**kw: float) -> Optional[Target]:
             return Target(**kw) if f32 else None
         cases += [
             Case("mlp_train_step", ({"batch": SEED_BATCH},), ({"batch": 16},),
@@ -618,7 +646,9 @@ def _cases():
 CASES = _cases()
 
 
-def select(cases=None, filters=(), dtypes=(), groups=(), quick=False):
+def select(cases: Optional[Sequence[Case]] = None, filters: Sequence[str] = (),
+           dtypes: Sequence[str] = (), groups: Sequence[str] = (),
+           quick: bool = False) -> list[Case]:
     """The cases (default ``CASES``) whose id ``name/shape/dtype`` matches any
     of the regular expressions ``filters`` (all when empty), of the given
     dtypes and groups."""

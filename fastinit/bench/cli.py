@@ -1,20 +1,23 @@
 """``fastinit bench``: the command line of the benchmark runner."""
+from __future__ import annotations
+
 import argparse
 import json
 import re
 import sys
+from typing import Optional, Sequence
 
 from .cases import COLD_FACTOR, COLD_SLACK, select
 from .cold import COLD_REPEATS, IDLE, ColdWorkers
 from .table import format_header, format_table, machine_info
-from .timing import CLOCKS, SETTLE, import_torch, run
+from .timing import CLOCKS, SETTLE, Row, import_torch, run
 
 
 # --------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------
 
-def _parser():
+def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="fastinit bench",
         description="Time fastinit against NumPy (and PyTorch when installed), side by "
@@ -60,7 +63,7 @@ def _parser():
     return p
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> int:
     """``fastinit bench``: returns the exit status."""
     args = _parser().parse_args(argv)
     if args.threads is not None and args.threads < 1:
@@ -93,12 +96,12 @@ def main(argv=None):
     print(format_header(info, args.quick, args.clock, args.threads,
                         args.idle if args.cold else None), flush=True)
 
-    def progress(row):
+    def progress(row: Row) -> None:
         print(f"  {row['id']}: {row['status'] if row['status'] != 'ok' else 'done'}",
               file=sys.stderr, flush=True)
-    rows = []
+    rows: list[Row] = []
     interrupted = False
-    cold = None
+    cold: Optional[ColdWorkers] = None
     if args.cold:
         cold = ColdWorkers(args.idle, args.cold_repeats or (3 if args.quick else COLD_REPEATS))
     try:

@@ -15,14 +15,17 @@ after ``idle`` seconds of ``time.sleep``.
 The worker (:func:`worker`) reads one JSON request per line on stdin and
 answers one JSON line on stdout.
 """
+from __future__ import annotations
+
 import gc
 import json
 import signal
 import subprocess
 import sys
 import time
+from typing import Callable, Iterable, Optional, TextIO, TypedDict
 
-from .cases import CASES, Unavailable
+from .cases import CASES, Case, Unavailable
 
 # Seconds of sleep before each cold sample (the cold-call issue's 50 ms).
 IDLE = 0.05
@@ -30,7 +33,24 @@ IDLE = 0.05
 COLD_REPEATS = 15
 
 
-def find_case(case_id, quick):
+class ColdRequest(TypedDict):
+    """One request to a worker: the case, and how to sample it."""
+    id: str
+    quick: bool
+    threads: int
+    idle: float
+    repeats: int
+    settle: float
+
+
+class ColdAnswer(TypedDict, total=False):
+    """A worker's answer: one of the three keys."""
+    samples: Optional[list[float]]
+    unavailable: str
+    error: str
+
+
+def find_case(case_id: str, quick: bool) -> Case:
     """The case of ``CASES`` whose id (in quick mode or not) is ``case_id``."""
     for case in CASES:
         if case.id(quick) == case_id:
@@ -38,11 +58,12 @@ def find_case(case_id, quick):
     raise Unavailable(f"no benchmark case {case_id!r} in the worker")
 
 
-def cold_samples(fn, repeats, idle, settle):
+def cold_samples(fn: Callable[[], object], repeats: int, idle: float,
+                 settle: float) -> list[float]:
     """Seconds of each of ``repeats`` single calls of ``fn``, each after
     ``idle`` seconds of sleep, the first after ``settle`` seconds more."""
     fn()  # first touch of the outputs; a cold call is not a first call
-    samples = []
+    samples: list[float] = []
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -58,7 +79,7 @@ def cold_samples(fn, repeats, idle, settle):
     return samples
 
 
-def _answer(impl, request):
+def _answer(impl: str, request: ColdRequest) -> ColdAnswer:
     """The worker's answer to one request: {"samples": [...] or None} (None:
     the case has no such implementation), {"unavailable": why} or
     {"error": why}."""
@@ -88,7 +109,7 @@ def _answer(impl, request):
         return {"error": f"{type(exc).__name__}: {exc}"}
 
 
-def worker(impl, stdin=sys.stdin, stdout=sys.stdout):
+def worker(impl: str, stdin: Iterable[str] = sys.stdin, stdout: TextIO = sys.stdout) -> None:
     """Answer requests for implementation ``impl`` until stdin closes.
     Anything a case prints goes to stderr: stdout carries only answers.
     Ctrl-C is the parent's to handle (it closes stdin)."""
@@ -103,11 +124,11 @@ class ColdWorkers:
     """The parent's side: one worker process per implementation, started
     on first use and ended by :meth:`close` (or leaving the ``with``)."""
 
-    def __init__(self, idle=IDLE, repeats=COLD_REPEATS):
+    def __init__(self, idle: float = IDLE, repeats: int = COLD_REPEATS) -> None:
         self.idle, self.repeats = idle, repeats
-        self._procs = {}
+        self._procs: dict[str, subprocess.Popen[str]] = {}
 
-    def _worker(self, impl):
+    def _worker(self, impl: str) -> subprocess.Popen[str]:
         proc = self._procs.get(impl)
         if proc is None or proc.poll() is not None:
             # The worker imports what this process imported: its sys.path,
@@ -120,29 +141,33 @@ class ColdWorkers:
             self._procs[impl] = proc
         return proc
 
-    def samples(self, case, impl, *, quick, threads, settle, repeats=None):
+    def samples(self, case: Case, impl: str, *, quick: bool, threads: int, settle: float,
+                repeats: Optional[int] = None) -> Optional[list[float]]:
         """Cold samples (seconds) of ``impl`` on ``case``, or None when the
         case has no such implementation.  Raises Unavailable or
         RuntimeError as the worker reports."""
-        request = {"id": case.id(quick), "quick": quick, "threads": threads, "idle": self.idle,
-                   "repeats": repeats or self.repeats, "settle": settle}
+        request: ColdRequest = {"id": case.id(quick), "quick": quick, "threads": threads,
+                                "idle": self.idle, "repeats": repeats or self.repeats,
+                                "settle": settle}
         proc = self._worker(impl)
+        assert proc.stdin is not None and proc.stdout is not None  # opened with PIPE
         proc.stdin.write(json.dumps(request) + "\n")
         proc.stdin.flush()
         line = proc.stdout.readline()
         if not line:
             code = proc.wait()
             raise RuntimeError(f"the {impl} cold-sample worker exited with status {code}")
-        answer = json.loads(line)
+        answer: ColdAnswer = json.loads(line)
         if "unavailable" in answer:
             raise Unavailable(answer["unavailable"])
         if "error" in answer:
             raise RuntimeError(f"{impl} (cold): {answer['error']}")
         return answer["samples"]
 
-    def close(self):
+    def close(self) -> None:
         for proc in self._procs.values():
             if proc.poll() is None:
+                assert proc.stdin is not None  # opened with PIPE
                 try:
                     proc.stdin.close()
                     proc.wait(timeout=10)
@@ -152,8 +177,8 @@ class ColdWorkers:
         self._procs.clear()
 
 
-    def __enter__(self):
+    def __enter__(self) -> ColdWorkers:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()

@@ -8,14 +8,17 @@ JAX and Keras cases), and torch models built and timed in a fresh process
 and the process's peak RSS.  A fresh process per build, because most of a
 build is the first touch of fresh memory, which a second build in the same
 process would partly skip."""
+from __future__ import annotations
+
 import json
 import resource
 import sys
 import time
+from typing import Any, Optional, Sequence
 
 # name -> (vocabulary, context, width, blocks): plain torch.nn modules in
 # GPT-2's shapes (Linear d->3d, d->d, d->4d, 4d->d and two LayerNorms per block)
-CONFIGS = {
+CONFIGS: dict[str, tuple[int, int, int, int]] = {
     "gpt2-124M": (50257, 1024, 768, 12),
     "decoder-1B": (50257, 2048, 2048, 19),
     "tiny": (1000, 64, 64, 2),         # the quick-mode stand-ins
@@ -23,7 +26,7 @@ CONFIGS = {
 }
 
 
-def weight_shapes(config):
+def weight_shapes(config: str) -> list[tuple[int, int]]:
     """The shapes of every weight matrix of the model ``config``, in the
     ``x @ W`` layout of JAX and Keras: the two embeddings, then per block
     d->3d, d->d, d->4d, 4d->d (LayerNorms and biases left out)."""
@@ -32,7 +35,7 @@ def weight_shapes(config):
     return [(vocab, width), (context, width)] + per_block * blocks
 
 
-def build(torch, config):
+def build(torch: Any, config: str) -> Any:
     vocab, context, width, blocks = CONFIGS[config]
     nn = torch.nn
     layers = [nn.Embedding(vocab, width), nn.Embedding(context, width)]
@@ -44,12 +47,12 @@ def build(torch, config):
     return nn.ModuleList(layers)
 
 
-def parameters(config):
+def parameters(config: str) -> int:
     vocab, context, width, blocks = CONFIGS[config]
     return (vocab + context) * width + blocks * (12 * width * width + 13 * width) + 2 * width
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> None:
     config, dtype, how = (argv or sys.argv[1:])[:3]
     threads = int((argv or sys.argv[1:])[3]) if len(argv or sys.argv[1:]) > 3 else 0
     import torch

@@ -1,17 +1,34 @@
 """The machine a run describes, and the results table."""
+from __future__ import annotations
+
 import os
 import platform
+from typing import Any, Mapping, Optional, Sequence, TypedDict
 
 import numpy as np
 
 from .cases import OPENBLAS_SLOWDOWN_VARS
-from .timing import cores
+from .timing import Clock, cores
+
+
+class MachineInfo(TypedDict):
+    """What :func:`machine_info` returns (and the JSON's "machine")."""
+    fastinit: Mapping[str, object]
+    cpu: str
+    cores: int
+    python: str
+    platform: str
+    numpy: str
+    numpy_blas: str
+    torch: Optional[str]
+    warnings: list[str]
+
 
 # --------------------------------------------------------------------------
 # Machine description and the table
 # --------------------------------------------------------------------------
 
-def _cpu_model():
+def _cpu_model() -> str:
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
@@ -22,7 +39,7 @@ def _cpu_model():
     return platform.processor() or platform.machine()
 
 
-def _blas_info():
+def _blas_info() -> str:
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
@@ -33,12 +50,12 @@ def _blas_info():
     return "; ".join(found) or "none found"
 
 
-def machine_info(torch=None):
+def machine_info(torch: Any = None) -> MachineInfo:
     """What the numbers were measured on: fastinit's build, the CPU, the
     thread counts, NumPy's BLAS, torch, and environment variables that
     would bias the comparison."""
     import fastinit
-    info = {
+    info: MachineInfo = {
         "fastinit": fastinit.build_info(),
         "cpu": _cpu_model(),
         "cores": cores(),
@@ -59,7 +76,8 @@ def machine_info(torch=None):
     return info
 
 
-def format_header(info, quick, clock="wall", threads=None, idle=None):
+def format_header(info: MachineInfo, quick: bool, clock: Clock = "wall",
+                  threads: Optional[int] = None, idle: Optional[float] = None) -> str:
     b = info["fastinit"]
     lines = [
         f"fastinit {b.get('version')}: simd {b.get('simd')} (cpu {b.get('cpu_simd')}), "
@@ -86,7 +104,7 @@ def format_header(info, quick, clock="wall", threads=None, idle=None):
     return "\n".join(lines)
 
 
-def _fmt_time(s):
+def _fmt_time(s: Optional[float]) -> str:
     if s is None:
         return "-"
     for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6)):
@@ -95,7 +113,7 @@ def _fmt_time(s):
     return f"{s / 1e-9:.3g} ns"
 
 
-def _fmt_value(row, key):
+def _fmt_value(row: Mapping[str, Any], key: str) -> str:
     v = row[key]
     if v is None:
         return "-"
@@ -105,18 +123,18 @@ def _fmt_value(row, key):
     return _fmt_time(v) + ("" if peak is None else f", {peak / 2**20:.0f} MiB peak")
 
 
-COLUMNS = ("case", "shape", "dtype", "threads", "fastinit", "numpy", "ratio",
-           "torch", "torch ratio", "target", "met")
+COLUMNS: tuple[str, ...] = ("case", "shape", "dtype", "threads", "fastinit", "numpy",
+                            "ratio", "torch", "torch ratio", "target", "met")
 # Shown after "torch ratio" when a row holds cold times: fastinit's cold
 # median, the cold ratio against the baseline, and fastinit cold / warm.
-COLD_COLUMNS = ("cold", "cold ratio", "cold/warm")
+COLD_COLUMNS: tuple[str, ...] = ("cold", "cold ratio", "cold/warm")
 
 
-def _ratio(r):
+def _ratio(r: Optional[float]) -> str:
     return "-" if r is None else f"{r:.2f}x"
 
 
-def _cells(row, with_cold):
+def _cells(row: Mapping[str, Any], with_cold: bool) -> list[str]:
     met = {None: "-", True: "yes", False: "NO"}[row["met"]]
     if row["status"] != "ok":
         met = row["status"].split(":")[0]
@@ -132,7 +150,7 @@ def _cells(row, with_cold):
     return cells + [row["target"], met]
 
 
-def format_table(rows, markdown=False):
+def format_table(rows: Sequence[Mapping[str, Any]], markdown: bool = False) -> str:
     """The results as an aligned text table (or a Markdown table), with the
     cold columns when a row holds cold times, followed by the reason for
     each case that did not run and the targets each missed."""

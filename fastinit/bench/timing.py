@@ -1,20 +1,38 @@
 """Running the cases: thread settings, alternating timings of the
 implementations, memory growth, and one table row per case."""
+from __future__ import annotations
+
 import gc
 import os
 import re
 import statistics
 import sys
 import time
+from typing import Any, Callable, Iterable, Literal, Mapping, Optional, Protocol
 
-from .cases import Unavailable, cold_limit
+from .cases import Case, Impls, Unavailable, cold_limit
+
+# One table row: the keys run_case sets, plus per-implementation keys
+# (f"{name}_cold", f"{name}_peak_rss") and the samples.
+Row = dict[str, Any]
+# "wall": elapsed time; "cpu": this process's CPU time.
+Clock = Literal["wall", "cpu"]
+
+
+class ColdSampler(Protocol):
+    """What run_case takes cold samples with: a :class:`cold.ColdWorkers`
+    or an object with its ``idle`` and ``samples``."""
+    idle: float
+
+    def samples(self, case: Case, impl: str, *, quick: bool, threads: int, settle: float,
+                repeats: Optional[int] = None) -> Optional[list[float]]: ...
 
 
 # --------------------------------------------------------------------------
 # Timing
 # --------------------------------------------------------------------------
 
-def import_torch():
+def import_torch() -> Any:
     """The torch module, or None when it is not installed."""
     try:
         import torch
@@ -27,11 +45,12 @@ class ThreadSettings:
     """Sets fastinit's, NumPy's BLAS and torch's thread counts for a case
     and restores them afterwards."""
 
-    def __init__(self, n, torch):
+    def __init__(self, n: int, torch: Any) -> None:
         import fastinit
         self.fastinit, self.torch, self.n = fastinit, torch, n
-        self.torch_before = torch.get_num_threads() if torch is not None else None
-        self.blas = None
+        self.torch_before: Optional[int] = (torch.get_num_threads() if torch is not None
+                                            else None)
+        self.blas: Any = None
         try:
             from threadpoolctl import threadpool_limits
         except ImportError:
@@ -42,10 +61,10 @@ class ThreadSettings:
             torch.set_num_threads(n)
         fastinit.set_num_threads(n)
 
-    def use(self, n):
+    def use(self, n: int) -> None:
         self.fastinit.set_num_threads(n)
 
-    def close(self):
+    def close(self) -> None:
         self.fastinit.set_num_threads(0)
         if self.blas is not None:
             self.blas.restore_original_limits()
@@ -53,7 +72,7 @@ class ThreadSettings:
             self.torch.set_num_threads(self.torch_before)
 
 
-def case_threads(case, threads=None):
+def case_threads(case: Case, threads: Optional[int] = None) -> int:
     """The thread count a case runs with: its own, else ``threads``, else
     fastinit's default."""
     n = case.threads or threads
@@ -63,14 +82,14 @@ def case_threads(case, threads=None):
     return n
 
 
-def setup_case(case, quick=False, torch=None):
+def setup_case(case: Case, quick: bool = False, torch: Any = None) -> Impls:
     """Build a case's inputs; raises Unavailable when it cannot run here."""
     if case.group == "threads" and cores() < 2:
         raise Unavailable("needs 2 cores")
     return case.setup(case.quick_size if quick else case.size, case.dtype, torch)
 
 
-def cores():
+def cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:
@@ -80,10 +99,12 @@ def cores():
 # "cpu" counts only the time this process ran: steadier than wall-clock time
 # on a busy machine, and comparable across implementations on one thread
 # (threads spinning at a barrier count as busy).
-CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+CLOCKS: dict[Clock, Callable[[], float]] = {"wall": time.perf_counter,
+                                            "cpu": time.process_time}
 
 
-def _seconds(fn, number, clock=time.perf_counter):
+def _seconds(fn: Callable[[], object], number: int,
+             clock: Callable[[], float] = time.perf_counter) -> float:
     start = clock()
     for _ in range(number):
         fn()
@@ -97,20 +118,22 @@ def _seconds(fn, number, clock=time.perf_counter):
 SETTLE = 0.15
 
 
-def _time_impls(impls, threads, repeats, min_time, clock=time.perf_counter, settle=SETTLE):
+def _time_impls(impls: Impls, threads: ThreadSettings, repeats: int, min_time: float,
+                clock: Callable[[], float] = time.perf_counter,
+                settle: float = SETTLE) -> dict[str, list[float]]:
     """Median seconds per call of each implementation.  Each is warmed up
     and given a loop count so one sample lasts about ``min_time``; then the
     repeats alternate the implementations, rotating who goes first, each
     sample after ``settle`` seconds of quiet."""
     items = impls.items()
-    number = {}
+    number: dict[str, int] = {}
     for name, fn in items:
         threads.use(impls.threads.get(name, threads.n))
         once = _seconds(fn, 1, clock)  # warm-up, and the calibration of long cases
         if once < min_time:
             once = max(_seconds(fn, 1, clock), 1e-7)
         number[name] = max(1, int(min_time / once)) if once < min_time else 1
-    samples = {name: [] for name, _ in items}
+    samples: dict[str, list[float]] = {name: [] for name, _ in items}
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -127,11 +150,11 @@ def _time_impls(impls, threads, repeats, min_time, clock=time.perf_counter, sett
     return samples
 
 
-def _time_processes(row, impls, repeats):
+def _time_processes(row: Row, impls: Impls, repeats: int) -> None:
     """Medians of (seconds, peak RSS) that each implementation's callable
     reports from its own fresh process, alternating who goes first."""
     items = impls.items()
-    got = {name: [] for name, _ in items}
+    got: dict[str, list[tuple[float, int]]] = {name: [] for name, _ in items}
     for r in range(repeats):
         k = r % len(items)
         for name, fn in items[k:] + items[:k]:
@@ -144,7 +167,7 @@ def _time_processes(row, impls, repeats):
     row["rss_ratio"] = row["fastinit_peak_rss"] / row["numpy_peak_rss"]
 
 
-def rss_bytes():
+def rss_bytes() -> int:
     """Resident set size of this process now (Linux), else the peak so far."""
     try:
         with open("/proc/self/statm") as f:
@@ -155,7 +178,7 @@ def rss_bytes():
         return peak if sys.platform == "darwin" else peak * 1024
 
 
-def _rss_growth(fn, steps):
+def _rss_growth(fn: Callable[[], object], steps: int) -> float:
     """MiB the RSS grows over ``steps`` calls of fn, after a warm-up."""
     for _ in range(min(steps, 100)):
         fn()
@@ -167,7 +190,7 @@ def _rss_growth(fn, steps):
     return (rss_bytes() - before) / 2**20
 
 
-def missing_api(exc):
+def missing_api(exc: ImportError) -> Optional[str]:
     """Why a case is unavailable when ImportError ``exc`` says that a
     fastinit module is missing, else None (a real error)."""
     name = exc.name or ""
@@ -179,7 +202,7 @@ def missing_api(exc):
     return f"{name} is not available ({exc})"
 
 
-def judge(case, row, quick=False):
+def judge(case: Case, row: Mapping[str, Any], quick: bool = False) -> Optional[list[str]]:
     """The targets ``row`` misses, as short phrases (empty: all met), or
     None when nothing is judged: no target, quick mode, or a failed case.
     The cold targets are judged when the row holds cold times; every such
@@ -190,7 +213,7 @@ def judge(case, row, quick=False):
     if target.max_rss_mib is not None:
         grew = row["fastinit"]
         return [] if grew <= target.max_rss_mib else [f"RSS +{grew:.2f} MiB"]
-    missed = []
+    missed: list[str] = []
     if target.max_rss_ratio is not None and row.get("rss_ratio") is not None \
             and row["rss_ratio"] > target.max_rss_ratio:
         missed.append(f"peak RSS {row['rss_ratio']:.3f}x > {target.max_rss_ratio:g}x")
@@ -212,7 +235,8 @@ def judge(case, row, quick=False):
     return missed
 
 
-def _add_cold(row, case, impls, cold, quick, n_threads, settle):
+def _add_cold(row: Row, case: Case, impls: Impls, cold: ColdSampler, quick: bool,
+              n_threads: int, settle: float) -> None:
     """Cold samples of each implementation (``cold``: a
     :class:`cold.ColdWorkers` or an object with its ``samples`` method)
     and their medians and ratios into ``row``."""
@@ -233,8 +257,10 @@ def _add_cold(row, case, impls, cold, quick, n_threads, settle):
     row["cold_warm"] = row["fastinit_cold"] / row["fastinit"]
 
 
-def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_time=None,
-             clock="wall", settle=None, cold=None):
+def run_case(case: Case, *, quick: bool = False, torch: Any = None,
+             threads: Optional[int] = None, repeats: Optional[int] = None,
+             min_time: Optional[float] = None, clock: Clock = "wall",
+             settle: Optional[float] = None, cold: Optional[ColdSampler] = None) -> Row:
     """Run one case; returns its table row as a dict.  Never raises for a
     missing API (status 'unavailable') or a failing case (status 'error').
     ``clock``: "wall" (elapsed time) or "cpu" (this process's CPU time).
@@ -245,18 +271,18 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
     # on a busy machine, where threads waiting at barriers stall for whole
     # scheduler slices.
     n_threads = case_threads(case, 1 if quick and threads is None else threads)
-    row = {"case": case.name, "id": case.id(quick), "shape": case.shape(quick),
-           "dtype": case.dtype, "threads": n_threads, "baseline": case.baseline,
-           "kind": case.kind, "target": str(case.target or "-"),
-           "fastinit": None, "numpy": None, "ratio": None,
-           "torch": None, "torch_ratio": None,
-           "fastinit_cold": None, "numpy_cold": None, "torch_cold": None,
-           "cold_ratio": None, "torch_cold_ratio": None, "cold_warm": None, "idle": None,
-           "met": None, "missed": None, "status": "ok"}
+    row: Row = {"case": case.name, "id": case.id(quick), "shape": case.shape(quick),
+                "dtype": case.dtype, "threads": n_threads, "baseline": case.baseline,
+                "kind": case.kind, "target": str(case.target or "-"),
+                "fastinit": None, "numpy": None, "ratio": None,
+                "torch": None, "torch_ratio": None,
+                "fastinit_cold": None, "numpy_cold": None, "torch_cold": None,
+                "cold_ratio": None, "torch_cold_ratio": None, "cold_warm": None, "idle": None,
+                "met": None, "missed": None, "status": "ok"}
     if case.baseline == "1 thread":
         row["threads"] = f"{n_threads} vs 1"
     size = case.quick_size if quick else case.size
-    pool = None
+    pool: Optional[ThreadSettings] = None
     try:
         if clock == "cpu" and case.group == "threads":
             raise Unavailable("thread scaling is measured on the wall clock")
@@ -301,10 +327,13 @@ def run_case(case, *, quick=False, torch=None, threads=None, repeats=None, min_t
     return row
 
 
-def run(cases, *, quick=False, torch=None, threads=None, repeats=None, min_time=None,
-        clock="wall", progress=None, settle=None, cold=None):
+def run(cases: Iterable[Case], *, quick: bool = False, torch: Any = None,
+        threads: Optional[int] = None, repeats: Optional[int] = None,
+        min_time: Optional[float] = None, clock: Clock = "wall",
+        progress: Optional[Callable[[Row], object]] = None, settle: Optional[float] = None,
+        cold: Optional[ColdSampler] = None) -> list[Row]:
     """Run ``cases`` in order; ``progress(row)`` is called after each."""
-    rows = []
+    rows: list[Row] = []
     for case in cases:
         row = run_case(case, quick=quick, torch=torch, threads=threads, repeats=repeats,
                        min_time=min_time, clock=clock, settle=settle, cold=cold)

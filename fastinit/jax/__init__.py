@@ -20,6 +20,8 @@ Under ``jax.jit`` the key is a tracer: the initializer then runs as a
 ``jax.pure_callback`` (the same values, computed on the host when the
 compiled function runs; ``sharding=`` is not available there).
 """
+from __future__ import annotations
+
 try:
     import jax
     import jax.numpy as jnp
@@ -28,8 +30,11 @@ except ImportError as exc:  # pragma: no cover - exercised where jax is absent
 
 import math
 import threading
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, Protocol, Union, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import init as _fi
 from ..random import Generator
@@ -43,8 +48,16 @@ _FLOATS = ("float32", "float64", "bfloat16", "float16")
 _STAGING_MIN_BYTES = 1 << 20  # smaller arrays: a fresh host array is as cheap
 _STAGING_MAX_BYTES = 64 << 20  # larger ones: a fresh host array, so none stays resident
 
+_Shape = Union[int, Sequence[int]]  # an init's shape: an int or a sequence of ints
+_Index = Union[tuple[slice, ...], None]  # a block of the array; None: the whole array
+#: fill(out, gen, global shape, index): ``out`` is the block ``index`` of the array
+_Fill = Callable[["np.ndarray[Any, Any]", Generator, tuple[int, ...], _Index], None]
+_Mode = Literal["fan_in", "fan_out", "fan_avg", "fan_geo_avg"]
+_Distribution = Literal["truncated_normal", "normal", "uniform"]
+_Axes = Union[int, Sequence[int]]
 
-def seed_from_key(key):
+
+def seed_from_key(key: jax.Array) -> int:
     """The fastinit seed of a JAX key: the integer its key data spell
     (typed keys of ``jax.random.key`` and raw ``PRNGKey`` arrays alike)."""
     if isinstance(key, jax.Array) and jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
@@ -56,7 +69,7 @@ def seed_from_key(key):
     return int.from_bytes(data.astype("<u4").tobytes(), "little")
 
 
-def _dtype(dtype):
+def _dtype(dtype: npt.DTypeLike) -> np.dtype[Any]:
     dt = np.dtype(jnp.dtype(dtype))
     if dt.name not in _FLOATS:
         raise TypeError(f"dtype must be float32, float64, bfloat16 or float16, got {dt}")
@@ -65,7 +78,7 @@ def _dtype(dtype):
     return dt
 
 
-def _shape(shape):
+def _shape(shape: _Shape) -> tuple[int, ...]:
     return tuple(int(s) for s in ((shape,) if isinstance(shape, int) else shape))
 
 
@@ -73,11 +86,12 @@ def _shape(shape):
 # device: one buffer (at most 64 MiB), grown as needed and kept, so that
 # its pages are touched once per process rather than once per weight
 # (first touch of fresh memory was half the time of a large init).
-_staging = {"buffer": None}
+_staging: dict[str, np.ndarray[Any, np.dtype[np.uint8]] | None] = {"buffer": None}
 _staging_lock = threading.Lock()
 
 
-def _to_device(fill, shape, dtype):
+def _to_device(fill: Callable[[np.ndarray[Any, Any]], object], shape: tuple[int, ...],
+               dtype: np.dtype[Any]) -> jax.Array:
     """``fill`` a host array of ``shape`` and ``dtype`` in the staging
     buffer, copy it to the default device, wait for the copy, and return
     the ``jax.Array``."""
@@ -99,7 +113,7 @@ def _to_device(fill, shape, dtype):
         return arr
 
 
-def _is_traced(key):
+def _is_traced(key: object) -> bool:
     return isinstance(key, jax.core.Tracer)
 
 
@@ -107,21 +121,24 @@ class _Init:
     """``init(key, shape, dtype=..., *, sharding=None)``: fills with
     ``fill(array, gen, global_shape, index)`` (index None: whole array)."""
 
-    def __init__(self, fill, dtype, name, shardable=True):
+    def __init__(self, fill: _Fill, dtype: npt.DTypeLike, name: str,
+                 shardable: bool = True) -> None:
         self._fill, self._dtype, self.__name__ = fill, dtype, name
         self._shardable = shardable
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<fastinit.jax initializer {self.__name__}>"
 
-    def _host(self, seed, shape, dtype, index=None):
+    def _host(self, seed: int, shape: tuple[int, ...], dtype: np.dtype[Any],
+              index: _Index = None) -> np.ndarray[Any, Any]:
         block = shape if index is None else tuple(len(range(*ix.indices(n)))
                                                   for ix, n in zip(index, shape))
         out = np.empty(block, dtype)
         self._fill(out, Generator(seed), shape, index)
         return out
 
-    def __call__(self, key, shape, dtype=None, *, sharding=None):
+    def __call__(self, key: jax.Array, shape: _Shape, dtype: npt.DTypeLike | None = None, *,
+                 sharding: jax.sharding.Sharding | None = None) -> jax.Array:
         shape = _shape(shape)
         dt = _dtype(self._dtype if dtype is None else dtype)
         if _is_traced(key):
@@ -149,61 +166,67 @@ class _Init:
                 (ix + (slice(None),) * (len(shape) - len(ix))))))
 
 
-def _fill_plan(out, plan, gen, shape, index):
+def _fill_plan(out: np.ndarray[Any, Any], plan: tuple[Any, ...], gen: Generator,
+               shape: tuple[int, ...], index: _Index) -> None:
     """``out`` as the plan of fastinit.init says: the whole array, or the
     block ``index`` of an array of ``shape``."""
     if index is None:
         _fi.apply_plan(out.reshape(-1), plan, gen)
     else:
         global_shape, starts = _fi.shard_block(out.shape, shape, index)
+        assert starts is not None  # None only for a whole array (no index)
         _fi.apply_plan_block(out, plan, gen, global_shape, starts)
 
 
-def _elementwise(plan, dtype, name):
+def _elementwise(plan: tuple[Any, ...], dtype: npt.DTypeLike, name: str) -> _Init:
     """An initializer from a plan ("normal", mean, std) etc. of fastinit.init."""
     return _Init(lambda out, gen, shape, index: _fill_plan(out, plan, gen, shape, index),
                  dtype, name)
 
 
-def _default_dtype():
-    return jnp.float_
+def _default_dtype() -> npt.DTypeLike:
+    return cast("npt.DTypeLike", jnp.float_)
 
 
-def zeros(key, shape, dtype=None, *, sharding=None):
+def zeros(key: jax.Array, shape: _Shape, dtype: npt.DTypeLike | None = None, *,
+          sharding: jax.sharding.Sharding | None = None) -> jax.Array:
     """Zeros (JAX: a function of (key, shape, dtype), not a factory)."""
     return constant(0.0)(key, shape, dtype, sharding=sharding)
 
 
-def ones(key, shape, dtype=None, *, sharding=None):
+def ones(key: jax.Array, shape: _Shape, dtype: npt.DTypeLike | None = None, *,
+         sharding: jax.sharding.Sharding | None = None) -> jax.Array:
     """Ones (JAX: a function of (key, shape, dtype), not a factory)."""
     return constant(1.0)(key, shape, dtype, sharding=sharding)
 
 
-def constant(value, dtype=None):
+def constant(value: float, dtype: npt.DTypeLike | None = None) -> _Init:
     """Every element ``value``."""
     value = float(value)
     return _elementwise(("constant", value), dtype or _default_dtype(), "constant")
 
 
-def normal(stddev=1e-2, dtype=None):
+def normal(stddev: float = 1e-2, dtype: npt.DTypeLike | None = None) -> _Init:
     """Normal(0, stddev)."""
     return _elementwise(("normal", 0.0, float(stddev)), dtype or _default_dtype(), "normal")
 
 
-def uniform(scale=1e-2, dtype=None):
+def uniform(scale: float = 1e-2, dtype: npt.DTypeLike | None = None) -> _Init:
     """Uniform on [0, scale), as JAX."""
     return _elementwise(("uniform", 0.0, float(scale)), dtype or _default_dtype(), "uniform")
 
 
-def truncated_normal(stddev=1e-2, dtype=None, lower=-2.0, upper=2.0):
+def truncated_normal(stddev: float = 1e-2, dtype: npt.DTypeLike | None = None, lower: float = -2.0,
+                     upper: float = 2.0) -> _Init:
     """stddev times a standard normal truncated to [lower, upper] (in
     standard deviations, as JAX)."""
     return _elementwise(("truncated_normal", 0.0, float(stddev), float(lower), float(upper)),
                         dtype or _default_dtype(), "truncated_normal")
 
 
-def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_axis=(),
-                     dtype=None):
+def variance_scaling(scale: float, mode: _Mode, distribution: _Distribution,
+                     in_axis: _Axes = -2, out_axis: _Axes = -1, batch_axis: _Axes = (),
+                     dtype: npt.DTypeLike | None = None) -> _Init:
     """JAX's ``variance_scaling``: variance scale / n, n from ``mode``
     ("fan_in", "fan_out", "fan_avg", "fan_geo_avg") over the fans of the
     ``in_axis``/``out_axis``/``batch_axis`` axes; ``distribution``
@@ -216,7 +239,8 @@ def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_a
                          f"{distribution}")
     axes = _fi.FanAxes(in_axis, out_axis, batch_axis)
 
-    def fill(out, gen, shape, index):
+    def fill(out: np.ndarray[Any, Any], gen: Generator, shape: tuple[int, ...],
+             index: _Index) -> None:
         if len(shape) < 2:
             raise ValueError(f"Can't compute input and output sizes of a {len(shape)}-"
                              "dimensional weights tensor. Must be at least 2D.")
@@ -226,8 +250,16 @@ def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_a
                                                   f"{distribution!r})")
 
 
-def _vs(scale, mode, distribution, name):
-    def factory(in_axis=-2, out_axis=-1, batch_axis=(), dtype=None):
+class _Factory(Protocol):
+    """The type of ``glorot_uniform`` and the other variance_scaling presets."""
+
+    def __call__(self, in_axis: _Axes = -2, out_axis: _Axes = -1, batch_axis: _Axes = (),
+                 dtype: npt.DTypeLike | None = None) -> _Init: ...
+
+
+def _vs(scale: float, mode: _Mode, distribution: _Distribution, name: str) -> _Factory:
+    def factory(in_axis: _Axes = -2, out_axis: _Axes = -1, batch_axis: _Axes = (),
+                dtype: npt.DTypeLike | None = None) -> _Init:
         init = variance_scaling(scale, mode, distribution, in_axis, out_axis, batch_axis, dtype)
         init.__name__ = name
         return init
@@ -245,10 +277,12 @@ he_uniform = kaiming_uniform = _vs(2.0, "fan_in", "uniform", "he_uniform")
 he_normal = kaiming_normal = _vs(2.0, "fan_in", "truncated_normal", "he_normal")
 
 
-def orthogonal(scale=1.0, column_axis=-1, dtype=None):
+def orthogonal(scale: float = 1.0, column_axis: int = -1,
+               dtype: npt.DTypeLike | None = None) -> _Init:
     """A (semi-)orthogonal matrix times ``scale``: the array viewed as
     (elements / shape[column_axis], shape[column_axis]), as JAX."""
-    def fill(out, gen, shape, index):
+    def fill(out: np.ndarray[Any, Any], gen: Generator, shape: tuple[int, ...],
+             index: _Index) -> None:
         if len(shape) < 2:
             raise ValueError("orthogonal initializer requires at least a 2D shape")
         cols = shape[column_axis]
@@ -259,14 +293,16 @@ def orthogonal(scale=1.0, column_axis=-1, dtype=None):
     return _Init(fill, dtype or _default_dtype(), "orthogonal", shardable=False)
 
 
-def delta_orthogonal(scale=1.0, column_axis=-1, dtype=None):
+def delta_orthogonal(scale: float = 1.0, column_axis: int = -1,
+                     dtype: npt.DTypeLike | None = None) -> _Init:
     """Xiao et al. (2018), JAX's ``delta_orthogonal``: a 3-, 4- or 5-D
     kernel (*spatial, in, out), zero but for an orthogonal (in, out) matrix
     at the spatial centre; needs in <= out."""
     if column_axis not in (-1,):
         raise ValueError("delta_orthogonal supports column_axis=-1 only (JAX's default)")
 
-    def fill(out, gen, shape, index):
+    def fill(out: np.ndarray[Any, Any], gen: Generator, shape: tuple[int, ...],
+             index: _Index) -> None:
         if len(shape) not in (3, 4, 5):
             raise ValueError("Delta orthogonal initializer requires a 3D, 4D or 5D shape.")
         if shape[-1] < shape[-2]:

@@ -1,11 +1,15 @@
 """``diagnose``: is this initialization healthy?  The numbers behind the
 the book's activation histograms, per layer, as a printable table."""
+from __future__ import annotations
+
 import dataclasses
+from typing import Any, Iterator
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import ops
-from .net import LEAKY_SLOPE, check_net
+from .net import LEAKY_SLOPE, MultiLayerNet, check_net
 
 __all__ = ["diagnose", "Diagnosis", "LayerStats"]
 
@@ -28,44 +32,44 @@ class LayerStats:
     grad_norm : Frobenius norm of dLoss/dW (when diagnose got labels).
     """
     name: str
-    shape: tuple
+    shape: tuple[int, ...]
     mean: float
     std: float
-    saturated: float = None
-    dead: float = None
-    dead_units: float = None
-    grad_norm: float = None
+    saturated: float | None = None
+    dead: float | None = None
+    dead_units: float | None = None
+    grad_norm: float | None = None
 
 
-class Diagnosis(list):
+class Diagnosis(list[LayerStats]):
     """A list of LayerStats; ``str()`` gives the table."""
 
     COLUMNS = ("layer", "units", "mean", "std", "saturated", "dead", "dead units", "|dW|")
 
-    def rows(self):
-        def pct(v):
+    def rows(self) -> Iterator[tuple[str, ...]]:
+        def pct(v: float | None) -> str:
             return "-" if v is None else f"{100 * v:.1f}%"
         for s in self:
             yield (s.name, str(s.shape[1]), f"{s.mean:.4g}", f"{s.std:.4g}", pct(s.saturated),
                    pct(s.dead), pct(s.dead_units),
                    "-" if s.grad_norm is None else f"{s.grad_norm:.4g}")
 
-    def __str__(self):
+    def __str__(self) -> str:
         rows = [self.COLUMNS, *self.rows()]
         widths = [max(len(r[i]) for r in rows) for i in range(len(self.COLUMNS))]
         lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join(lines)
 
-    def _repr_pretty_(self, p, cycle):
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # p: IPython's PrettyPrinter
         p.text(str(self))
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, dict[str, Any]]:
         """{layer name: {stat: value}} for logging or a DataFrame."""
         return {s.name: dataclasses.asdict(s) for s in self}
 
 
-def diagnose(net, x, t=None):
+def diagnose(net: MultiLayerNet, x: ArrayLike, t: ArrayLike | None = None) -> Diagnosis:
     """Per-layer activation statistics of ``net`` (a fastinit.MultiLayerNet)
     on the batch x, and with labels t the gradient norm of each W.
 

@@ -2,19 +2,23 @@
 "All you need is a good init", ICLR 2016): a data-dependent init that
 starts from orthogonal weights and rescales each layer, first to last,
 until its output variance on a batch is 1."""
-import math
+from __future__ import annotations
 
+import math
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import init, ops
 from .._validate import index, real_number
+from ..init import Seed
 from ..random import as_generator
-from .net import LEAKY_SLOPE, check_net
+from .net import LEAKY_SLOPE, MultiLayerNet, check_net
 
 __all__ = ["lsuv"]
 
 
-def lsuv(net, x_batch, tol=0.1, max_iter=10, seed=None):
+def lsuv(net: MultiLayerNet, x_batch: ArrayLike, tol: float = 0.1, max_iter: int = 10,
+         seed: Seed = None) -> MultiLayerNet:
     """Initialize ``net`` (a fastinit.MultiLayerNet) in place by LSUV.
 
     1. Every W is replaced by a random orthogonal matrix (biases are kept,

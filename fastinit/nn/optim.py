@@ -5,24 +5,38 @@ in place, with the GIL released.
 
 Parameters must be C-contiguous, writable float32/float64 arrays; gradients
 are checked against them (same shape and dtype)."""
+from __future__ import annotations
+
+from typing import Mapping
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _core
 from .._validate import float_array
 from ..reference import optim as _ref
+from ..reference.functional import FloatArray
 
 __all__ = ["SGD", "Momentum", "AdaGrad", "Adam"]
 
+#: The optimizers with a compiled update kernel (fastinit's are subclasses).
+RefOptimizer = _ref.SGD | _ref.Momentum | _ref.AdaGrad | _ref.Adam
+#: (kind, lr, momentum, beta1, beta2, eps): the arguments of one compiled update.
+Hyper = tuple[int, float, float, float, float, float]
+State = dict[str, FloatArray] | None
+
 _OPT = _core.fi_opt_kind
-_KINDS = {_ref.SGD: int(_OPT.FI_OPT_SGD), _ref.Momentum: int(_OPT.FI_OPT_MOMENTUM),
-          _ref.AdaGrad: int(_OPT.FI_OPT_ADAGRAD), _ref.Adam: int(_OPT.FI_OPT_ADAM)}
+_KINDS: dict[type[RefOptimizer], int] = {
+    _ref.SGD: int(_OPT.FI_OPT_SGD), _ref.Momentum: int(_OPT.FI_OPT_MOMENTUM),
+    _ref.AdaGrad: int(_OPT.FI_OPT_ADAGRAD), _ref.Adam: int(_OPT.FI_OPT_ADAM)}
 
 
-def _zeros_like_dict(params):
+def _zeros_like_dict(params: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
     return {key: np.zeros_like(val) for key, val in params.items()}
 
 
-def kernel_args(optimizer, params):
+def kernel_args(optimizer: object,
+                params: Mapping[str, FloatArray]) -> tuple[Hyper, State, State] | None:
     """``(hyper, state1, state2)`` for one compiled step of ``optimizer``
     (a fastinit or reference optimizer) on the dict ``params``: the tuple
     (kind, lr, momentum, beta1, beta2, eps) and the state dicts (or None),
@@ -31,17 +45,21 @@ def kernel_args(optimizer, params):
     kind = next((k for cls, k in _KINDS.items() if isinstance(optimizer, cls)), None)
     if kind is None:
         return None
+    assert isinstance(optimizer, (_ref.SGD, _ref.Momentum, _ref.AdaGrad, _ref.Adam))
     lr = float(optimizer.lr)
     if kind == _OPT.FI_OPT_SGD:
         return (kind, lr, 0.0, 0.0, 0.0, 0.0), None, None
     if kind == _OPT.FI_OPT_MOMENTUM:
+        assert isinstance(optimizer, _ref.Momentum)
         if optimizer.v is None:
             optimizer.v = _zeros_like_dict(params)
         return (kind, lr, float(optimizer.momentum), 0.0, 0.0, 0.0), optimizer.v, None
     if kind == _OPT.FI_OPT_ADAGRAD:
+        assert isinstance(optimizer, _ref.AdaGrad)
         if optimizer.h is None:
             optimizer.h = _zeros_like_dict(params)
         return (kind, lr, 0.0, 0.0, 0.0, float(optimizer.eps)), optimizer.h, None
+    assert isinstance(optimizer, _ref.Adam)
     if optimizer.m is None:
         optimizer.m = _zeros_like_dict(params)
         optimizer.v = _zeros_like_dict(params)
@@ -50,7 +68,7 @@ def kernel_args(optimizer, params):
              float(optimizer.eps)), optimizer.m, optimizer.v)
 
 
-def check_param(p, name):
+def check_param(p: object, name: str) -> FloatArray:
     """A parameter the kernels may update in place."""
     if not isinstance(p, np.ndarray) or p.dtype not in (np.float32, np.float64):
         raise TypeError(f"params[{name!r}] must be a float32/float64 ndarray, got "
@@ -61,7 +79,7 @@ def check_param(p, name):
     return p
 
 
-def check_like(a, p, name, what, writable=True):
+def check_like(a: object, p: FloatArray, name: str, what: str, writable: bool = True) -> None:
     """``a`` (a gradient or state array) matches parameter ``p`` exactly."""
     if not isinstance(a, np.ndarray) or a.shape != p.shape or a.dtype != p.dtype:
         raise ValueError(f"{what}[{name!r}] has shape {getattr(a, 'shape', None)} and dtype "
@@ -71,7 +89,8 @@ def check_like(a, p, name, what, writable=True):
         raise ValueError(f"{what}[{name!r}] must be C-contiguous, aligned and writable")
 
 
-def reference_update(optimizer, params, grads):
+def reference_update(optimizer: _ref.Optimizer, params: dict[str, FloatArray],
+                     grads: dict[str, FloatArray]) -> None:
     """``optimizer.update`` as the pure-NumPy reference computes it (the
     numpy backend's path); optimizers without a reference twin use their own
     update."""
@@ -79,13 +98,16 @@ def reference_update(optimizer, params, grads):
     (optimizer.update if cls is None else cls.update.__get__(optimizer))(params, grads)
 
 
-def _update(optimizer, params, grads):
+def _update(optimizer: RefOptimizer, params: dict[str, FloatArray],
+            grads: Mapping[str, ArrayLike]) -> None:
     """Update every array of ``params`` in place from ``grads`` (dicts with
     the same keys), one compiled pass per parameter."""
     if not isinstance(params, dict) or not isinstance(grads, dict):
         raise TypeError("params and grads must be dicts of arrays (name -> ndarray), got "
                         f"{type(params).__name__} and {type(grads).__name__}")
-    hyper, state1, state2 = kernel_args(optimizer, params)
+    args = kernel_args(optimizer, params)
+    assert args is not None  # every RefOptimizer has a kernel
+    hyper, state1, state2 = args
     for key, p in params.items():
         p = check_param(p, key)
         g = float_array(grads[key], f"grads[{key!r}]")

@@ -1,16 +1,29 @@
 """``train``: the book's mini-batch training loop (sample a batch, one
 optimizer step, record the loss) around ``MultiLayerNet.train_step``."""
+from __future__ import annotations
+
 import dataclasses
 import math
 import warnings
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._validate import index
-from ..random import as_generator
-from .net import check_net
+from ..init import Seed
+from ..random import Generator, as_generator
+from ..reference.functional import FloatArray
+from ..reference.optim import Optimizer
+from .net import MultiLayerNet, check_net
+
+if TYPE_CHECKING:
+    from tqdm.auto import tqdm as _Tqdm
 
 __all__ = ["train", "History", "Run", "run_side_by_side"]
+
+#: ``callback(iteration, loss, net)`` after every step; a true result stops the run.
+Callback = Callable[[int, float, MultiLayerNet], object]
 
 
 @dataclasses.dataclass
@@ -23,18 +36,18 @@ class History:
         (``val_acc`` empty without validation data).
     interrupted : True when Ctrl-C stopped the loop early.
     """
-    loss: list = dataclasses.field(default_factory=list)
-    eval_iterations: list = dataclasses.field(default_factory=list)
-    train_acc: list = dataclasses.field(default_factory=list)
-    val_acc: list = dataclasses.field(default_factory=list)
+    loss: list[float] = dataclasses.field(default_factory=list)
+    eval_iterations: list[int] = dataclasses.field(default_factory=list)
+    train_acc: list[float] = dataclasses.field(default_factory=list)
+    val_acc: list[float] = dataclasses.field(default_factory=list)
     interrupted: bool = False
 
     @property
-    def iterations(self):
+    def iterations(self) -> int:
         return len(self.loss)
 
 
-def _progress_bar(total, enabled):
+def _progress_bar(total: int, enabled: bool) -> _Tqdm[Any] | None:
     if not enabled:
         return None
     try:
@@ -46,7 +59,8 @@ def _progress_bar(total, enabled):
     return tqdm(total=total, unit="it", leave=False)
 
 
-def _batch_indices(gen, n, batch_size, iterations, block=256):
+def _batch_indices(gen: Generator, n: int, batch_size: int, iterations: int,
+                   block: int = 256) -> Iterator[NDArray[np.int64]]:
     """Yield one index array per iteration, drawn ``block`` iterations at a
     time (one generator call, not one per step)."""
     done = 0
@@ -56,8 +70,10 @@ def _batch_indices(gen, n, batch_size, iterations, block=256):
         done += rows
 
 
-def train(net, x, t, *, iterations, batch_size, optimizer, seed=None, callback=None,
-          progress=True, eval_every=None, x_val=None, t_val=None):
+def train(net: MultiLayerNet, x: ArrayLike, t: ArrayLike, *, iterations: int, batch_size: int,
+          optimizer: Optimizer, seed: Seed = None, callback: Callback | None = None,
+          progress: bool = True, eval_every: int | None = None, x_val: ArrayLike | None = None,
+          t_val: ArrayLike | None = None) -> History:
     """Train ``net`` for ``iterations`` mini-batch steps and return a History.
 
     Each iteration draws ``batch_size`` sample indices uniformly with
@@ -96,8 +112,11 @@ class Run:
     ``step``; ``fastinit.experiments`` interleaves several runs on threads).
     The arguments are ``train``'s and are checked here."""
 
-    def __init__(self, net, x, t, *, iterations, batch_size, optimizer, seed=None,
-                 callback=None, progress=True, eval_every=None, x_val=None, t_val=None):
+    def __init__(self, net: MultiLayerNet, x: ArrayLike, t: ArrayLike, *, iterations: int,
+                 batch_size: int, optimizer: Optimizer, seed: Seed = None,
+                 callback: Callback | None = None, progress: bool = True,
+                 eval_every: int | None = None, x_val: ArrayLike | None = None,
+                 t_val: ArrayLike | None = None) -> None:
         check_net(net)
         self.iterations = index(iterations, "iterations")
         batch_size = index(batch_size, "batch_size", minimum=1)
@@ -108,21 +127,25 @@ class Run:
         self.net, self.optimizer, self.callback = net, optimizer, callback
         self.eval_every, self.x_val, self.t_val = eval_every, x_val, t_val
         self.x, self.labels, self.onehot = net.check_data(x, t)
-        self.target = self.labels if self.labels is not None else self.onehot
+        target = self.labels if self.labels is not None else self.onehot
+        assert target is not None
+        self.target: NDArray[Any] = target
         if x_val is not None:
+            assert t_val is not None  # given both or neither
             net.check_data(x_val, t_val)  # fail early on bad validation data
         self._draws = _batch_indices(as_generator(seed), self.x.shape[0], batch_size,
                                      self.iterations)
         self._native = net.backend == "native"
         if not self._native:
-            self._xb = np.empty((batch_size, self.x.shape[1]), dtype=self.x.dtype)
-            self._tb = np.empty((batch_size,) + self.target.shape[1:], dtype=self.target.dtype)
+            self._xb: FloatArray = np.empty((batch_size, self.x.shape[1]), dtype=self.x.dtype)
+            self._tb: NDArray[Any] = np.empty((batch_size,) + self.target.shape[1:],
+                                              dtype=self.target.dtype)
         self.history = History()
         self.done = 0         # steps taken
         self.finished = False  # all iterations done, or the callback stopped the run
         self._bar = _progress_bar(self.iterations, progress)
 
-    def step(self):
+    def step(self) -> bool:
         """Take the next step; False once the run is over (now or before)."""
         if self.finished or self.done >= self.iterations:
             self.finished = True
@@ -143,7 +166,7 @@ class Run:
         if not math.isfinite(loss):
             err = ValueError(f"the loss became {loss} at iteration {it}: training "
                              "diverged (lower the learning rate or the init scale)")
-            err.history = self.history
+            err.history = self.history  # type: ignore[attr-defined]  # documented extra
             raise err
         self.history.loss.append(loss)
         self.done = it + 1
@@ -156,6 +179,7 @@ class Run:
             self.history.eval_iterations.append(self.done)
             self.history.train_acc.append(net.accuracy(self.x, self.target))
             if self.x_val is not None:
+                assert self.t_val is not None
                 self.history.val_acc.append(net.accuracy(self.x_val, self.t_val))
         if self.callback is not None and self.callback(it, loss, net):
             self.finished = True
@@ -163,14 +187,14 @@ class Run:
             self.finished = True
         return not self.finished
 
-    def close(self):
+    def close(self) -> None:
         """Close the progress bar."""
         if self._bar is not None:
             self._bar.close()
             self._bar = None
 
 
-def run_side_by_side(runs, workers):
+def run_side_by_side(runs: Run | Sequence[Run], workers: int) -> list[History]:
     """Step independent ``Run`` s to their ends on ``workers`` threads (the
     caller's among them), each step on one thread: faster than one run after
     another on all threads, since a single-threaded step needs no barrier
@@ -198,9 +222,9 @@ def run_side_by_side(runs, workers):
     lock = threading.Lock()
     busy = [False] * len(runs)
     stop = threading.Event()
-    errors = []
+    errors: list[BaseException] = []
 
-    def take():
+    def take() -> tuple[int | None, int]:
         with lock:
             left = [i for i, r in enumerate(runs) if not r.finished]
             free = [i for i in left if not busy[i]]
@@ -210,7 +234,7 @@ def run_side_by_side(runs, workers):
             busy[i] = True
             return i, max(1, min(cap, workers // len(left)))
 
-    def work():
+    def work() -> None:
         own = _core.get_thread_limit()
         try:
             while not stop.is_set():

@@ -18,7 +18,12 @@ Numerical conventions shared with the kernels:
 * softmax subtracts the row maximum; the cross-entropy is the exact
   log-softmax (no epsilon), accumulated in float64, averaged over the batch.
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Literal, cast
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 __all__ = [
     "matmul", "affine", "sum_rows",
@@ -28,8 +33,13 @@ __all__ = [
     "softmax", "softmax_cross_entropy", "softmax_cross_entropy_backward",
 ]
 
+#: A float32/float64 array (what every function here computes on and returns).
+FloatArray = NDArray[np.floating[Any]]
+#: The activation names of ``activation`` / ``activation_backward``.
+ActivationName = Literal["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
 
-def _store(res, out):
+
+def _store(res: FloatArray, out: FloatArray | None) -> FloatArray:
     """Return res, or copy it into the caller's out= and return that."""
     if out is None:
         return res
@@ -41,7 +51,8 @@ def _store(res, out):
 # Linear algebra
 # --------------------------------------------------------------------------
 
-def matmul(a, b, out=None, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0):
+def matmul(a: ArrayLike, b: ArrayLike, out: FloatArray | None = None, *, trans_a: bool = False,
+           trans_b: bool = False, alpha: float = 1.0, beta: float = 0.0) -> FloatArray:
     """``alpha * op(a) @ op(b) + beta * out`` (op transposes when asked)."""
     a = np.asarray(a)
     b = np.asarray(b)
@@ -55,7 +66,9 @@ def matmul(a, b, out=None, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0)
     return _store(res, out)
 
 
-def affine(x, W, b, activation="identity", out=None, *, slope=0.01):
+def affine(x: ArrayLike, W: ArrayLike, b: ArrayLike | None,
+           activation: ActivationName = "identity", out: FloatArray | None = None, *,
+           slope: float = 0.01) -> FloatArray:
     """``act(x @ W + b)``; b may be None."""
     z = np.asarray(x) @ np.asarray(W)
     if b is not None:
@@ -63,7 +76,7 @@ def affine(x, W, b, activation="identity", out=None, *, slope=0.01):
     return _store(globals()["activation"](activation, z, slope=slope), out)
 
 
-def sum_rows(x, out=None):
+def sum_rows(x: ArrayLike, out: FloatArray | None = None) -> FloatArray:
     """``x.sum(axis=0)`` for 2-D x (the bias gradient)."""
     return _store(np.asarray(x).sum(axis=0), out)
 
@@ -72,11 +85,11 @@ def sum_rows(x, out=None):
 # Activations
 # --------------------------------------------------------------------------
 
-def identity(x, out=None):
+def identity(x: ArrayLike, out: FloatArray | None = None) -> FloatArray:
     return _store(np.array(x, copy=True), out)
 
 
-def sigmoid(x, out=None):
+def sigmoid(x: ArrayLike, out: FloatArray | None = None) -> FloatArray:
     """``1 / (1 + exp(-x))`` via ``e = exp(-|x|)``: ``1/(1+e)`` for x >= 0,
     ``e/(1+e)`` (computed as ``e * (1/(1+e))``) for x < 0."""
     x = np.asarray(x)
@@ -85,59 +98,70 @@ def sigmoid(x, out=None):
     return _store(np.where(x >= 0, r, e * r), out)
 
 
-def tanh(x, out=None):
+def tanh(x: ArrayLike, out: FloatArray | None = None) -> FloatArray:
     return _store(np.tanh(x), out)
 
 
-def relu(x, out=None):
+def relu(x: ArrayLike, out: FloatArray | None = None) -> FloatArray:
     """``np.maximum(0, x)``, i.e. ``0 if 0 > x else x``: NaN propagates
     and -0.0 stays -0.0."""
     x = np.asarray(x)
     return _store(np.maximum(x.dtype.type(0), x), out)
 
 
-def leaky_relu(x, slope=0.01, out=None):
+def leaky_relu(x: ArrayLike, slope: float = 0.01, out: FloatArray | None = None) -> FloatArray:
     x = np.asarray(x)
     return _store(np.where(x > 0, x, x.dtype.type(slope) * x), out)
 
 
-def sigmoid_backward(dout, y, out=None):
+def sigmoid_backward(dout: ArrayLike, y: ArrayLike, out: FloatArray | None = None) -> FloatArray:
     """``dout * y * (1 - y)`` from the forward output y."""
     y = np.asarray(y)
-    return _store(dout * y * (1 - y), out)
+    return _store(cast(FloatArray, dout * y * (1 - y)), out)  # dout: any array-like
 
 
-def tanh_backward(dout, y, out=None):
+def tanh_backward(dout: ArrayLike, y: ArrayLike, out: FloatArray | None = None) -> FloatArray:
     """``dout * (1 - y * y)`` from the forward output y."""
     y = np.asarray(y)
     return _store(dout * (1 - y * y), out)
 
 
-def relu_backward(dout, x, out=None):
+def relu_backward(dout: ArrayLike, x: ArrayLike, out: FloatArray | None = None) -> FloatArray:
     """``dout`` where x > 0, else exactly 0: an inactive unit passes no
     gradient, not even an inf or NaN one (as PyTorch's ReLU)."""
     dout = np.asarray(dout)
     return _store(np.where(np.asarray(x) > 0, dout, dout.dtype.type(0)), out)
 
 
-def leaky_relu_backward(dout, x, slope=0.01, out=None):
+def leaky_relu_backward(dout: ArrayLike, x: ArrayLike, slope: float = 0.01,
+                        out: FloatArray | None = None) -> FloatArray:
     """``dout * where(x > 0, 1, slope)``."""
     dout = np.asarray(dout)
     t = dout.dtype.type
     return _store(dout * np.where(np.asarray(x) > 0, t(1), t(slope)), out)
 
 
-_FORWARD = {"identity": identity, "sigmoid": sigmoid, "tanh": tanh, "relu": relu}
-_BACKWARD = {"identity": lambda dout, saved, out=None: identity(dout, out),
-             "sigmoid": sigmoid_backward, "tanh": tanh_backward, "relu": relu_backward}
+_FORWARD: dict[str, Callable[[ArrayLike, FloatArray | None], FloatArray]] = {
+    "identity": identity, "sigmoid": sigmoid, "tanh": tanh, "relu": relu}
 
 
-def _check_name(name):
+def _identity_backward(dout: ArrayLike, saved: ArrayLike,
+                       out: FloatArray | None = None) -> FloatArray:
+    return identity(dout, out)
+
+
+_BACKWARD: dict[str, Callable[[ArrayLike, ArrayLike, FloatArray | None], FloatArray]] = {
+    "identity": _identity_backward,
+    "sigmoid": sigmoid_backward, "tanh": tanh_backward, "relu": relu_backward}
+
+
+def _check_name(name: str) -> None:
     if name not in ("identity", "sigmoid", "tanh", "relu", "leaky_relu"):
         raise ValueError(f"unknown activation {name!r}")
 
 
-def activation(name, x, out=None, *, slope=0.01):
+def activation(name: ActivationName, x: ArrayLike, out: FloatArray | None = None, *,
+               slope: float = 0.01) -> FloatArray:
     """Forward activation by name."""
     _check_name(name)
     if name == "leaky_relu":
@@ -145,7 +169,8 @@ def activation(name, x, out=None, *, slope=0.01):
     return _FORWARD[name](x, out)
 
 
-def activation_backward(name, dout, saved, out=None, *, slope=0.01):
+def activation_backward(name: ActivationName, dout: ArrayLike, saved: ArrayLike,
+                        out: FloatArray | None = None, *, slope: float = 0.01) -> FloatArray:
     """Backward by name; ``saved`` is the forward output for sigmoid/tanh,
     the forward input for relu/leaky_relu."""
     _check_name(name)
@@ -158,7 +183,7 @@ def activation_backward(name, dout, saved, out=None, *, slope=0.01):
 # Softmax and cross-entropy
 # --------------------------------------------------------------------------
 
-def _softmax_lse(x):
+def _softmax_lse(x: FloatArray) -> tuple[FloatArray, NDArray[np.float64]]:
     """Row-wise softmax of 1-D/2-D x (exponential sums in float64) and the
     float64 log-sum-exp of each row (keepdims)."""
     mx = x.max(axis=-1, keepdims=True)
@@ -168,7 +193,7 @@ def _softmax_lse(x):
     return probs, mx.astype(np.float64) + np.log(s)
 
 
-def softmax(x, out=None):
+def softmax(x: ArrayLike, out: FloatArray | None = None) -> FloatArray:
     """Softmax along the last axis of 1-D or 2-D x, max-subtracted."""
     x = np.asarray(x)
     if x.size == 0:
@@ -176,7 +201,7 @@ def softmax(x, out=None):
     return _store(_softmax_lse(x)[0], out)
 
 
-def _onehot(t, shape, dtype):
+def _onehot(t: ArrayLike, shape: tuple[int, ...], dtype: DTypeLike) -> FloatArray:
     t = np.asarray(t)
     if t.ndim == 2:
         return t.astype(dtype, copy=False)
@@ -185,7 +210,7 @@ def _onehot(t, shape, dtype):
     return oh
 
 
-def softmax_cross_entropy(logits, t):
+def softmax_cross_entropy(logits: ArrayLike, t: ArrayLike) -> tuple[float, FloatArray]:
     """``(loss, probs)``: ``loss = mean_i sum_j t_ij (logsumexp(x_i) - x_ij)``
     in float64, for int labels t (N,) or one-hot / probability rows (N, K)."""
     x = np.asarray(logits)
@@ -203,7 +228,8 @@ def softmax_cross_entropy(logits, t):
     return float(per_row.mean()), probs
 
 
-def softmax_cross_entropy_backward(probs, t, dout=1.0, out=None):
+def softmax_cross_entropy_backward(probs: ArrayLike, t: ArrayLike, dout: float = 1.0,
+                                   out: FloatArray | None = None) -> FloatArray:
     """``(probs - onehot(t)) * (dout / N)``."""
     p = np.asarray(probs)
     scale = p.dtype.type(dout / p.shape[0]) if p.shape[0] else p.dtype.type(0)

@@ -10,6 +10,8 @@ benchmarks, ``info`` shows how fastinit was built.
 Exit status: 0 when every claim tested held, 1 when one did not, 2 for bad
 arguments or missing data.
 """
+from __future__ import annotations
+
 import argparse
 import contextlib
 import os
@@ -19,6 +21,15 @@ import sys
 import tempfile
 import threading
 import time
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
+
+if TYPE_CHECKING:
+    from .datasets import StudyData
+    from .experiments import Claim
+    from .experiments._common import Activation, Result
+
+#: A figure to draw: ``(plot function, its arguments)``.
+_Job = tuple[Callable[..., pathlib.Path], tuple[Any, ...]]
 
 EXIT_OK, EXIT_CLAIM_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -29,8 +40,8 @@ class _UsageError(Exception):
     """Bad input found after parsing (missing data, a bad value): exit 2."""
 
 
-def _int_at_least(minimum):
-    def parse(text):
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
@@ -41,7 +52,7 @@ def _int_at_least(minimum):
     return parse
 
 
-def _positive_float(text):
+def _positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -51,14 +62,14 @@ def _positive_float(text):
     return value
 
 
-def _names(text):
+def _names(text: str) -> list[str]:
     items = [s.strip() for s in text.split(",") if s.strip()]
     if not items:
         raise argparse.ArgumentTypeError("expected a comma-separated list")
     return items
 
 
-def _common(p, out_default="fastinit-report"):
+def _common(p: argparse.ArgumentParser, out_default: str = "fastinit-report") -> None:
     p.add_argument("--seed", type=_int_at_least(0), default=0,
                    help="random seed of weights, inputs and batches (default 0)")
     p.add_argument("--backend", choices=("native", "numpy"), default="native",
@@ -68,7 +79,7 @@ def _common(p, out_default="fastinit-report"):
                         f"(default {out_default}/)")
 
 
-def _data_options(p):
+def _data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", type=pathlib.Path, default=None, metavar="DIR",
                    help="folder with the MNIST IDX files (default $FASTINIT_DATA, else "
                         "the cache, ~/.cache/fastinit/mnist on Linux; downloading when missing)")
@@ -84,7 +95,7 @@ def _data_options(p):
 # same.  `study` accepts the short forms of the comparison (its main
 # experiment) too.
 
-def _flags(short, prefixed, short_too):
+def _flags(short: str, prefixed: str, short_too: bool) -> tuple[str, ...]:
     """Option strings: the prefixed name always, the short one too when
     ``short_too`` (the experiment's own command)."""
     return (prefixed, short) if short_too else (prefixed,)
@@ -94,7 +105,7 @@ HIST_INITS = ["std=1", "std=0.01", "xavier", "he"]
 STUDY_HIST_INITS = HIST_INITS + ["std=10", "std=0"]
 
 
-def _histogram_options(p, study=False):
+def _histogram_options(p: argparse.ArgumentParser, study: bool = False) -> None:
     p.add_argument(*_flags("--activations", "--hist-activations", not study),
                    dest="activations", type=_names, default=["sigmoid", "relu", "tanh"],
                    help="comma-separated (default sigmoid,relu,tanh)")
@@ -107,7 +118,7 @@ def _histogram_options(p, study=False):
     p.add_argument("--samples", type=_int_at_least(1), default=1000, help="default 1000")
 
 
-def _compare_options(p):
+def _compare_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--compare-inits", "--inits", dest="inits", type=_names,
                    default=["std=0.01", "xavier", "he"],
                    help="comma-separated (default std=0.01,xavier,he)")
@@ -130,14 +141,14 @@ def _compare_options(p):
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
-def _symmetry_options(p, study=False):
+def _symmetry_options(p: argparse.ArgumentParser, study: bool = False) -> None:
     p.add_argument("--hidden", type=_int_at_least(2), default=2, help="hidden units (default 2)")
     p.add_argument(*_flags("--iterations", "--sym-iterations", not study),
                    dest="sym_iterations", type=_int_at_least(1), default=2000, metavar="N",
                    help="full-batch SGD steps (default 2000)")
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fastinit",
         description="The study of weight initialization (zero init keeps symmetry, std=1 "
@@ -182,13 +193,13 @@ def build_parser():
 # --------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def _timed(seconds, key):
+def _timed(seconds: dict[str, float], key: str) -> Iterator[None]:
     t0 = time.perf_counter()
     yield
     seconds[key] = time.perf_counter() - t0
 
 
-def _load_data(args):
+def _load_data(args: argparse.Namespace) -> StudyData:
     from .datasets import load_study_data
     try:
         return load_study_data(args.data, args.dataset, download=not args.no_download)
@@ -202,14 +213,15 @@ OUTPUT_PATTERNS = ("report.md", "results.json", "*.csv", "histograms_*.png", "lo
                    "symmetry.png")
 
 
-def _out_folder(args):
+def _out_folder(args: argparse.Namespace) -> pathlib.Path:
     """Where this command writes: ``--out`` for ``study``, its own
     subfolder ``--out/<command>`` for one experiment, so that two commands
     sharing ``--out`` never mix their reports."""
-    return args.out if args.command == "study" else args.out / args.command
+    out: pathlib.Path = args.out
+    return out if args.command == "study" else out / args.command
 
 
-def _check_args(args, which):
+def _check_args(args: argparse.Namespace, which: Sequence[str]) -> pathlib.Path:
     """Every check that needs no computation, before any work: the output
     folder can be created and written, ``--data`` exists, the initializer
     and activation names are known.  Raises _UsageError."""
@@ -232,7 +244,7 @@ def _check_args(args, which):
             and not args.data.is_dir():
         raise _UsageError(f"--data {args.data}: no such folder (give the folder holding the "
                           "MNIST files, or set FASTINIT_DATA; --dataset digits needs none)")
-    specs = []
+    specs: list[str] = []
     if "histogram" in which:
         specs += args.hist_inits
         for name in args.activations:
@@ -253,12 +265,13 @@ def _check_args(args, which):
     return out
 
 
-def _activation_arg(args):
+def _activation_arg(args: argparse.Namespace) -> Activation | tuple[Activation, ...]:
     """--activation as init_comparison takes it: a name, or one per init."""
-    return args.activation[0] if len(args.activation) == 1 else tuple(args.activation)
+    names: list[Activation] = args.activation  # checked by _check_args before any run
+    return names[0] if len(names) == 1 else tuple(names)
 
 
-def _clear_outputs(out):
+def _clear_outputs(out: pathlib.Path) -> None:
     """Remove what an earlier run of a study command left in ``out``."""
     for pattern in OUTPUT_PATTERNS:
         for path in out.glob(pattern):
@@ -266,11 +279,14 @@ def _clear_outputs(out):
                 path.unlink()
 
 
-def _run(args, which, out):
+def _run(args: argparse.Namespace, which: Sequence[str], out: pathlib.Path) -> int:
     from . import experiments
 
+    seconds: dict[str, float]
+    results: dict[str, Result]
     seconds, results = {}, {}
-    meta = {"backend": args.backend, "seed": args.seed, "command": args.command_line}
+    meta: dict[str, Any] = {"backend": args.backend, "seed": args.seed,
+                            "command": args.command_line}
     # matplotlib takes a quarter of a second to import: do it beside the
     # experiments (whose kernels release the GIL), not after them
     preload = threading.Thread(target=_preload_matplotlib, daemon=True)
@@ -339,18 +355,18 @@ def _run(args, which, out):
     return EXIT_CLAIM_FAILED if failed else EXIT_OK
 
 
-def _held(claims):
+def _held(claims: Sequence[Claim]) -> str:
     return f"{sum(c.held for c in claims)}/{len(claims)} claims held"
 
 
-def _build_summary():
+def _build_summary() -> str:
     import fastinit
     info = fastinit.build_info()
     return (f"fastinit {info['version']}, SIMD {info['simd']}, "
             f"{info['threads']}, {info['num_threads']} threads")
 
 
-def _preload_matplotlib():
+def _preload_matplotlib() -> None:
     try:
         from . import plots
         plots.require_matplotlib()
@@ -359,7 +375,7 @@ def _preload_matplotlib():
         pass  # _write_outputs says so
 
 
-def _render(jobs):
+def _render(jobs: Sequence[_Job]) -> list[pathlib.Path]:
     """Draw the figures ``jobs`` (``(plot function, args)``), returning their
     paths.  On Linux two forked workers draw them side by side (matplotlib
     holds the GIL, so threads would not); elsewhere one after another."""
@@ -377,19 +393,20 @@ def _render(jobs):
             return [f.result() for f in futures]
 
 
-def _write_outputs(out, results, claims, meta):
+def _write_outputs(out: pathlib.Path, results: Mapping[str, Result], claims: Sequence[Claim],
+                   meta: dict[str, Any]) -> None:
     from . import report
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     _clear_outputs(out)
-    figures = {}
+    figures: dict[str, pathlib.Path] = {}
     try:
         from . import plots
         plots.require_matplotlib()
     except ImportError as exc:
         print(f"note: no figures ({exc})", file=sys.stderr)
     else:
-        jobs = {}
+        jobs: dict[str, _Job] = {}
         if "histograms" in results:
             for act in results["histograms"]["config"]["activations"]:
                 jobs[act] = (plots.histogram_grid,
@@ -407,7 +424,7 @@ def _write_outputs(out, results, claims, meta):
     report.write_report(out, claims=claims, figures=figures, meta=meta, **results)
 
 
-def _info():
+def _info() -> int:
     import fastinit
     from .datasets import mnist_available, mnist_dir
 
@@ -419,7 +436,7 @@ def _info():
     return EXIT_OK
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """The study's commands of ``fastinit`` (fastinit.__main__ runs
     ``bench``); returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)

@@ -16,15 +16,18 @@ published hashes of the ``.gz`` files; then the IDX magic number, the
 dimensions against the file size, and the image and label
 counts against each other.  Any failure raises an error naming the file.
 """
-import collections
+from __future__ import annotations
+
 import gzip
 import hashlib
 import os
 import pathlib
 import struct
 import urllib.parse
+from typing import Any, Literal, NamedTuple, Union
 
 import numpy as np
+from numpy.typing import DTypeLike, NDArray
 
 __all__ = ["load_mnist", "load_digits", "load_study_data", "mnist_dir",
            "mnist_available", "StudyData", "MNIST_FILES", "MNIST_SHA256", "MNIST_MIRRORS"]
@@ -54,12 +57,17 @@ MNIST_MIRRORS = (
 _IDX_MAGIC = {"images": 2051, "labels": 2049}
 _DOWNLOAD_TIMEOUT_S = 30
 
+#: A folder given as a string or a path.
+StrPath = Union[str, "os.PathLike[str]"]
+#: One MNIST split.
+Kind = Literal["train", "test"]
+
 
 # --------------------------------------------------------------------------
 # Where the files are
 # --------------------------------------------------------------------------
 
-def _cache_dir():
+def _cache_dir() -> pathlib.Path:
     """``mnist`` in pooch's cache folder for fastinit.  Without pooch the
     files can still be read (not downloaded) from the folder pooch would use
     on Linux, which is what the error messages then name."""
@@ -71,7 +79,7 @@ def _cache_dir():
     return pathlib.Path(pooch.os_cache("fastinit")) / "mnist"
 
 
-def mnist_dir(root=None):
+def mnist_dir(root: StrPath | None = None) -> pathlib.Path:
     """The folder ``load_mnist`` reads: ``root``, else ``$FASTINIT_DATA``,
     else the cache folder (which need not exist yet)."""
     if root is not None:
@@ -82,7 +90,7 @@ def mnist_dir(root=None):
     return _cache_dir()
 
 
-def _find(folder, stem):
+def _find(folder: pathlib.Path, stem: str) -> pathlib.Path | None:
     """The existing file for `stem` in `folder` (``.gz`` preferred), or None."""
     for name in (stem + ".gz", stem):
         path = folder / name
@@ -91,14 +99,14 @@ def _find(folder, stem):
     return None
 
 
-def mnist_available(root=None, kind="train"):
+def mnist_available(root: StrPath | None = None, kind: Kind = "train") -> bool:
     """True when both files of `kind` are on disk (nothing is downloaded)."""
     folder = mnist_dir(root)
     return all(_find(folder, MNIST_FILES[kind, part]) is not None
                for part in ("images", "labels"))
 
 
-def _where_to_put(folder):
+def _where_to_put(folder: pathlib.Path) -> str:
     test = " and ".join(s + ".gz" for k, s in MNIST_FILES.items() if k[0] == "test")
     return (f"put the MNIST IDX files (.gz or uncompressed) in {folder}, or set "
             f"FASTINIT_DATA to a folder that holds them; the test files {test} alone "
@@ -109,7 +117,7 @@ def _where_to_put(folder):
 # Checksums and download
 # --------------------------------------------------------------------------
 
-def _sha256(path):
+def _sha256(path: pathlib.Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -117,12 +125,12 @@ def _sha256(path):
     return h.hexdigest()
 
 
-def _listed_sums(folder):
+def _listed_sums(folder: pathlib.Path) -> dict[str, str] | None:
     """{file name: sha256} from ``folder/SHA256SUMS`` (sha256sum format)."""
     path = folder / "SHA256SUMS"
     if not path.is_file():
         return None
-    sums = {}
+    sums: dict[str, str] = {}
     for line in path.read_text().splitlines():
         parts = line.split()
         if len(parts) == 2:
@@ -130,7 +138,7 @@ def _listed_sums(folder):
     return sums
 
 
-def _verify(path):
+def _verify(path: pathlib.Path) -> None:
     """Raise ValueError naming `path` when its SHA-256 is known and differs.
     A SHA256SUMS file in the same folder takes precedence over the
     published hashes (which only cover the .gz files)."""
@@ -146,7 +154,7 @@ def _verify(path):
                          "delete it to download it again")
 
 
-def _downloader(pooch):
+def _downloader(pooch: Any) -> Any:
     """pooch's HTTP downloader with a timeout; a progress bar only when tqdm
     (the ``progress`` extra) is there, since pooch refuses one without it."""
     try:
@@ -157,7 +165,7 @@ def _downloader(pooch):
     return pooch.HTTPDownloader(progressbar=progressbar, timeout=_DOWNLOAD_TIMEOUT_S)
 
 
-def _download(folder, name):
+def _download(folder: pathlib.Path, name: str) -> pathlib.Path:
     """Download `name` into `folder` with ``pooch.retrieve``, from each
     mirror in turn until one serves the file with the published SHA-256.
     pooch streams into a temporary file beside the target and renames it
@@ -171,7 +179,7 @@ def _download(folder, name):
             f'(pip install "fastinit[data]"); {_where_to_put(folder)}') from None
     expected = MNIST_SHA256[name]
     downloader = _downloader(pooch)
-    errors = []
+    errors: list[str] = []
     for mirror in MNIST_MIRRORS:
         try:
             return pathlib.Path(pooch.retrieve(mirror + name, known_hash=f"sha256:{expected}",
@@ -188,7 +196,7 @@ def _download(folder, name):
         f"({'; '.join(errors)})\nto use MNIST, {_where_to_put(folder)}")
 
 
-def _locate(folder, stem, download):
+def _locate(folder: pathlib.Path, stem: str, download: bool) -> pathlib.Path:
     path = _find(folder, stem)
     if path is not None:
         return path
@@ -202,7 +210,7 @@ def _locate(folder, stem, download):
 # IDX parsing
 # --------------------------------------------------------------------------
 
-def _read_idx(path, part):
+def _read_idx(path: pathlib.Path, part: str) -> NDArray[np.uint8]:
     """The uint8 array in an IDX file, with every header field checked."""
     try:
         if path.suffix == ".gz":
@@ -232,8 +240,9 @@ def _read_idx(path, part):
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 
-def load_mnist(root=None, *, kind="train", normalize=True, flatten=True, one_hot=False,
-               dtype=np.float32, download=True):
+def load_mnist(root: StrPath | None = None, *, kind: Kind = "train", normalize: bool = True,
+               flatten: bool = True, one_hot: bool = False, dtype: DTypeLike = np.float32,
+               download: bool = True) -> tuple[NDArray[Any], NDArray[Any]]:
     """The MNIST images and labels of one split, ``(x, t)``.
 
     Parameters
@@ -268,8 +277,8 @@ def load_mnist(root=None, *, kind="train", normalize=True, flatten=True, one_hot
     if dtype.kind != "f" and not (dtype == np.uint8 and not normalize):
         raise TypeError(f"dtype must be a float dtype (or uint8 with normalize=False), got {dtype}")
     folder = mnist_dir(root)
-    arrays = {}
-    paths = {}
+    arrays: dict[str, NDArray[np.uint8]] = {}
+    paths: dict[str, pathlib.Path] = {}
     for part in ("images", "labels"):
         path = _locate(folder, MNIST_FILES[kind, part], download)
         _verify(path)
@@ -291,7 +300,8 @@ def load_mnist(root=None, *, kind="train", normalize=True, flatten=True, one_hot
     return x, t
 
 
-def load_digits(*, normalize=True, flatten=True, dtype=np.float32):
+def load_digits(*, normalize: bool = True, flatten: bool = True,
+                dtype: DTypeLike = np.float32) -> tuple[NDArray[Any], NDArray[np.int64]]:
     """scikit-learn's bundled 1,797 8x8 digit images, ``(x, t)``: a real
     dataset available offline (``pip install "fastinit[data]"``)."""
     try:
@@ -310,13 +320,19 @@ def load_digits(*, normalize=True, flatten=True, dtype=np.float32):
 # The study's data
 # --------------------------------------------------------------------------
 
-StudyData = collections.namedtuple(
-    "StudyData", "x_train t_train x_test t_test name note")
-StudyData.__doc__ = """Training and held-out data for the study; `name` is
+class StudyData(NamedTuple):
+    """Training and held-out data for the study; `name` is
 "mnist", "mnist-test-split" or "digits", `note` says in words what was used."""
+    x_train: NDArray[Any]
+    t_train: NDArray[Any]
+    x_test: NDArray[Any]
+    t_test: NDArray[Any]
+    name: str
+    note: str
 
 
-def _every_fifth_split(x, t):
+def _every_fifth_split(x: NDArray[Any], t: NDArray[Any]
+                       ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]]:
     """A fixed 80/20 split with no randomness: every fifth image is held out,
     so both halves of the MNIST test set (two writer populations) appear in
     each part."""
@@ -324,7 +340,9 @@ def _every_fifth_split(x, t):
     return x[~held], t[~held], x[held], t[held]
 
 
-def load_study_data(root=None, dataset="auto", *, download=True, dtype=np.float32):
+def load_study_data(root: StrPath | None = None,
+                    dataset: Literal["auto", "mnist", "digits"] = "auto", *,
+                    download: bool = True, dtype: DTypeLike = np.float32) -> StudyData:
     """The data the study trains on, as a :class:`StudyData`.
 
     ``dataset="mnist"``: the 60,000 MNIST training images (held out: the

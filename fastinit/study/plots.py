@@ -4,11 +4,20 @@ so no display and no pyplot state are involved).
 Each function takes the plain result of one experiment in
 :mod:`fastinit.experiments`, writes a PNG and returns its path.
 """
+from __future__ import annotations
+
 import pathlib
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .report import mean_spread
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .datasets import StrPath
 
 __all__ = ["histogram_grid", "loss_curves", "symmetry_figure", "smooth", "require_matplotlib"]
 
@@ -17,7 +26,7 @@ _COLORS = {"std=1": "#d62728", "std=0.01": "#7f7f7f", "xavier": "#1f77b4", "he":
 _DPI = 110
 
 
-def require_matplotlib():
+def require_matplotlib() -> None:
     """Raise ImportError saying what to install when matplotlib is missing."""
     try:
         # imported once here, before any worker forks, so no worker imports it again
@@ -27,7 +36,7 @@ def require_matplotlib():
         raise ImportError('plotting needs matplotlib: pip install "fastinit[plot]"') from None
 
 
-def warm_up():
+def warm_up() -> None:
     """Load the font and its glyph cache by drawing a little text, so that
     the figures (and forked workers drawing them) start warm."""
     fig = _figure(1, 1)
@@ -35,7 +44,7 @@ def warm_up():
     fig.canvas.draw()
 
 
-def _figure(width, height):
+def _figure(width: float, height: float) -> Figure:
     require_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -44,7 +53,7 @@ def _figure(width, height):
     return fig
 
 
-def _save(fig, path):
+def _save(fig: Figure, path: StrPath) -> pathlib.Path:
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # zlib level 1: a third of level 6's time for files about 15% larger
@@ -52,17 +61,18 @@ def _save(fig, path):
     return path
 
 
-def _color(label, k):
+def _color(label: str, k: int) -> str:
     return _COLORS.get(label, f"C{k % 10}")
 
 
-def smooth(y, window=31):
+def smooth(y: ArrayLike, window: int = 31) -> NDArray[np.float64]:
     """A Hann-weighted moving average of `y` (edges reflected), the same
     length as `y`; NaNs are ignored."""
     y = np.asarray(y, dtype=np.float64)
     window = int(min(window, len(y)))
     if window < 3:
-        return y.copy()
+        same: NDArray[np.float64] = y.copy()
+        return same
     w = np.hanning(window + 2)[1:-1]
     half = window // 2
     pad = np.pad(y, (half, window - 1 - half), mode="reflect")
@@ -70,10 +80,11 @@ def smooth(y, window=31):
     num = np.convolve(np.where(ok, pad, 0.0), w, mode="valid")
     den = np.convolve(ok.astype(np.float64), w, mode="valid")
     with np.errstate(invalid="ignore", divide="ignore"):
-        return num / den
+        ratio: NDArray[np.float64] = num / den
+        return ratio
 
 
-def _panel_notes(layer, activation, own_axis):
+def _panel_notes(layer: Mapping[str, Any], activation: str, own_axis: bool) -> str:
     """The numbers written under a panel: its x range when panels differ,
     the std, and the fractions near the limits, exactly zero or beyond the
     drawn range."""
@@ -91,7 +102,7 @@ def _panel_notes(layer, activation, own_axis):
     return text
 
 
-def histogram_grid(result, activation, path):
+def histogram_grid(result: Mapping[str, Any], activation: str, path: StrPath) -> pathlib.Path:
     """One activation's histograms: a row per initializer, a column per
     layer (the study's figures, side by side).
 
@@ -116,7 +127,7 @@ def histogram_grid(result, activation, path):
     pitch, vpitch = 1.12, 1.45
     ax.set_xlim(-0.02, (n_cols - 1) * pitch + 1.02)
     ax.set_ylim(-(n_rows - 1) * vpitch - 1.32, 0.12)
-    frames = []
+    frames: list[list[tuple[float, float]]] = []
     for i, run in enumerate(runs):
         ymax = max(max(np.max(layer["counts"]), 1) for layer in run["layers"]) * 1.1
         top = -i * vpitch
@@ -151,12 +162,13 @@ def histogram_grid(result, activation, path):
     return _save(fig, path)
 
 
-def _run_label(run, cfg):
+def _run_label(run: Mapping[str, Any], cfg: Mapping[str, Any]) -> str:
     mixed = not isinstance(cfg["activation"], str)
-    return run["init"] + (f" + {run['activation']}" if mixed else "")
+    init: str = run["init"]
+    return init + (f" + {run['activation']}" if mixed else "")
 
 
-def loss_curves(result, path, *, window=31):
+def loss_curves(result: Mapping[str, Any], path: StrPath, *, window: int = 31) -> pathlib.Path:
     """Left: training loss per iteration and initializer, the raw loss
     faint, a smoothed line bold, the band across seeds when there are
     several (the study's Figure 6-15).  Right: the accuracy measured during
@@ -209,7 +221,7 @@ def loss_curves(result, path, *, window=31):
     return _save(fig, path)
 
 
-def symmetry_figure(result, path):
+def symmetry_figure(result: Mapping[str, Any], path: StrPath) -> pathlib.Path:
     """Every hidden unit's incoming weights and bias during training, per
     init (unit 1 solid, the others dashed on top): with zero init the lines
     of all units coincide, with random init they part.  Last panel: loss."""

@@ -1,18 +1,26 @@
 """The study's written outputs: ``results.json`` (every number), CSV tables
 and ``report.md`` (the figures with each claim, its measured number and
 whether it held)."""
+from __future__ import annotations
+
 import csv
 import datetime
 import json
 import os
 import pathlib
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    from .datasets import StrPath
+    from .experiments.claims import Claim
 
 __all__ = ["write_json", "write_csvs", "write_report", "to_plain", "mean_spread"]
 
 
-def to_plain(obj):
+def to_plain(obj: object) -> Any:
     """`obj` with NumPy arrays and scalars turned into lists and Python
     numbers, ready for ``json.dump``; NaN and infinities become None."""
     if isinstance(obj, dict):
@@ -30,7 +38,7 @@ def to_plain(obj):
     return obj
 
 
-def _without_trajectories(symmetry):
+def _without_trajectories(symmetry: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The symmetry result with each unit's final weights in place of the
     whole training trajectory."""
     if symmetry is None:
@@ -44,7 +52,10 @@ def _without_trajectories(symmetry):
     return {**symmetry, "runs": runs}
 
 
-def write_json(path, *, histograms=None, comparison=None, symmetry=None, claims=(), meta=None):
+def write_json(path: StrPath, *, histograms: Mapping[str, Any] | None = None,
+               comparison: Mapping[str, Any] | None = None,
+               symmetry: Mapping[str, Any] | None = None, claims: Sequence[Claim] = (),
+               meta: Mapping[str, Any] | None = None) -> pathlib.Path:
     """All results and claims in one JSON file."""
     doc = {"meta": meta or {}, "claims": [c._asdict() for c in claims],
            "activation_histograms": histograms, "init_comparison": comparison,
@@ -54,7 +65,8 @@ def write_json(path, *, histograms=None, comparison=None, symmetry=None, claims=
     return path
 
 
-def _write_csv(path, header, rows):
+def _write_csv(path: pathlib.Path, header: Sequence[str],
+               rows: Iterable[Sequence[object]]) -> pathlib.Path:
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
@@ -62,15 +74,20 @@ def _write_csv(path, header, rows):
     return path
 
 
-def _fmt(v):
+def _fmt(v: object) -> object:
     return "" if v is None else (f"{v:.6g}" if isinstance(v, float) else v)
 
 
-def write_csvs(out, *, histograms=None, comparison=None, symmetry=None, claims=()):
+def write_csvs(out: StrPath, *, histograms: Mapping[str, Any] | None = None,
+               comparison: Mapping[str, Any] | None = None,
+               symmetry: Mapping[str, Any] | None = None,
+               claims: Sequence[Claim] = ()) -> list[pathlib.Path]:
     """One CSV per table; returns the paths written."""
     out = pathlib.Path(out)
-    paths = []
+    paths: list[pathlib.Path] = []
     if histograms is not None:
+        stats: list[tuple[object, ...]]
+        counts: list[tuple[object, ...]]
         stats, counts = [], []
         for run in histograms["runs"]:
             for layer in run["layers"]:
@@ -88,6 +105,8 @@ def write_csvs(out, *, histograms=None, comparison=None, symmetry=None, claims=(
                                 counts))
     if comparison is not None:
         seeds = comparison["config"]["seeds"]
+        loss_rows: list[tuple[object, ...]]
+        final_rows: list[tuple[object, ...]]
         loss_rows, final_rows = [], []
         for run in comparison["runs"]:
             for s, row in zip(seeds, np.asarray(run["loss"])):
@@ -122,7 +141,7 @@ def write_csvs(out, *, histograms=None, comparison=None, symmetry=None, claims=(
     return paths
 
 
-def mean_spread(values, fmt=".3f"):
+def mean_spread(values: ArrayLike, fmt: str = ".3f") -> str:
     """``values`` (one per random seed) as "m", or "m +- s" (std over the
     seeds) for several: the terminal, the report and the legend say it so."""
     values = np.asarray(values, dtype=np.float64)
@@ -131,18 +150,21 @@ def mean_spread(values, fmt=".3f"):
     return f"{values.mean():{fmt}}"
 
 
-def _mark(held):
+def _mark(held: bool) -> str:
     return "held" if held else "**did not hold**"
 
 
-def _claims_table(claims):
+def _claims_table(claims: Sequence[Claim]) -> list[str]:
     lines = ["| claim | measured | result |", "|---|---|---|"]
     lines += [f"| {c.statement} | {c.measured} | {_mark(c.held)} |" for c in claims]
     return lines
 
 
-def write_report(out, *, histograms=None, comparison=None, symmetry=None, claims=(),
-                 figures=None, meta=None):
+def write_report(out: StrPath, *, histograms: Mapping[str, Any] | None = None,
+                 comparison: Mapping[str, Any] | None = None,
+                 symmetry: Mapping[str, Any] | None = None, claims: Sequence[Claim] = (),
+                 figures: Mapping[str, StrPath] | None = None,
+                 meta: Mapping[str, Any] | None = None) -> pathlib.Path:
     """``report.md`` in `out`: setup, the claims with their numbers, and a
     section per experiment embedding its figures (paths relative to `out`)."""
     out = pathlib.Path(out)

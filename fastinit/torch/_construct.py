@@ -1,12 +1,17 @@
 """Whole models: ``fast_init`` (construction under fastinit) and
 ``reset_parameters`` (re-initialization of a built model)."""
+# No ``from __future__ import annotations`` here: the functions patched into
+# torch.nn.init need real (not string) annotations, as typing.get_type_hints
+# would evaluate strings in torch.nn.init's namespace (following __wrapped__).
 import contextlib
 import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, cast
 
 import torch
 from torch.overrides import TorchFunctionMode
 
-from ..random import as_generator
+from ..random import Generator, as_generator
 from . import _tensor, init
 
 __all__ = ["fast_init", "reset_parameters"]
@@ -17,23 +22,27 @@ _NN_INIT = torch.nn.init
 # torch's draws (trunc_normal_: erfinv_ on uniform_): replaced in the module
 # for as long as a fast_init is active; a call from a thread without one
 # goes to torch's own.
-_PATCHED = {"trunc_normal_": init.trunc_normal_, "orthogonal_": init.orthogonal_,
-            "sparse_": init.sparse_}
-_ORIGINAL = {name: getattr(_NN_INIT, name) for name in _PATCHED}
+_PATCHED: dict[str, Callable[..., torch.Tensor]] = {
+    "trunc_normal_": init.trunc_normal_, "orthogonal_": init.orthogonal_,
+    "sparse_": init.sparse_}
+_ORIGINAL: dict[str, Callable[..., Any]] = {name: getattr(_NN_INIT, name) for name in _PATCHED}
 _patch_lock = threading.Lock()
 _patch_users = 0
 _active = threading.local()  # .generators: this thread's stack of fast_init generators
+# a __torch_function__ handler: (generator, args, kwargs) -> result or NotImplemented
+_Handler = Callable[[Generator, Sequence[Any], Mapping[str, Any]], object]
 
 
-def _current_generator():
-    stack = getattr(_active, "generators", None)
+def _current_generator() -> Generator | None:
+    stack: list[Generator] | None = getattr(_active, "generators", None)
     return stack[-1] if stack else None
 
 
-def _patched(name):
+def _patched(name: str) -> Callable[..., torch.Tensor]:
     ours, theirs = _PATCHED[name], _ORIGINAL[name]
 
-    def dispatch(tensor, *args, generator=None, **kwargs):
+    def dispatch(tensor: torch.Tensor, *args: Any, generator: torch.Generator | None = None,
+                 **kwargs: Any) -> torch.Tensor:
         gen = _current_generator()
         if gen is None or generator is not None or not _fillable(tensor):
             return theirs(tensor, *args, generator=generator, **kwargs)
@@ -41,14 +50,14 @@ def _patched(name):
 
     dispatch.__name__ = dispatch.__qualname__ = name
     dispatch.__doc__ = theirs.__doc__
-    dispatch.__wrapped__ = theirs
+    cast(Any, dispatch).__wrapped__ = theirs  # as functools.wraps sets it
     return dispatch
 
 
-_DISPATCH = {name: _patched(name) for name in _PATCHED}
+_DISPATCH: dict[str, Callable[..., torch.Tensor]] = {name: _patched(name) for name in _PATCHED}
 
 
-def _fillable(tensor):
+def _fillable(tensor: object) -> bool:
     """A tensor fastinit fills itself: a dense float tensor of the four
     dtypes on the CPU (or a DTensor of one), plain or a Parameter; anything
     else (meta, CUDA, fake and functional tensors of tracing) stays torch's."""
@@ -57,21 +66,25 @@ def _fillable(tensor):
     if tensor.layout != torch.strided or tensor.is_meta:
         return False
     if _tensor.is_dtensor(tensor):
-        return tensor.to_local().device.type == "cpu"
+        local_on_cpu: bool = tensor.to_local().device.type == "cpu"
+        return local_on_cpu
     if type(tensor) not in (torch.Tensor, torch.nn.Parameter):
         return False
-    return tensor.device.type == "cpu" and torch._debug_has_internal_overlap(tensor) != 1
+    on_cpu: bool = tensor.device.type == "cpu" and torch._debug_has_internal_overlap(tensor) != 1
+    return on_cpu
 
 
-def _arg(args, kwargs, position, name, default):
+def _arg(args: Sequence[Any], kwargs: Mapping[str, Any], position: int, name: str,
+         default: Any) -> Any:
     if len(args) > position:
         return args[position]
     return kwargs.get(name, default)
 
 
-def _method(fill, names, defaults):
+def _method(fill: Callable[..., torch.Tensor], names: tuple[str, ...],
+            defaults: tuple[float, ...]) -> _Handler:
     """Handler of a Tensor method ``t.<m>_(p0, p1, *, generator=None)``."""
-    def handle(gen, args, kwargs):
+    def handle(gen: Generator, args: Sequence[Any], kwargs: Mapping[str, Any]) -> object:
         tensor = args[0]
         if kwargs.get("generator") is not None or not _fillable(tensor):
             return NotImplemented
@@ -82,9 +95,10 @@ def _method(fill, names, defaults):
     return handle
 
 
-def _nn_init(fill, params):
+def _nn_init(fill: Callable[..., torch.Tensor], params: tuple[tuple[str, object], ...]
+             ) -> _Handler:
     """Handler of a dispatching ``torch.nn.init.<f>_(tensor, ..., generator=None)``."""
-    def handle(gen, args, kwargs):
+    def handle(gen: Generator, args: Sequence[Any], kwargs: Mapping[str, Any]) -> object:
         tensor = _arg(args, kwargs, 0, "tensor", None)
         if kwargs.get("generator") is not None or not _fillable(tensor):
             return NotImplemented
@@ -93,10 +107,10 @@ def _nn_init(fill, params):
     return handle
 
 
-def _factory(fill, like):
+def _factory(fill: Callable[..., object], like: bool) -> _Handler:
     """Handler of ``torch.randn``/``rand`` (``like``: ``randn_like``/``rand_like``):
     allocate as torch would, then fill."""
-    def handle(gen, args, kwargs):
+    def handle(gen: Generator, args: Sequence[Any], kwargs: Mapping[str, Any]) -> object:
         if kwargs.get("generator") is not None:
             return NotImplemented
         kw = dict(kwargs)
@@ -114,7 +128,7 @@ def _factory(fill, like):
     return handle
 
 
-_HANDLERS = {
+_HANDLERS: dict[Callable[..., Any], _Handler] = {
     torch.Tensor.uniform_: _method(init.uniform_, ("from", "to"), (0.0, 1.0)),
     torch.Tensor.normal_: _method(init.normal_, ("mean", "std"), (0.0, 1.0)),
     _NN_INIT.uniform_: _nn_init(init.uniform_, (("a", 0.0), ("b", 1.0))),
@@ -128,12 +142,15 @@ _HANDLERS = {
 }
 
 
-class _FastInitMode(TorchFunctionMode):
-    def __init__(self, generator):
+# TorchFunctionMode is Any to mypy: torch is not followed (follow_imports = "skip")
+class _FastInitMode(TorchFunctionMode):  # type: ignore[misc]
+    def __init__(self, generator: Generator) -> None:
         super().__init__()
         self.generator = generator
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):
+    def __torch_function__(self, func: Callable[..., Any], types: Sequence[type],
+                           args: Sequence[Any] = (), kwargs: Mapping[str, Any] | None = None
+                           ) -> Any:
         kwargs = kwargs or {}
         handler = _HANDLERS.get(func)
         if handler is not None:
@@ -144,7 +161,7 @@ class _FastInitMode(TorchFunctionMode):
 
 
 @contextlib.contextmanager
-def fast_init(seed=None):
+def fast_init(seed: init._Seed = None) -> Iterator[Generator]:
     """Build models under fastinit: inside the block, on CPU float tensors,
     ``torch.nn.init.*``, ``Tensor.uniform_``/``normal_`` and
     ``torch.rand``/``randn`` (and ``*_like``) draw from fastinit's stream
@@ -162,7 +179,7 @@ def fast_init(seed=None):
             for name, fn in _DISPATCH.items():
                 setattr(_NN_INIT, name, fn)
         _patch_users += 1
-    stack = getattr(_active, "generators", None)
+    stack: list[Generator] | None = getattr(_active, "generators", None)
     if stack is None:
         stack = _active.generators = []
     stack.append(gen)
@@ -178,7 +195,7 @@ def fast_init(seed=None):
                     setattr(_NN_INIT, name, fn)
 
 
-def _post_order(module):
+def _post_order(module: torch.nn.Module) -> Iterator[torch.nn.Module]:
     """Submodules children first: a parent's reset (nn.Transformer's) comes
     after its children's, as in construction."""
     for child in module.children():
@@ -186,7 +203,8 @@ def _post_order(module):
     yield module
 
 
-def reset_parameters(module, seed=None):
+def reset_parameters(module: torch.nn.Module, seed: init._Seed = None
+                     ) -> torch.nn.Module:
     """Re-initialize every submodule of ``module`` that has
     ``reset_parameters`` (or ``_reset_parameters``: MultiheadAttention,
     Transformer) under ``fast_init(seed)``: torch's distributions, fastinit's
@@ -197,7 +215,7 @@ def reset_parameters(module, seed=None):
         if t.is_meta:
             raise ValueError(f"{name} is on the meta device and has no memory to fill: call "
                              "module.to_empty(device='cpu') first")
-    seen = set()
+    seen: set[int] = set()
     with fast_init(seed):
         for m in _post_order(module):
             if id(m) in seen:

@@ -1,6 +1,10 @@
 """A torch tensor's memory as a NumPy array, and the one fill path every
 initializer of fastinit.torch takes (CPU, other devices, DTensor shards)."""
+from __future__ import annotations
+
 import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import ml_dtypes
 import numpy as np
@@ -16,11 +20,11 @@ FLOAT_DTYPES = (torch.float32, torch.float64, torch.bfloat16, torch.float16)
 _DTYPE_NAMES = "float32, float64, bfloat16 or float16"
 
 
-def is_dtensor(tensor):
+def is_dtensor(tensor: object) -> bool:
     return DTensor is not None and isinstance(tensor, DTensor)
 
 
-def check_tensor(tensor, name="tensor"):
+def check_tensor(tensor: object, name: str = "tensor") -> torch.Tensor:
     """The checks every initializer makes before any work."""
     if not isinstance(tensor, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
@@ -38,16 +42,17 @@ def check_tensor(tensor, name="tensor"):
     return tensor
 
 
-def as_ndarray(tensor):
+def as_ndarray(tensor: torch.Tensor) -> np.ndarray[Any, Any]:
     """The CPU tensor's memory as a writable NumPy array (no copy): bfloat16
     is read as int16 and viewed as ml_dtypes.bfloat16."""
     t = tensor.detach()
     if t.dtype == torch.bfloat16:
-        return t.view(torch.int16).numpy().view(ml_dtypes.bfloat16)
-    return t.numpy()
+        return cast("np.ndarray[Any, Any]", t.view(torch.int16).numpy().view(ml_dtypes.bfloat16))
+    return cast("np.ndarray[Any, Any]", t.numpy())
 
 
-def _dtensor_block(tensor):
+def _dtensor_block(
+        tensor: torch.Tensor) -> tuple[torch.Tensor, tuple[int, ...], tuple[slice, ...]]:
     """``(local tensor, global_shape, index)`` of this rank's shard."""
     if any(isinstance(p, Partial) for p in tensor.placements):
         raise ValueError("a DTensor with a Partial placement holds summands, not a block "
@@ -62,7 +67,9 @@ def _dtensor_block(tensor):
     return local, tuple(tensor.shape), index
 
 
-def fill(tensor, fill_array, *, global_shape=None, index=None, shardable=True):
+def fill(tensor: torch.Tensor, fill_array: Callable[..., object], *,
+         global_shape: Sequence[int] | None = None, index: tuple[slice, ...] | None = None,
+         shardable: bool = True) -> torch.Tensor:
     """Run ``fill_array(array, global_shape=, index=)`` on the memory of
     ``tensor`` (checked by the caller) and return ``tensor``.
 
@@ -83,7 +90,7 @@ def fill(tensor, fill_array, *, global_shape=None, index=None, shardable=True):
     if target.numel() == 0:
         warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
         return tensor
-    shard = {} if global_shape is None and index is None else \
+    shard: dict[str, Any] = {} if global_shape is None and index is None else \
         {"global_shape": global_shape, "index": index}
     if target.device.type == "cpu":
         fill_array(as_ndarray(target), **shard)

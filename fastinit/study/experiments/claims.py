@@ -1,15 +1,25 @@
 """The book's claims as checks on the experiments' results: each states
 what the book says, the number measured here and whether it held."""
-import collections
+from __future__ import annotations
+
+from typing import Any, Mapping, NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .histograms import find_run
 
-Claim = collections.namedtuple("Claim", "key statement measured value held")
-Claim.__doc__ = """One claim: ``key`` (short id), ``statement`` (what the
+
+class Claim(NamedTuple):
+    """One claim: ``key`` (short id), ``statement`` (what the
 book says, with the threshold checked), ``measured`` (the number in words),
 ``value`` (the number) and ``held`` (bool)."""
+    key: str
+    statement: str
+    measured: str
+    value: float
+    held: bool
+
 
 # Thresholds, chosen with the book's numbers in mind and a wide margin from
 # what a typical seed measures (in parentheses).
@@ -25,18 +35,18 @@ STD10_SATURATED_MIN = 0.9    # sigmoid/tanh std=10: fraction near a limit (~0.97
 TANH_SPREAD_STD_MIN = 0.2    # tanh Xavier: per-layer std (~0.32-0.63)
 
 
-def _stds(run):
+def _stds(run: Mapping[str, Any]) -> NDArray[np.float64]:
     return np.array([layer["std"] for layer in run["layers"]])
 
 
-def _histogram_claims(result):
-    def run(activation, init):
+def _histogram_claims(result: Mapping[str, Any]) -> list[Claim]:
+    def run(activation: str, init: str) -> dict[str, Any] | None:
         try:
             return find_run(result, activation, init)
         except KeyError:
             return None
 
-    claims = []
+    claims: list[Claim] = []
     r = run("sigmoid", "std=1")
     if r is not None:
         sat = min(layer["near_limits"] for layer in r["layers"])
@@ -130,11 +140,11 @@ def _histogram_claims(result):
     return claims
 
 
-def _comparison_claims(result):
+def _comparison_claims(result: Mapping[str, Any]) -> list[Claim]:
     final = {run["init"]: float(np.mean(run["final_loss"])) for run in result["runs"]}
     cfg = result["config"]
     where = f"{cfg['data']}, {cfg['iterations']} iterations"
-    claims = []
+    claims: list[Claim] = []
     if "std=0.01" in final:
         v = final["std=0.01"]
         claims.append(Claim(
@@ -153,8 +163,8 @@ def _comparison_claims(result):
     return claims
 
 
-def _symmetry_claims(result):
-    claims = []
+def _symmetry_claims(result: Mapping[str, Any]) -> list[Claim]:
+    claims: list[Claim] = []
     h = result["config"]["hidden"]
     for run in result["runs"]:
         if run["init"] in ("zeros", "std=0"):
@@ -174,11 +184,13 @@ def _symmetry_claims(result):
     return claims
 
 
-def evaluate_claims(histograms=None, comparison=None, symmetry=None):
+def evaluate_claims(histograms: Mapping[str, Any] | None = None,
+                    comparison: Mapping[str, Any] | None = None,
+                    symmetry: Mapping[str, Any] | None = None) -> list[Claim]:
     """The book's claims that the given results can test, as a list of
     :class:`Claim` (a claim whose experiment or combination is missing is
     left out)."""
-    claims = []
+    claims: list[Claim] = []
     if histograms is not None:
         claims += _histogram_claims(histograms)
     if comparison is not None:

@@ -1,12 +1,33 @@
 """Training loss per initializer on real data (the book's Figure 6-15)."""
+from __future__ import annotations
+
 import concurrent.futures
 import contextlib
 import multiprocessing
 import threading
+from typing import (TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence,
+                    Tuple, cast)
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from ._common import check_backend, check_dtype, init_label, make_optimizer, positive
+from ._common import (Activation, Backend, InitSpec, OptimizerName, Result, check_backend,
+                      check_dtype, init_label, make_optimizer, positive)
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+
+    from tqdm.std import tqdm as _Bar
+
+    from ...nn.net import MultiLayerNet
+    from ...nn.train import History, Run
+    from ..datasets import StudyData
+
+#: The per-step callback of ``fastinit.train``: ``step(iteration, loss, net)``,
+#: True to stop.
+_StepCallback = Callable[[int, float, Any], bool]
+#: What the results keep of one run (see :func:`_outcome`).
+_Outcome = Tuple[NDArray[np.float64], float, Optional[float], bool, list[int], list[float]]
 
 #: The claim compares the mean loss over this many final iterations.
 TAIL = 100
@@ -14,19 +35,22 @@ TAIL = 100
 EVAL_POINTS = 20
 
 
-def _split(data):
+def _split(data: StudyData | Sequence[ArrayLike]
+           ) -> tuple[ArrayLike, ArrayLike, ArrayLike | None, ArrayLike | None, str]:
     """(x_train, t_train, x_test, t_test, name) from a StudyData or a tuple
     of 2 or 4 arrays."""
     name = getattr(data, "name", "data")
+    items: tuple[ArrayLike | None, ...]
     items = tuple(data)[:4] if hasattr(data, "note") else tuple(data)
     if len(items) == 2:
         items = items + (None, None)
     if len(items) != 4:
         raise ValueError("data must be a StudyData or a tuple (x_train, t_train[, x_test, t_test])")
-    return items + (name,)
+    return cast("tuple[ArrayLike, ArrayLike, ArrayLike | None, ArrayLike | None, str]",
+                items + (name,))
 
 
-def _losses(history):
+def _losses(history: Any) -> NDArray[np.float64]:
     """The per-iteration losses of a ``fastinit.train`` history."""
     for key in ("loss", "losses", "train_loss"):
         if isinstance(history, dict) and key in history:
@@ -37,12 +61,13 @@ def _losses(history):
 
 
 @contextlib.contextmanager
-def _progress_bar(total, desc, enabled, unit="it"):
+def _progress_bar(total: int, desc: str, enabled: bool,
+                  unit: str = "it") -> Iterator[Callable[[str], _StepCallback]]:
     """A labelled tqdm bar; yields ``callback(label)``, which makes the
     per-step callback of ``train`` for the run called ``label`` (a no-op when
     disabled or without tqdm).  The bar shows each run's latest loss and may
     be driven from the threads of runs trained side by side."""
-    bar = None
+    bar: _Bar[Any] | None = None
     if enabled:
         try:
             from tqdm.auto import tqdm
@@ -50,10 +75,10 @@ def _progress_bar(total, desc, enabled, unit="it"):
         except ImportError:
             pass
     lock = threading.Lock()
-    latest = {}
+    latest: dict[str, float] = {}
 
-    def callback(label):
-        def step(iteration, loss, net):
+    def callback(label: str) -> _StepCallback:
+        def step(iteration: int, loss: float, net: Any) -> bool:
             if bar is not None:
                 with lock:
                     bar.update(1)
@@ -79,23 +104,25 @@ def _progress_bar(total, desc, enabled, unit="it"):
 # The data of the runs a worker process trains (set once per process by
 # _set_process_data, so the training set is sent once per process, not once
 # per run).
-_process_data = {}
+_process_data: dict[str, Any] = {}
 
 
-def _process_context():
+def _process_context() -> multiprocessing.context.BaseContext:
     """forkserver where there is one, else spawn: a worker never inherits
     the parent's threads or locks, whatever the parent did before."""
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _set_process_data(x, t, x_test, t_test, threads):
+def _set_process_data(x: NDArray[Any], t: NDArray[Any], x_test: NDArray[Any] | None,
+                      t_test: ArrayLike | None, threads: int) -> None:
     from ... import set_num_threads
     _process_data.update(x=x, t=t, x_test=x_test, t_test=t_test)
     set_num_threads(threads)
 
 
-def _train_in_process(spec, activation, seed, config):
+def _train_in_process(spec: InitSpec, activation: Activation, seed: int,
+                      config: Mapping[str, Any]) -> _Outcome:
     """One (init, seed) run in a worker process, as the serial loop runs it:
     its loss history and accuracies."""
     from ...nn.net import MultiLayerNet
@@ -115,30 +142,35 @@ def _train_in_process(spec, activation, seed, config):
     return _outcome(net, run.history, x, t, x_test, t_test)
 
 
-def _evaluation(iterations, x_test, t_test):
+def _evaluation(iterations: int, x_test: ArrayLike | None,
+                t_test: ArrayLike | None) -> dict[str, Any]:
     """Run's arguments for the accuracy curve: EVAL_POINTS evaluations, on
     the held-out data when there is some."""
     return {"eval_every": max(1, iterations // EVAL_POINTS), "x_val": x_test, "t_val": t_test}
 
 
-def _outcome(net, history, x, t, x_test, t_test):
+def _outcome(net: MultiLayerNet, history: History, x: NDArray[Any], t: NDArray[Any],
+             x_test: NDArray[Any] | None, t_test: ArrayLike | None) -> _Outcome:
     """What the results keep of one run: (losses, train accuracy, test
     accuracy or None, interrupted, evaluated iterations, accuracy there:
     held-out, or train without held-out data)."""
     curve = history.val_acc if x_test is not None else history.train_acc
+    # t_test is given whenever x_test is (_split)
     return (_losses(history), float(net.accuracy(x, t)),
-            float(net.accuracy(x_test, t_test)) if x_test is not None else None,
+            float(net.accuracy(x_test, cast("ArrayLike", t_test))) if x_test is not None else None,
             history.interrupted, list(history.eval_iterations), [float(a) for a in curve])
 
 
-def _diagnoses(x, t, inits, activations, seed, hidden, n_classes, backend, batch_size):
+def _diagnoses(x: NDArray[Any], t: NDArray[Any], inits: Sequence[InitSpec],
+               activations: Sequence[Activation], seed: int, hidden: Sequence[int],
+               n_classes: int, backend: Backend, batch_size: int) -> list[list[dict[str, Any]]]:
     """``fastinit.diagnose`` of each init's net at initialization, on the
     first batch: per layer, the activations' std, saturated and dead
     fractions and the gradient norm of W."""
     import dataclasses
     from ...nn.diagnose import diagnose
     from ...nn.net import MultiLayerNet
-    rows = []
+    rows: list[list[dict[str, Any]]] = []
     for spec, activation in zip(inits, activations):
         net = MultiLayerNet(x.shape[1], hidden, n_classes, activation=activation,
                             weight_init_std=spec, dtype=x.dtype, seed=seed, backend=backend)
@@ -147,7 +179,12 @@ def _diagnoses(x, t, inits, activations, seed, hidden, n_classes, backend, batch
     return rows
 
 
-def _run_in_processes(jobs, inits, activations, labels, processes, config, arrays, progress):
+def _run_in_processes(jobs: Sequence[tuple[int, int]], inits: Sequence[InitSpec],
+                      activations: Sequence[Activation], labels: Sequence[str], processes: int,
+                      config: Mapping[str, Any],
+                      arrays: tuple[NDArray[Any], NDArray[Any], NDArray[Any] | None,
+                                    ArrayLike | None],
+                      progress: bool) -> list[_Outcome]:
     """The runs ``jobs`` ((init index, seed) pairs) on a pool of
     ``processes`` worker processes, in job order."""
     from ... import get_num_threads
@@ -169,7 +206,8 @@ def _run_in_processes(jobs, inits, activations, labels, processes, config, array
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def per_init_activations(activation, inits):
+def per_init_activations(activation: str | Sequence[str],
+                         inits: Sequence[InitSpec]) -> list[Activation]:
     """The hidden activation of each initializer's net: one name for all,
     or a sequence aligned with ``inits`` (the article trains std=0.01 and
     He with ReLU, Xavier with sigmoid)."""
@@ -181,13 +219,17 @@ def per_init_activations(activation, inits):
     for name in names:
         if name not in ACTIVATIONS:
             raise ValueError(f"unknown activation {name!r}; expected one of {list(ACTIVATIONS)}")
-    return names
+    return cast("list[Activation]", names)  # every name checked just above
 
 
-def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
-                    hidden=(100, 100, 100, 100), iterations=2000, batch_size=128,
-                    optimizer="sgd", lr=0.01, seeds=(0,), backend="native",
-                    *, dtype=np.float32, progress=True, workers=None, processes=1):
+def init_comparison(data: StudyData | Sequence[ArrayLike],
+                    inits: Sequence[InitSpec] = ("std=0.01", "xavier", "he"),
+                    activation: Activation | Sequence[Activation] = "relu",
+                    hidden: Sequence[int] = (100, 100, 100, 100), iterations: int = 2000,
+                    batch_size: int = 128, optimizer: OptimizerName = "sgd", lr: float = 0.01,
+                    seeds: Iterable[int] = (0,), backend: Backend = "native",
+                    *, dtype: DTypeLike = np.float32, progress: bool = True,
+                    workers: int | None = None, processes: int = 1) -> Result:
     """Train one ``MultiLayerNet`` per initializer and seed on the same
     minibatches and record the loss of every iteration.
 
@@ -253,7 +295,7 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
     jobs = [(k, s) for k in range(len(inits)) for s in seeds]
     processes = min(processes, len(jobs))
     if processes > 1:
-        config = {"hidden": hidden, "n_classes": n_classes,
+        config: dict[str, Any] = {"hidden": hidden, "n_classes": n_classes,
                   "backend": backend, "iterations": iterations, "batch_size": batch_size,
                   "optimizer": optimizer, "lr": lr}
         outcomes = _run_in_processes(jobs, inits, activations, labels, processes, config,
@@ -267,8 +309,9 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
 
     diagnoses = _diagnoses(x, t, inits, activations, seeds[0], hidden, n_classes, backend,
                            batch_size)
-    runs = []
+    runs: list[dict[str, Any]] = []
     for k, label in enumerate(labels):
+        curves: list[list[float]] | NDArray[np.float64]
         losses, train_acc, test_acc, curves = [], [], [], []
         for (kk, s), (loss, train, test, _, evals, curve) in zip(jobs, outcomes):
             if kk != k:
@@ -302,8 +345,12 @@ def init_comparison(data, inits=("std=0.01", "xavier", "he"), activation="relu",
 
 
 
-def _run_here(jobs, inits, labels, seeds, x, t, x_test, t_test, hidden, n_classes, activations,
-              backend, iterations, batch_size, optimizer, lr, workers, progress):
+def _run_here(jobs: Sequence[tuple[int, int]], inits: Sequence[InitSpec], labels: Sequence[str],
+              seeds: Sequence[int], x: NDArray[Any], t: NDArray[Any],
+              x_test: NDArray[Any] | None, t_test: ArrayLike | None, hidden: Sequence[int],
+              n_classes: int, activations: Sequence[Activation], backend: Backend, iterations: int,
+              batch_size: int, optimizer: str, lr: float, workers: int,
+              progress: bool) -> list[_Outcome]:
     """The runs ``jobs`` in this process: side by side on ``workers``
     threads, or one after another; their outcomes in job order."""
     from ...nn.net import MultiLayerNet
@@ -314,7 +361,7 @@ def _run_here(jobs, inits, labels, seeds, x, t, x_test, t_test, hidden, n_classe
             for k, s in jobs]
     workers = min(workers, len(jobs))
 
-    def make_run(net, s, callback):
+    def make_run(net: MultiLayerNet, s: int, callback: _StepCallback) -> Run:
         return Run(net, x, t, iterations=iterations, batch_size=batch_size,
                    optimizer=make_optimizer(optimizer, lr), seed=s, progress=False,
                    callback=callback, **_evaluation(iterations, x_test, t_test))

@@ -1,8 +1,19 @@
 """Activation histograms of a deep net fed Gaussian input (the book's
 Figures 6-10 to 6-14): how the weight scale shapes every layer's output."""
-import numpy as np
+from __future__ import annotations
 
-from ._common import check_backend, check_dtype, init_label, positive
+from typing import Any, Callable, Mapping, Sequence, Tuple, Union, cast
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
+
+from ._common import (Activation, Backend, InitSpec, Result, check_backend, check_dtype, init_label,
+                      positive)
+
+#: A count: a Python int or a NumPy integer (np.count_nonzero).
+_Count = Union[int, np.integer[Any]]
+#: ``(slots, (zeros, low_tail, high_tail, sum, sumsq))``, as ``fastinit.ops.histogram_slots``.
+_Slots = Tuple[NDArray[np.int64], Tuple[_Count, _Count, _Count, float, float]]
 
 #: Histogram range per activation: the output range of sigmoid and tanh.
 #: ReLU's outputs are unbounded (1e-6 to 1e9 across the study's inits), so
@@ -14,7 +25,7 @@ AUTO_RANGE = ("relu", "leaky_relu")
 AUTO_RANGE_RMS = 3.0
 
 
-def auto_range(flat, activation):
+def auto_range(flat: NDArray[Any], activation: str) -> tuple[float, float]:
     """The histogram range of one ReLU layer: [0, nice(3 x RMS)], where
     nice() rounds up to 1, 2 or 5 times a power of ten ([0, 1] when the
     layer is all zeros)."""
@@ -36,17 +47,19 @@ LIMITS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 SATURATION_MARGIN = 0.1
 
 
-def _affine(backend):
+def _affine(backend: str) -> Callable[..., NDArray[Any]]:
     """``act(x @ W)`` on the chosen backend: the compiled, fused
     ``fastinit.ops.affine`` or its pure-NumPy twin."""
     if backend == "native":
         from ...ops import affine
-    else:
-        from ...reference.functional import affine
-    return affine
+        return affine
+    # a name of its own: the two functions' signatures differ in their types
+    from ...reference.functional import affine as numpy_affine
+    return numpy_affine
 
 
-def _slots_numpy(flat, hist_range, bins, skip_zeros, cuts):
+def _slots_numpy(flat: NDArray[Any], hist_range: tuple[float, float], bins: int,
+                 skip_zeros: bool, cuts: tuple[float, float]) -> _Slots:
     """The NumPy twin of ``fastinit.ops.histogram_slots``: np.histogram for
     the bins, plus the slots besides them (csrc/histogram/histogram.h)."""
     inside, _ = np.histogram(flat, bins=bins, range=hist_range)
@@ -60,7 +73,8 @@ def _slots_numpy(flat, hist_range, bins, skip_zeros, cuts):
         inside -= skipped * where
         below -= skipped * (edges[0] > 0)
         above -= skipped * (edges[-1] < 0)
-    counts = np.concatenate(([below], inside, [above, skipped, np.count_nonzero(np.isnan(flat))]))
+    counts: NDArray[np.int64] = np.concatenate(
+        ([below], inside, cast(ArrayLike, [above, skipped, np.count_nonzero(np.isnan(flat))])))
     v = flat.astype(np.float64)
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: NaN, as in C
         total, total_sq = float(v.sum()), float(np.dot(v, v))
@@ -68,12 +82,14 @@ def _slots_numpy(flat, hist_range, bins, skip_zeros, cuts):
                     total, total_sq)
 
 
-def _slots_native(flat, hist_range, bins, skip_zeros, cuts):
+def _slots_native(flat: NDArray[Any], hist_range: tuple[float, float], bins: int,
+                  skip_zeros: bool, cuts: tuple[float, float]) -> _Slots:
     from ...ops import histogram_slots
     return histogram_slots(flat, bins, hist_range, skip_zeros=skip_zeros, cuts=cuts)
 
 
-def _statistics(activation, hist_range, bins, backend):
+def _statistics(activation: str, hist_range: tuple[float, float], bins: int,
+                backend: str) -> Callable[[ArrayLike], dict[str, Any]]:
     """``layer_statistics`` with its arguments bound: the function of z
     the experiment calls once per layer, everything else worked out once."""
     skip_zeros = activation in ("relu", "leaky_relu")
@@ -83,7 +99,7 @@ def _statistics(activation, hist_range, bins, backend):
     slots = _slots_native if backend == "native" else _slots_numpy
     limited = activation in LIMITS
 
-    def statistics(z):
+    def statistics(z: ArrayLike) -> dict[str, Any]:
         flat = np.ascontiguousarray(z).reshape(-1)
         n = max(flat.size, 1)
         edges_range = auto_range(flat, activation) if activation in AUTO_RANGE else hist_range
@@ -98,7 +114,8 @@ def _statistics(activation, hist_range, bins, backend):
     return statistics
 
 
-def layer_statistics(z, activation, hist_range, bins, backend="native"):
+def layer_statistics(z: ArrayLike, activation: Activation, hist_range: tuple[float, float],
+                     bins: int, backend: Backend = "native") -> dict[str, Any]:
     """Histogram counts and summary statistics of one layer's activations,
     in one pass over them (``backend="native"``, a compiled kernel) or with
     NumPy (``"numpy"``); both give the same counts, np.histogram's.
@@ -110,10 +127,11 @@ def layer_statistics(z, activation, hist_range, bins, backend="native"):
     return _statistics(activation, hist_range, bins, backend)(z)
 
 
-def activation_histograms(activations=("sigmoid", "relu", "tanh"),
-                          inits=("std=1", "std=0.01", "xavier", "he"),
-                          layers=5, nodes=100, samples=1000, seed=0, backend="native",
-                          *, bins=30, dtype=np.float32):
+def activation_histograms(activations: Sequence[Activation] = ("sigmoid", "relu", "tanh"),
+                          inits: Sequence[InitSpec] = ("std=1", "std=0.01", "xavier", "he"),
+                          layers: int = 5, nodes: int = 100, samples: int = 1000, seed: int = 0,
+                          backend: Backend = "native", *, bins: int = 30,
+                          dtype: DTypeLike = np.float32) -> Result:
     """The book's activation-histogram experiment.
 
     ``samples`` Gaussian inputs of ``nodes`` features go through ``layers``
@@ -152,11 +170,13 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
     statistics = {a: _statistics(a, HIST_RANGE[a], bins, backend) for a in activations}
     # native: the layers write into two buffers in turn (no allocation, and
     # no page faults, per layer); the statistics keep no reference to them
-    buffers = [np.empty_like(x0), np.empty_like(x0)] if backend == "native" else [None, None]
-    runs = []
+    buffers: list[NDArray[Any] | None] = (
+        [np.empty_like(x0), np.empty_like(x0)] if backend == "native" else [None, None])
+    runs: list[dict[str, Any]] = []
     for label, make in initializers:
         weights = [make((nodes, nodes), dtype=dtype, seed=s) for s in layer_seeds]
         for activation in activations:
+            per_layer: list[dict[str, Any]]
             z, per_layer = x0, []
             for i, W in enumerate(weights):
                 z = affine(z, W, None, activation, buffers[i % 2])
@@ -171,8 +191,9 @@ def activation_histograms(activations=("sigmoid", "relu", "tanh"),
             "runs": runs}
 
 
-def find_run(result, activation, init):
+def find_run(result: Mapping[str, Any], activation: str, init: str) -> dict[str, Any]:
     """The run of `result` for one (activation, init) pair."""
+    run: dict[str, Any]
     for run in result["runs"]:
         if run["activation"] == activation and run["init"] == init:
             return run

@@ -1,12 +1,22 @@
 """Symmetry breaking: with all-zero weights every hidden unit of a layer
 computes the same function and receives the same gradient, so training
 never makes them differ; small random weights break the tie."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from ._common import check_backend, check_dtype, init_label, positive
+from ._common import (Activation, Backend, InitSpec, Result, check_backend, check_dtype, init_label,
+                      positive)
+
+if TYPE_CHECKING:
+    from ...nn.net import MultiLayerNet
 
 
-def xor_blobs(n=200, noise=0.35, seed=0):
+def xor_blobs(n: int = 200, noise: float = 0.35,
+              seed: int | None = 0) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """A 2-D task no single hidden unit can solve: four Gaussian blobs at
     (+-1, +-1), class 1 where the coordinates share a sign (XOR)."""
     rng = np.random.default_rng(seed)
@@ -16,24 +26,27 @@ def xor_blobs(n=200, noise=0.35, seed=0):
     return x, t
 
 
-def _units(net):
+def _units(net: MultiLayerNet) -> NDArray[Any]:
     """One row per first-layer hidden unit: its incoming weights and bias."""
-    return np.vstack([net.params["W1"], net.params["b1"][None, :]]).T
+    units: NDArray[Any] = np.vstack([net.params["W1"], net.params["b1"][None, :]]).T
+    return units
 
 
-def distinct_units(units, rtol=1e-9):
+def distinct_units(units: NDArray[Any], rtol: float = 1e-9) -> int:
     """How many rows of `units` differ from every earlier row by more than
     ``rtol * max(1, max |units|)`` (max-norm)."""
     tol = rtol * max(1.0, float(np.max(np.abs(units))) if units.size else 1.0)
-    kept = []
+    kept: list[NDArray[Any]] = []
     for u in units:
         if all(np.max(np.abs(u - k)) > tol for k in kept):
             kept.append(u)
     return len(kept)
 
 
-def symmetry(hidden=2, iterations=2000, *, data=None, activation="sigmoid",
-             inits=("zeros", 0.01), lr=1.0, seed=0, backend="native", dtype=np.float64):
+def symmetry(hidden: int = 2, iterations: int = 2000, *,
+             data: tuple[ArrayLike, ArrayLike] | None = None, activation: Activation = "sigmoid",
+             inits: Sequence[InitSpec] = ("zeros", 0.01), lr: float = 1.0, seed: int = 0,
+             backend: Backend = "native", dtype: DTypeLike = np.float64) -> Result:
     """Train a net with one hidden layer from each initializer and count
     how many of its ``hidden`` units remain distinct.
 
@@ -57,7 +70,7 @@ def symmetry(hidden=2, iterations=2000, *, data=None, activation="sigmoid",
     x, t = xor_blobs(seed=seed) if data is None else data
     x = np.ascontiguousarray(x, dtype=dtype)
     t = np.asarray(t)
-    runs = []
+    runs: list[dict[str, Any]] = []
     for spec in inits:
         net = MultiLayerNet(x.shape[1], [hidden], int(t.max()) + 1, activation=activation,
                             weight_init_std=spec, dtype=dtype, seed=seed, backend=backend)
