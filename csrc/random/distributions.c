@@ -223,18 +223,21 @@ FI_SIMD_ADAPTER(uniform_f64, avx512, double, J->p[0], J->p[1])
 FI_SIMD_ADAPTER_FMT(normal_f32, avx512, J->pf[0], J->pf[1])
 FI_SIMD_ADAPTER(normal_f64, avx512, double, J->p[0], J->p[1])
 #define FI_SIMD_PAIR(NAME) .avx2 = NAME##_avx2_adapt, .avx512 = NAME##_avx512_adapt
-/* defines truncated_f32_avx2_adapt */
-static void truncated_f32_avx2_adapt(const fi_job *J, uint64_t block, fi_index ng, void *o) {
-    fi_truncated_f32_avx2(J->g, block, ng, J->p, J->pf[0] != 0.0f, J->fmt, o);
-}
-/* defines truncated_f64_avx2_adapt */
-static void truncated_f64_avx2_adapt(const fi_job *J, uint64_t block, fi_index ng, void *o) {
-    fi_truncated_f64_avx2(J->g, block, ng, J->p, J->pf[0] != 0.0f, (double *)o);
-}
-#define FI_AVX2_ONLY(NAME) .avx2 = NAME##_avx2_adapt
+#define FI_TRUNC_ADAPTERS(ISA)                                                                \
+    static void truncated_f32_##ISA##_adapt(const fi_job *J, uint64_t block, fi_index ng,     \
+                                            void *o) {                                        \
+        fi_truncated_f32_##ISA(J->g, block, ng, J->p, J->pf[0] != 0.0f, J->fmt, o);           \
+    }                                                                                         \
+    static void truncated_f64_##ISA##_adapt(const fi_job *J, uint64_t block, fi_index ng,     \
+                                            void *o) {                                        \
+        fi_truncated_f64_##ISA(J->g, block, ng, J->p, J->pf[0] != 0.0f, (double *)o);         \
+    }
+/* defines truncated_f32_avx2_adapt, truncated_f64_avx2_adapt,
+ * truncated_f32_avx512_adapt, truncated_f64_avx512_adapt */
+FI_TRUNC_ADAPTERS(avx2)
+FI_TRUNC_ADAPTERS(avx512)
 #else
 #define FI_SIMD_PAIR(NAME)
-#define FI_AVX2_ONLY(NAME)
 #endif
 
 static const fi_dist FI_UNIFORM_F32 = {
@@ -250,10 +253,10 @@ static const fi_dist FI_NORMAL_F64 = {
     .generic = normal_f64_generic, .epb = 2, FI_SIMD_PAIR(normal_f64),
 };
 static const fi_dist FI_TRUNC_F32 = {
-    .generic = truncated_f32_generic, .epb = 4, FI_AVX2_ONLY(truncated_f32),
+    .generic = truncated_f32_generic, .epb = 4, FI_SIMD_PAIR(truncated_f32),
 };
 static const fi_dist FI_TRUNC_F64 = {
-    .generic = truncated_f64_generic, .epb = 2, FI_AVX2_ONLY(truncated_f64),
+    .generic = truncated_f64_generic, .epb = 2, FI_SIMD_PAIR(truncated_f64),
 };
 static const fi_dist FI_INTEGERS = {
     .generic = integers_range, .epb = 2,
@@ -513,8 +516,9 @@ static inline double fi_poly7(const double *c, double x) {
     return r;
 }
 
-/* The operations (and their order) are those of the AVX2 kernel
- * fi_ndtri_pd_avx2, which must give the same bits: fi_log_f64, not libm. */
+/* The operations (and their order) are those of the SIMD kernels
+ * fi_ndtri_pd_avx2 and fi_trunc_central_avx512 / fi_ndtri_tail_pd_avx512,
+ * which must give the same bits: fi_log_f64, not libm. */
 double fi_ndtri(double p) {
     const double(*K)[8] = fi_ndtri_coef;
     if (!(p >= 0.0 && p <= 1.0))

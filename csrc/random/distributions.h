@@ -36,8 +36,9 @@
  * paths give the SAME bits for every distribution: their log/sin/cos
  * (vmath/vmath_log.h) repeat the scalar operations in the same order without
  * fused multiply-adds, and everything else is exact integer arithmetic.
- * Truncated normal has an AVX2 kernel (also used on AVX-512 machines);
- * integers use the generic code on every set.  The SIMD kernels' contract:
+ * Truncated normal has an AVX2 kernel and an AVX-512 kernel (which queues
+ * the lanes in fi_ndtri's tail branch and runs them 8 at a time: the same
+ * operations per element); integers use the generic code on every set.  The SIMD kernels' contract:
  * distributions_isa.h. */
 #ifndef FASTINIT_DISTRIBUTIONS_H
 #define FASTINIT_DISTRIBUTIONS_H

@@ -1,7 +1,7 @@
 /* AVX2 random fills: Philox4x32-10 on 16 blocks at a time and the uniform /
  * Box-Muller transforms of distributions_simd.h at 4 blocks per vector,
- * plus the truncated normal (also used on AVX-512 machines); bit-identical
- * to the generic path. */
+ * plus the truncated normal (distributions_avx512.c has its own);
+ * bit-identical to the generic path. */
 #include "core/fastinit.h"
 #if FI_X86
 

@@ -39,6 +39,10 @@ void fi_truncated_f32_avx2(const fi_rng *g, uint64_t block, fi_index ngroups,
                            const double prm[6], int flip, int fmt, void *out);
 void fi_truncated_f64_avx2(const fi_rng *g, uint64_t block, fi_index ngroups,
                            const double prm[6], int flip, double *out);
+void fi_truncated_f32_avx512(const fi_rng *g, uint64_t block, fi_index ngroups,
+                             const double prm[6], int flip, int fmt, void *out);
+void fi_truncated_f64_avx512(const fi_rng *g, uint64_t block, fi_index ngroups,
+                             const double prm[6], int flip, double *out);
 void fi_philox_words_avx512(const fi_rng *g, uint64_t block, fi_index ngroups, uint32_t *out);
 void fi_uniform_f32_avx512(const fi_rng *g, uint64_t block, fi_index ngroups, float low,
                            float span, int fmt, void *out);

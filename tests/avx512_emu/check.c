@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include "random/distributions_isa.h"
 #include "core/cpu.h"
 #include "core/half.h"
@@ -39,6 +40,38 @@ int main(void) {
         }
         if (block == 0) printf("sample %g %g | %g %g\n", a[5], b[5], c[7], d[7]);
     }
+    /* truncated normal: intervals with no, some, most and only tail lanes
+     * (central |p - 1/2| <= 0.425, tail, far tail beyond r = 5), flipped */
+    int tbad = 0; /* truncated normal: f32, f64 (x10), 16-bit (x100) */
+    {
+        static const double iv[][2] = {{-2, 2}, {-0.5, 0.5}, {-9, -6}, {0.5, 3}, {-0.1, 0.1},
+                                       {-INFINITY, -3}, {2, INFINITY}, {-INFINITY, INFINITY},
+                                       {6, 9}, {-36.9, -30}, {-1, 30}};
+        for (size_t t = 0; t < sizeof iv / sizeof iv[0]; t++) {
+            double a = iv[t][0], b = iv[t][1], mean = 0.25, std = 3.0;
+            int flip = a + b > 0;
+            double lo = flip ? -b : a, hi = flip ? -a : b;
+            double plo = fi_normal_cdf(lo);
+            double prm[6] = {mean, std, lo, hi, plo, fi_normal_cdf(hi) - plo};
+            for (uint64_t block = 0; block < 700; block += 333) {
+                enum { NG = 20, NB = NG * 16 }; /* 1280 floats: more than one chunk */
+                static float a32[NB * 4], b32[NB * 4];
+                static double a64[NB * 2], b64[NB * 2];
+                static uint16_t h1[NB * 4], h2[NB * 4];
+                fi_truncated_normal_f32(&g, block * 4, NB * 4, mean, std, a, b, a32);
+                fi_truncated_f32_avx512(&g, g.start + block, NG, prm, flip, FI_OUT_F32, b32);
+                tbad += memcmp(a32, b32, sizeof a32) != 0;
+                fi_truncated_normal_f64(&g, block * 2, NB * 2, mean, std, a, b, a64);
+                fi_truncated_f64_avx512(&g, g.start + block, NG, prm, flip, b64);
+                tbad += 10 * (memcmp(a64, b64, sizeof a64) != 0);
+                for (int fmt = FI_OUT_F16; fmt <= FI_OUT_BF16; fmt++) {
+                    fi_truncated_normal_h16(&g, block * 4, NB * 4, mean, std, a, b, fmt, h1);
+                    fi_truncated_f32_avx512(&g, g.start + block, NG, prm, flip, fmt, h2);
+                    tbad += 100 * (memcmp(h1, h2, sizeof h1) != 0);
+                }
+            }
+        }
+    }
     /* the rounding edges: ties, subnormals, the float16 overflow edge, NaN */
     {
         enum { N = 4096 };
@@ -61,6 +94,9 @@ int main(void) {
             bad += 10000000 * (memcmp(r1, r2, sizeof r1) != 0);
         }
     }
+    if (tbad)
+        printf("TRUNCATED MISMATCH %d\n", tbad);
+    bad += tbad != 0;
     printf(bad ? "MISMATCH %d\n" : "avx512 (emulated) == generic\n", bad);
     return bad != 0;
 }

@@ -7,11 +7,17 @@
 #include <stdint.h>
 #include <string.h>
 #include <math.h>
+#include <stdlib.h>
 typedef union { float f[16]; int32_t i[16]; uint32_t u[16]; int64_t l[8]; uint64_t q[8]; double d[8]; } emu512;
 typedef emu512 __m512; typedef emu512 __m512i; typedef emu512 __m512d;
 typedef uint16_t __mmask16; typedef uint8_t __mmask8;
-typedef union { uint16_t h[16]; unsigned char b[32]; } emu256; typedef emu256 __m256i;
+typedef union { uint16_t h[16]; unsigned char b[32]; uint32_t u[8]; float f[8]; } emu256;
+typedef emu256 __m256i; typedef emu256 __m256;
+#define _CMP_EQ_OQ 0
 #define _CMP_LT_OQ 1
+#define _CMP_LE_OQ 2
+#define _CMP_GE_OQ 29
+#define _CMP_GT_OQ 30
 #define _CMP_UNORD_Q 3
 #define _MM_FROUND_TO_NEAREST_INT 0
 #define _MM_FROUND_NO_EXC 8
@@ -45,7 +51,22 @@ E emu256 _mm512_cvtps_ph(emu512 a, int imm) { emu256 r; (void)imm; for (int k = 
 E emu256 _mm512_cvtepi32_epi16(emu512 a) { emu256 r; for (int k = 0; k < 16; k++) r.h[k] = (uint16_t)a.u[k]; return r; }
 E void _mm256_storeu_si256(void *p, emu256 a) { memcpy(p, &a, 32); }
 E emu512 _mm512_loadu_ps(const void *p) { emu512 r; memcpy(&r, p, 64); return r; }
-E __mmask8 _mm512_cmp_pd_mask(emu512 a, emu512 b, int p) { __mmask8 m = 0; for (int k = 0; k < 8; k++) if (p == _CMP_LT_OQ && a.d[k] < b.d[k]) m |= 1u << k; return m; }
+E int emu_cmp_d(double a, double b, int p) { return p == _CMP_EQ_OQ ? a == b : p == _CMP_LT_OQ ? a < b : p == _CMP_LE_OQ ? a <= b : p == _CMP_GE_OQ ? a >= b : p == _CMP_GT_OQ ? a > b : -1; }
+E __mmask8 _mm512_cmp_pd_mask(emu512 a, emu512 b, int p) { __mmask8 m = 0; for (int k = 0; k < 8; k++) if (emu_cmp_d(a.d[k], b.d[k], p) == 1) m |= 1u << k; else if (emu_cmp_d(0, 0, p) < 0) abort(); return m; }
+/* the truncated normal's: compress, scatter, 256-bit halves, conversions */
+E emu512 _mm512_setzero_pd(void) L8(r.q[k] = 0)
+E emu512 _mm512_loadu_pd(const void *p) { emu512 r; memcpy(&r, p, 64); return r; }
+E emu512 _mm512_loadu_si512(const void *p) { emu512 r; memcpy(&r, p, 64); return r; }
+E emu512 _mm512_maskz_compress_epi64(__mmask8 m, emu512 a) { emu512 r; int j = 0; for (int k = 0; k < 8; k++) if (m >> k & 1) r.q[j++] = a.q[k]; while (j < 8) r.q[j++] = 0; return r; }
+E emu512 _mm512_maskz_compress_pd(__mmask8 m, emu512 a) { return _mm512_maskz_compress_epi64(m, a); }
+E void _mm512_mask_i64scatter_pd(void *base, __mmask8 m, emu512 idx, emu512 v, int scale) { for (int k = 0; k < 8; k++) if (m >> k & 1) memcpy((char *)base + idx.l[k] * scale, &v.d[k], 8); }
+E emu512 _mm512_mask_xor_epi64(emu512 s, __mmask8 m, emu512 a, emu512 b) L8(r.q[k] = (m >> k & 1) ? a.q[k] ^ b.q[k] : s.q[k])
+E emu256 _mm512_castsi512_si256(emu512 a) { emu256 r; memcpy(&r, &a, 32); return r; }
+E emu256 _mm512_extracti64x4_epi64(emu512 a, int i) { emu256 r; memcpy(&r, (char *)&a + 32 * (i & 1), 32); return r; }
+E emu512 _mm512_cvtepu32_pd(emu256 a) L8(r.d[k] = (double)a.u[k])
+E emu256 _mm512_cvtpd_ps(emu512 a) { emu256 r; for (int k = 0; k < 8; k++) r.f[k] = (float)a.d[k]; return r; }
+E emu512 _mm512_castps256_ps512(emu256 a) { emu512 r; memset(&r, 0, 64); memcpy(&r, &a, 32); return r; }
+E emu512 _mm512_insertf32x8(emu512 a, emu256 b, int i) { memcpy((char *)&a + 32 * (i & 1), &b, 32); return a; }
 E emu512 _mm512_cvtepi32_ps(emu512 a) L16(r.f[k] = (float)a.i[k])
 E emu512 _mm512_cvtepi64_pd(emu512 a) L8(r.d[k] = (double)a.l[k])
 E emu512 _mm512_cvtepu64_pd(emu512 a) L8(r.d[k] = (double)a.q[k])
