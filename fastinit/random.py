@@ -125,12 +125,6 @@ def _finite(value: object, name: str) -> float:
 class Generator:
     """Philox4x32-10 random numbers, reproducible across threads and machines.
 
-    Parameters
-    ----------
-    seed : None, int >= 0, sequence of ints or numpy.random.SeedSequence
-        Hashed by ``numpy.random.SeedSequence`` into the 64-bit Philox key and
-        a 64-bit stream id.  None draws fresh entropy from the OS.
-
     Every float method takes ``dtype`` (float32 by default, float64, or the
     16-bit ``np.float16`` and bfloat16 -- ``ml_dtypes.bfloat16`` or the string
     ``"bfloat16"`` -- whose element i is the float32 fill's element i rounded
@@ -138,6 +132,12 @@ class Generator:
     ``out=`` (a C-contiguous writable array filled in
     place) and ``offset=`` (see the module docstring).  ``size=None`` returns
     one scalar.
+
+    Parameters
+    ----------
+    seed : None, int >= 0, sequence of ints or numpy.random.SeedSequence
+        Hashed by ``numpy.random.SeedSequence`` into the 64-bit Philox key and
+        a 64-bit stream id.  None draws fresh entropy from the OS.
     """
 
     def __init__(self, seed: SeedLike = None) -> None:

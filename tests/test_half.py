@@ -190,6 +190,7 @@ def test_every_initializer_is_the_rounded_float32_one(name, dtype):
                                   "orthogonal", "lecun_uniform"])
 @pytest.mark.parametrize("dtype", HALVES, ids=["float16", "bfloat16"])
 def test_dask_half_equals_init(name, dtype):
+    pytest.importorskip("dask.array", reason="fastinit.dask needs dask (extra 'dask')")
     fd = pytest.importorskip("fastinit.dask")
     arr = getattr(fd, name)((37, 23), chunks=(5, 7), seed=17, dtype=dtype)
     assert arr.dtype == dtype

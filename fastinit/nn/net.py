@@ -65,9 +65,12 @@ class MultiLayerNet(_ref_net.MultiLayerNet):
         ``W1, b1, ..., Wn, bn``; W of shape (fan_in, fan_out).  Optimizers
         update these arrays in place; assigning new arrays is allowed (they
         are checked before the next use).
-    layers, last_layer : the layer objects (``fastinit.layers`` or
+    layers, last_layer
+        The layer objects (``fastinit.layers`` or
         ``fastinit.reference.layers``) sharing ``params``.
 
+    Notes
+    -----
     Data: x of shape (N, input_size) (or (N, ...) flattening to it), cast to
     ``dtype``; t int labels (N,) in [0, output_size) or one-hot (N,
     output_size).  Bad shapes or labels raise ValueError.  A loss that is
