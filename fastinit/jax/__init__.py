@@ -70,7 +70,7 @@ def seed_from_key(key: jax.Array) -> int:
 
 
 def _dtype(dtype: npt.DTypeLike) -> np.dtype[Any]:
-    dt = np.dtype(jnp.dtype(dtype))
+    dt: np.dtype[Any] = np.dtype(jnp.dtype(dtype))
     if dt.name not in _FLOATS:
         raise TypeError(f"dtype must be float32, float64, bfloat16 or float16, got {dt}")
     if dt.name == "float64" and not jax.config.jax_enable_x64:
