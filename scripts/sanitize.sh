@@ -35,7 +35,12 @@ tar -C "$root" --exclude=./build --exclude='./.venv*' --exclude=./dist --exclude
     | (mkdir "$work/src" && tar -C "$work/src" -xf -)
 python3 -m venv --system-site-packages "$work/venv"
 py="$work/venv/bin/python"
-"$py" -m pip install -q "setuptools>=64" "Cython>=3.0" "numpy>=2.0"
+# pyproject's own build requirements (setuptools >= 77 for the licence
+# expression): a --no-build-isolation build uses what this venv has
+mapfile -t build_requires < <("$py" -c 'import sys, tomllib
+print("\n".join(tomllib.load(open(sys.argv[1], "rb"))["build-system"]["requires"]))' \
+    "$root/pyproject.toml")
+"$py" -m pip install -q "${build_requires[@]}"
 (cd "$work/src" && CC="$cc" FASTINIT_SANITIZE=address,undefined \
     "$py" -m pip install -q --no-build-isolation ".[test]")
 
