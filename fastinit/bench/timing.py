@@ -142,6 +142,7 @@ def _time_impls(impls: Impls, threads: ThreadSettings, repeats: int, min_time: f
             for name, fn in items[k:] + items[:k]:
                 threads.use(impls.threads.get(name, threads.n))
                 if settle:
+                    gc.collect()  # the previous sample's cycles (Keras layers) freed, untimed
                     time.sleep(settle)
                 samples[name].append(_seconds(fn, number[name], clock) / number[name])
     finally:

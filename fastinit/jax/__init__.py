@@ -29,7 +29,7 @@ except ImportError as exc:  # pragma: no cover - exercised where jax is absent
     raise ImportError("fastinit.jax needs JAX: pip install 'fastinit[jax]'") from exc
 
 import math
-import threading
+import mmap
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol, Union, cast
 
@@ -45,8 +45,6 @@ __all__ = ["constant", "delta_orthogonal", "glorot_normal", "glorot_uniform", "h
            "xavier_normal", "xavier_uniform", "zeros", "seed_from_key"]
 
 _FLOATS = ("float32", "float64", "bfloat16", "float16")
-_STAGING_MIN_BYTES = 1 << 20  # smaller arrays: a fresh host array is as cheap
-_STAGING_MAX_BYTES = 64 << 20  # larger ones: a fresh host array, so none stays resident
 
 _Shape = Union[int, Sequence[int]]  # an init's shape: an int or a sequence of ints
 _Index = Union[tuple[slice, ...], None]  # a block of the array; None: the whole array
@@ -82,35 +80,41 @@ def _shape(shape: _Shape) -> tuple[int, ...]:
     return tuple(int(s) for s in ((shape,) if isinstance(shape, int) else shape))
 
 
-# The host array each unsharded init fills before JAX copies it to the
-# device: one buffer (at most 64 MiB), grown as needed and kept, so that
-# its pages are touched once per process rather than once per weight
-# (first touch of fresh memory was half the time of a large init).
-_staging: dict[str, np.ndarray[Any, np.dtype[np.uint8]] | None] = {"buffer": None}
-_staging_lock = threading.Lock()
+# XLA's CPU client takes a NumPy array as a jax.Array without copying
+# when its data are aligned to 64 bytes (the jax.Array then keeps the host
+# array alive; jax.jit may still donate it).  NumPy aligns large arrays to
+# 16 bytes only, and the copy into a fresh device buffer was half the time
+# of a large init.  So a large host array is an anonymous mapping of its
+# own (page-aligned), and a small one is cut at a 64-byte boundary from a
+# byte buffer 64 bytes longer.  The mapping also leaves out the
+# MADV_HUGEPAGE that NumPy asks for above 4 MiB: on the VMs measured,
+# huge pages made the first touch of a process whose memory only grows
+# (a model being built) 2-3x slower (docs/performance.md).
+# On other devices device_put copies.
+_DEVICE_ALIGN = 64
+_MAPPED_MIN_BYTES = 4 << 20
+
+
+def _host_array(shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray[Any, Any]:
+    """An uninitialized C-contiguous array whose data start on a 64-byte
+    boundary."""
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes >= _MAPPED_MIN_BYTES:
+        raw = np.frombuffer(mmap.mmap(-1, nbytes), np.uint8)
+    else:
+        raw = np.empty(nbytes + _DEVICE_ALIGN, np.uint8)
+        start = -raw.ctypes.data % _DEVICE_ALIGN
+        raw = raw[start:start + nbytes]
+    return raw.view(dtype).reshape(shape)
 
 
 def _to_device(fill: Callable[[np.ndarray[Any, Any]], object], shape: tuple[int, ...],
                dtype: np.dtype[Any]) -> jax.Array:
-    """``fill`` a host array of ``shape`` and ``dtype`` in the staging
-    buffer, copy it to the default device, wait for the copy, and return
-    the ``jax.Array``."""
-    nbytes = math.prod(shape) * dtype.itemsize
-    if not _STAGING_MIN_BYTES <= nbytes <= _STAGING_MAX_BYTES:
-        out = np.empty(shape, dtype)
-        fill(out)
-        return jax.device_put(out)
-    with _staging_lock:
-        buf = _staging["buffer"]
-        if buf is None or buf.nbytes < nbytes:
-            buf = _staging["buffer"] = np.empty(nbytes, np.uint8)
-        out = buf[:nbytes].view(dtype).reshape(shape)
-        fill(out)
-        arr = jax.device_put(out)
-        arr.block_until_ready()  # the copy is done before the buffer is reused
-        if arr.unsafe_buffer_pointer() == out.ctypes.data:  # pragma: no cover - aliased
-            arr = jnp.array(arr, copy=True)
-        return arr
+    """``fill`` a fresh host array of ``shape`` and ``dtype`` and hand it to
+    the default device (no copy on the CPU)."""
+    out = _host_array(shape, dtype)
+    fill(out)
+    return jax.device_put(out)
 
 
 def _is_traced(key: object) -> bool:
@@ -133,7 +137,7 @@ class _Init:
               index: _Index = None) -> np.ndarray[Any, Any]:
         block = shape if index is None else tuple(len(range(*ix.indices(n)))
                                                   for ix, n in zip(index, shape))
-        out = np.empty(block, dtype)
+        out = _host_array(block, dtype)
         self._fill(out, Generator(seed), shape, index)
         return out
 

@@ -98,7 +98,7 @@ class _Base(keras.initializers.Initializer):  # type: ignore[misc]
             if out.size:
                 self.fill(out, gen)
         if keras.backend.backend() == "jax" and (np_dtype.itemsize < 8 or _jax_x64()):
-            from ..jax import _to_device  # JAX's own host-to-device path, staging buffer
+            from ..jax import _to_device  # no host-to-device copy on the CPU
             return _to_device(fill, shape, np_dtype)
         out = np.empty(shape, np_dtype)
         fill(out)
