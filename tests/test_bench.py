@@ -6,6 +6,7 @@ import os
 import pathlib
 import re
 import subprocess
+import tempfile
 import sys
 import time
 
@@ -22,7 +23,8 @@ ISSUE_CASES = {"mlp_train_step", "init_comparison", "sgemm", "normal_fill", "uni
                "he_normal", "xavier_uniform", "sigmoid", "tanh", "relu", "affine_relu",
                "activation_histograms", "sgemm_threads", "normal_fill_threads",
                "train_memory", "normal_fill_half", "uniform_fill_half", "torch_build",
-               "torch_reset", "jax_normal", "jax_lecun_normal", "keras_dense"}
+               "torch_reset", "jax_normal", "jax_lecun_normal", "keras_dense",
+               "jax_normal_fresh", "keras_dense_fresh"}
 
 
 def _case(setup, name="fake", target=None, kind="time", size=(3,)):
@@ -64,6 +66,17 @@ def test_case_list_covers_the_issue_with_unique_ids():
     if BENCH_DIR.exists():
         for c in fb.CASES:
             assert c.group == "memory" or (BENCH_DIR / f"test_bench_{c.group}.py").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="VmHWM is Linux's")
+def test_child_peak_rss_is_the_childs_own():
+    # ru_maxrss would report the parent's 400 MB, carried across fork and exec
+    held = np.ones(50_000_000)
+    code = "from fastinit.bench.models import _peak_rss; print(_peak_rss())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=tempfile.gettempdir())
+    peak = int(out.stdout)
+    assert 1 << 20 < peak < held.nbytes // 2
 
 
 def test_quick_run_writes_table_and_json(tmp_path, capsys):

@@ -374,11 +374,27 @@ def _setup_torch_build(size: Size, dtype: str, torch: Any) -> Impls:
     peak RSS bytes) as the child measured them."""
     if torch is None:
         raise Unavailable("torch is not installed")
+    return _fresh_processes(size[0], dtype, "fastinit", "torch")
+
+
+def _setup_weights_fresh(framework: Literal["jax", "keras"]) -> Setup:
+    """Every weight of the model, initialized once in a fresh process per
+    sample: ``fastinit.<framework>`` against the framework's own."""
+    def setup(size: Size, dtype: str, torch: Any) -> Impls:
+        import importlib.util
+        if importlib.util.find_spec(framework) is None:
+            raise Unavailable(f"{framework} is not installed")
+        return _fresh_processes(size[0], dtype, f"fastinit.{framework}", framework)
+    return setup
+
+
+def _fresh_processes(config: str, dtype: str, ours: str, theirs: str) -> Impls:
+    """Callables that run ``python -m fastinit.bench.models config dtype how``
+    and return the (seconds, peak RSS bytes) the child measured."""
     import json
     import subprocess
     import sys
     import tempfile
-    (config,) = size
 
     def child(how: str) -> Callable[[], tuple[float, int]]:
         def run() -> tuple[float, int]:
@@ -394,7 +410,7 @@ def _setup_torch_build(size: Size, dtype: str, torch: Any) -> Impls:
             res = json.loads(out.stdout.strip().splitlines()[-1])
             return res["seconds"], res["peak_rss"]
         return run
-    return Impls(child("fastinit"), child("torch"))
+    return Impls(child(ours), child(theirs))
 
 
 def _setup_torch_reset(size: Size, dtype: str, torch: Any) -> Impls:
@@ -636,6 +652,16 @@ def _cases() -> tuple[Case, ...]:
              Target(numpy=5), group="frameworks", repeats=5, baseline="keras", cold=False,
              describe="build Dense layers of every GPT-2-small weight shape: "
                       "fastinit.keras.HeNormal vs keras.initializers.HeNormal"),
+        Case("jax_normal_fresh", ("gpt2-124M",), ("tiny",), _setup_weights_fresh("jax"),
+             "float32", group="frameworks", kind="process", repeats=5, baseline="jax",
+             cold=False, describe="as jax_normal, once in a fresh process per sample "
+                                  "(JAX compiles each new shape)"),
+        Case("jax_normal_fresh", ("gpt2-124M",), ("tiny",), _setup_weights_fresh("jax"),
+             "bfloat16", group="frameworks", kind="process", repeats=5, baseline="jax",
+             cold=False, describe="as above, bfloat16"),
+        Case("keras_dense_fresh", ("gpt2-124M",), ("tiny",), _setup_weights_fresh("keras"),
+             "float32", group="frameworks", kind="process", repeats=5, baseline="keras",
+             cold=False, describe="as keras_dense, once in a fresh process per sample"),
         Case("train_memory", (10_000,), (20,), _setup_train_memory,
              target=Target(max_rss_mib=1.0), group="memory", kind="memory", cold=False,
              describe="RSS growth over N native train_step calls after warm-up "

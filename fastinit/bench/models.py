@@ -2,12 +2,15 @@
 JAX and Keras cases), and torch models built and timed in a fresh process
 (the ``torch_build`` cases).
 
-``python -m fastinit.bench.models CONFIG DTYPE HOW`` builds the torch model
-(``HOW``: ``torch``, torch's default init, or ``fastinit``, under
-``fastinit.torch.fast_init``) and prints one JSON line: the build's seconds
-and the process's peak RSS.  A fresh process per build, because most of a
-build is the first touch of fresh memory, which a second build in the same
-process would partly skip."""
+``python -m fastinit.bench.models CONFIG DTYPE HOW [THREADS]`` builds the
+torch model (``HOW``: ``torch``, torch's default init, or ``fastinit``,
+under ``fastinit.torch.fast_init``), or initializes every weight of the
+model as JAX or Keras users do (``HOW``: ``jax`` or ``fastinit.jax`` with
+``normal(0.02)``; ``keras`` or ``fastinit.keras``, Dense layers with
+``HeNormal``), and prints one JSON line: the seconds and the process's
+peak RSS.  A fresh process per build, because most of a build is the first
+touch of fresh memory, which a second build in the same process would
+partly skip (and JAX compiles its initializer once per new shape)."""
 from __future__ import annotations
 
 import json
@@ -52,9 +55,58 @@ def parameters(config: str) -> int:
     return (vocab + context) * width + blocks * (12 * width * width + 13 * width) + 2 * width
 
 
+def init_weights(config: str, dtype: str, how: str) -> float:
+    """Seconds to initialize every weight of ``config`` as ``jax.Array``s
+    (``how``: ``jax`` or ``fastinit.jax``, ``normal(0.02)``) or as the
+    kernels of Keras Dense layers (``keras`` or ``fastinit.keras``,
+    ``HeNormal(seed=0)``), all kept alive, after one small warm-up call
+    (imports, thread start, JAX's first compilation)."""
+    shapes = weight_shapes(config)
+    if how.endswith("keras"):
+        import os
+        os.environ.setdefault("KERAS_BACKEND", "jax")
+        import keras
+        kinit: Any
+        if how == "keras":
+            kinit = keras.initializers.HeNormal(seed=0)
+        else:
+            import fastinit.keras as fk
+            kinit = fk.HeNormal(seed=0)
+        kinit((8, 8), dtype)
+        start = time.perf_counter()
+        layers = []
+        for n_in, n_out in shapes:
+            layer = keras.layers.Dense(n_out, kernel_initializer=kinit, dtype=dtype)
+            layer.build((None, n_in))
+            layers.append(layer)
+        return time.perf_counter() - start
+    import jax
+    import jax.numpy as jnp
+    if how == "jax":
+        jinit = jax.nn.initializers.normal(0.02)
+    else:
+        import fastinit.jax as fj
+        jinit = fj.normal(0.02)
+    keys = list(jax.random.split(jax.random.key(0), len(shapes)))
+    dt = getattr(jnp, dtype)
+    jax.block_until_ready(jinit(keys[0], (8, 8), dt))
+    start = time.perf_counter()
+    params = [jinit(k, shape, dt) for k, shape in zip(keys, shapes)]
+    jax.block_until_ready(params)
+    return time.perf_counter() - start
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     config, dtype, how = (argv or sys.argv[1:])[:3]
     threads = int((argv or sys.argv[1:])[3]) if len(argv or sys.argv[1:]) > 3 else 0
+    if how in ("jax", "fastinit.jax", "keras", "fastinit.keras"):
+        import fastinit
+        if threads:
+            fastinit.set_num_threads(threads)
+        seconds = init_weights(config, dtype, how)
+        print(json.dumps({"seconds": seconds, "peak_rss": _peak_rss(),
+                          "parameters": parameters(config)}))
+        return
     import torch
     import fastinit
     import fastinit.torch as ft
@@ -71,10 +123,24 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     else:
         model = build(torch, config)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin"
-                                                                 else 1024)
     count = sum(p.numel() for p in model.parameters())
-    print(json.dumps({"seconds": seconds, "peak_rss": peak, "parameters": count}))
+    print(json.dumps({"seconds": seconds, "peak_rss": _peak_rss(), "parameters": count}))
+
+
+def _peak_rss() -> int:
+    """This process's peak resident set size in bytes.  On Linux VmHWM,
+    the peak of this program's own memory: ru_maxrss keeps, across exec,
+    the size of the parent that forked it (a benchmark run that already
+    holds gigabytes would be every child's peak)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin"
+                                                                 else 1024)
 
 
 if __name__ == "__main__":
