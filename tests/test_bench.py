@@ -6,8 +6,8 @@ import os
 import pathlib
 import re
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 
 import numpy as np

@@ -441,18 +441,14 @@ def _setup_jax_init(name: str, jax_args: tuple[float, ...]) -> Setup:
             raise Unavailable("jax is not installed") from None
         import importlib
         fj = importlib.import_module("fastinit.jax")
-        from .models import weight_shapes
-        shapes = weight_shapes(size[0])
+        from .models import jax_weights, weight_keys
+        (config,) = size
         dt = getattr(jnp, dtype)
         ours, theirs = getattr(fj, name)(*jax_args), getattr(jax.nn.initializers, name)(*jax_args)
-        # a list: iterating a key array runs a JAX op per run, the harness's cost
-        keys = list(jax.random.split(jax.random.key(0), len(shapes)))
+        keys = weight_keys(jax, config)
 
         def make(init: Any) -> Call:
-            def run() -> None:  # the weights of a model live together
-                params = [init(k, shape, dt) for k, shape in zip(keys, shapes)]
-                jax.block_until_ready(params)
-            return run
+            return lambda: jax_weights(jax, init, keys, config, dt)
         return Impls(make(ours), make(theirs))
     return setup
 
@@ -470,15 +466,11 @@ def _setup_keras_dense(size: Size, dtype: str, torch: Any) -> Impls:
     except Exception as exc:  # noqa: BLE001 - a backend that cannot load
         raise Unavailable(f"keras cannot load its backend ({exc})") from None
     fk = importlib.import_module("fastinit.keras")
-    from .models import weight_shapes
-    shapes = weight_shapes(size[0])
+    from .models import dense_stack
+    (config,) = size
 
     def make(initializer: Any) -> Call:
-        def run() -> None:
-            for n_in, n_out in shapes:
-                layer = keras.layers.Dense(n_out, kernel_initializer=initializer, dtype=dtype)
-                layer.build((None, n_in))
-        return run
+        return lambda: dense_stack(keras, initializer, config, dtype)
     return Impls(make(fk.HeNormal(seed=0)), make(keras.initializers.HeNormal(seed=0)))
 
 

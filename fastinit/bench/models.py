@@ -55,13 +55,38 @@ def parameters(config: str) -> int:
     return (vocab + context) * width + blocks * (12 * width * width + 13 * width) + 2 * width
 
 
+def weight_keys(jax: Any, config: str) -> list[Any]:
+    """One JAX key per weight of ``config``, as a list: iterating a key
+    array runs a JAX op, which is the harness's cost, not an initializer's."""
+    return list(jax.random.split(jax.random.key(0), len(weight_shapes(config))))
+
+
+def jax_weights(jax: Any, init: Any, keys: Sequence[Any], config: str,
+                dtype: Any) -> list[Any]:
+    """Every weight of ``config`` as ``init(key, shape, dtype)``, computed
+    and kept together, as a model's weights are."""
+    params = [init(k, shape, dtype) for k, shape in zip(keys, weight_shapes(config))]
+    jax.block_until_ready(params)
+    return params
+
+
+def dense_stack(keras: Any, initializer: Any, config: str, dtype: str) -> list[Any]:
+    """Keras Dense layers of every weight shape of ``config``, built with
+    ``initializer``."""
+    layers = []
+    for n_in, n_out in weight_shapes(config):
+        layer = keras.layers.Dense(n_out, kernel_initializer=initializer, dtype=dtype)
+        layer.build((None, n_in))
+        layers.append(layer)
+    return layers
+
+
 def init_weights(config: str, dtype: str, how: str) -> float:
     """Seconds to initialize every weight of ``config`` as ``jax.Array``s
     (``how``: ``jax`` or ``fastinit.jax``, ``normal(0.02)``) or as the
     kernels of Keras Dense layers (``keras`` or ``fastinit.keras``,
-    ``HeNormal(seed=0)``), all kept alive, after one small warm-up call
-    (imports, thread start, JAX's first compilation)."""
-    shapes = weight_shapes(config)
+    ``HeNormal(seed=0)``), after one small warm-up call (imports, thread
+    start, JAX's first compilation)."""
     if how.endswith("keras"):
         import os
         os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -74,11 +99,7 @@ def init_weights(config: str, dtype: str, how: str) -> float:
             kinit = fk.HeNormal(seed=0)
         kinit((8, 8), dtype)
         start = time.perf_counter()
-        layers = []
-        for n_in, n_out in shapes:
-            layer = keras.layers.Dense(n_out, kernel_initializer=kinit, dtype=dtype)
-            layer.build((None, n_in))
-            layers.append(layer)
+        dense_stack(keras, kinit, config, dtype)
         return time.perf_counter() - start
     import jax
     import jax.numpy as jnp
@@ -87,12 +108,11 @@ def init_weights(config: str, dtype: str, how: str) -> float:
     else:
         import fastinit.jax as fj
         jinit = fj.normal(0.02)
-    keys = list(jax.random.split(jax.random.key(0), len(shapes)))
+    keys = weight_keys(jax, config)
     dt = getattr(jnp, dtype)
     jax.block_until_ready(jinit(keys[0], (8, 8), dt))
     start = time.perf_counter()
-    params = [jinit(k, shape, dt) for k, shape in zip(keys, shapes)]
-    jax.block_until_ready(params)
+    jax_weights(jax, jinit, keys, config, dt)
     return time.perf_counter() - start
 
 

@@ -82,15 +82,13 @@ def _shape(shape: _Shape) -> tuple[int, ...]:
 
 # XLA's CPU client takes a NumPy array as a jax.Array without copying
 # when its data are aligned to 64 bytes (the jax.Array then keeps the host
-# array alive; jax.jit may still donate it).  NumPy aligns large arrays to
-# 16 bytes only, and the copy into a fresh device buffer was half the time
-# of a large init.  So a large host array is an anonymous mapping of its
+# array alive; jax.jit may still donate it), and NumPy aligns large arrays
+# to 16 bytes only.  So a large host array is an anonymous mapping of its
 # own (page-aligned), and a small one is cut at a 64-byte boundary from a
 # byte buffer 64 bytes longer.  The mapping also leaves out the
-# MADV_HUGEPAGE that NumPy asks for above 4 MiB: on the VMs measured,
-# huge pages made the first touch of a process whose memory only grows
-# (a model being built) 2-3x slower (docs/performance.md).
-# On other devices device_put copies.
+# MADV_HUGEPAGE that NumPy asks for above 4 MiB, which slowed the first
+# touch of a process whose memory only grows (a model being built): see
+# docs/performance.md.  On other devices device_put copies.
 _DEVICE_ALIGN = 64
 _MAPPED_MIN_BYTES = 4 << 20
 
