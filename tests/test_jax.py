@@ -4,6 +4,7 @@ equal to unsharded ones on a 2-device CPU mesh."""
 import math
 import os
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -149,6 +150,23 @@ def test_host_arrays_start_on_64_bytes(n, dtype):
     assert a.flags.c_contiguous and a.flags.writeable
     assert a.size == 0 or a.ctypes.data % 64 == 0  # no data: no address to align
     a[...] = 1  # every byte is ours to write
+    assert np.all(a == 1)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+@pytest.mark.parametrize("n", [17, 1_500_000])  # below and above the mapping size
+def test_host_arrays_are_not_shared_with_a_forked_child(n):
+    # memory as malloc's: a child's writes stay the child's (copy-on-write)
+    a = fj._host_array((n, 4), np.dtype(np.float32))
+    a[...] = 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # JAX's threads: the child only writes
+        pid = os.fork()
+    if pid == 0:
+        a[...] = 7
+        os._exit(0 if np.all(a == 7) else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
     assert np.all(a == 1)
 
 

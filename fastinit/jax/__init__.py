@@ -88,9 +88,15 @@ def _shape(shape: _Shape) -> tuple[int, ...]:
 # byte buffer 64 bytes longer.  The mapping also leaves out the
 # MADV_HUGEPAGE that NumPy asks for above 4 MiB, which slowed the first
 # touch of a process whose memory only grows (a model being built): see
-# docs/performance.md.  On other devices device_put copies.
+# docs/performance.md.  The mapping is private, as malloc's are: mmap's
+# default for fileno -1 is a shared one, which a forked child writes
+# through into its parent's weights (and which faults in slower).  On
+# other devices device_put copies.
 _DEVICE_ALIGN = 64
 _MAPPED_MIN_BYTES = 4 << 20
+# Windows has no fork and no flags: its anonymous mapping is already private
+_MAP_FLAGS = ({"flags": mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS}
+              if hasattr(mmap, "MAP_PRIVATE") else {})
 
 
 def _host_array(shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray[Any, Any]:
@@ -98,7 +104,7 @@ def _host_array(shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray[Any,
     boundary."""
     nbytes = math.prod(shape) * dtype.itemsize
     if nbytes >= _MAPPED_MIN_BYTES:
-        raw = np.frombuffer(mmap.mmap(-1, nbytes), np.uint8)
+        raw = np.frombuffer(mmap.mmap(-1, nbytes, **_MAP_FLAGS), np.uint8)
     else:
         raw = np.empty(nbytes + _DEVICE_ALIGN, np.uint8)
         start = -raw.ctypes.data % _DEVICE_ALIGN
