@@ -162,9 +162,13 @@ def test_host_arrays_are_not_shared_with_a_forked_child(n):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # JAX's threads: the child only writes
         pid = os.fork()
-    if pid == 0:
-        a[...] = 7
-        os._exit(0 if np.all(a == 7) else 1)
+    if pid == 0:  # the child must never return into pytest
+        ok = False
+        try:
+            a[...] = 7
+            ok = bool(np.all(a == 7))
+        finally:
+            os._exit(0 if ok else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert np.all(a == 1)
