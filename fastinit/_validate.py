@@ -130,6 +130,8 @@ def output(out: object, shape: Iterable[int], dtype: DTypeLike,
 
 def real_number(value: object, name: str) -> float:
     """A finite-or-not real Python/NumPy number (bools rejected) as float."""
+    if type(value) is float:  # the common case, without numbers.Real's ABC check (~1 us)
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     return float(value)
@@ -137,6 +139,10 @@ def real_number(value: object, name: str) -> float:
 
 def index(value: object, name: str, minimum: int = 0) -> int:
     """A Python/NumPy integer >= minimum (bools rejected)."""
+    if type(value) is int:  # the common case (shapes), checked without operator.index
+        if value < minimum:
+            raise ValueError(f"{name} must be >= {minimum}, got {value}")
+        return value
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be an integer, got bool")
     try:

@@ -519,3 +519,24 @@ def test_avx512_kernels_match_generic_under_emulation(tmp_path):
     res = subprocess.run([str(exe)], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "== generic" in res.stdout
+
+
+def test_number_arguments_plain_and_numpy_types_agree():
+    # plain float/int take a fast path past the numbers.Real/operator.index
+    # checks; NumPy scalars take the general one: the same values and errors
+    g = fastinit.random.Generator(5)
+    plain = g.uniform(7, 0.5, 2.0, offset=3)
+    assert np.array_equal(plain, g.uniform(7, np.float64(0.5), np.float32(2.0),
+                                           offset=np.int64(3)))
+    assert np.array_equal(plain, g.uniform(7, 0.5, 2, offset=3))
+    for bad in (True, np.bool_(False), "0.5", None):
+        with pytest.raises(TypeError, match="low must be a real number"):
+            g.uniform(7, bad, 2.0)
+    with pytest.raises(ValueError, match="low must be finite"):
+        g.uniform(7, float("nan"), 2.0)
+    for bad in (True, 1.0, "3"):
+        with pytest.raises(TypeError, match="offset must be an integer"):
+            g.uniform(7, offset=bad)
+    for bad in (-1, np.int64(-1)):
+        with pytest.raises(ValueError, match="offset must be >= 0, got -1"):
+            g.uniform(7, offset=bad)
